@@ -1,0 +1,42 @@
+/*
+ * rundir.h — where a run's files live under the state directory.
+ *
+ *   STATE/watermarks/SOURCE/COMMUNE          extract watermark (see extract/watermark.h)
+ *   STATE/runs/RUN/landing/SOURCE/COMMUNE/   raw pages + manifest.jsonl + DONE
+ *   STATE/runs/RUN/EXTRACTED                 extract finished: JSON summary of the windows
+ *   STATE/runs/RUN/canonical/                transform output (COPY files, counts.json)
+ *   STATE/runs/RUN/TRANSFORMED               transform finished
+ *   STATE/runs/RUN/LOADED                    load committed
+ *
+ * RUN ids are UTC times "YYYYMMDDTHHMMSSZ", so they sort by age. Each stage
+ * writes its marker last (atomically), so a marker means the stage's output
+ * is complete and durable.
+ */
+#ifndef TTHC_RUNDIR_H
+#define TTHC_RUNDIR_H
+
+#include <stddef.h>
+
+#define RUN_MARK_EXTRACTED   "EXTRACTED"
+#define RUN_MARK_TRANSFORMED "TRANSFORMED"
+#define RUN_MARK_LOADED      "LOADED"
+
+/* A new run id for now; out must hold 17 bytes. */
+void rundir_new_id(char out[17]);
+
+/* STATE/runs/RUN[/rel]; malloc'd, NULL on OOM. */
+char *rundir_path(const char *state_dir, const char *run_id, const char *rel);
+
+/* True when STATE/runs/RUN/mark exists. */
+int rundir_has(const char *state_dir, const char *run_id, const char *mark);
+
+/*
+ * The newest run that has marker `have` (NULL: any) and lacks marker
+ * `lacking` (NULL: no condition). malloc'd run id, or NULL when none.
+ */
+char *rundir_find(const char *state_dir, const char *have, const char *lacking);
+
+/* True when s looks like a run id (so it is safe as a path component). */
+int rundir_id_valid(const char *s);
+
+#endif

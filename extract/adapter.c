@@ -1,0 +1,70 @@
+#include "adapter.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+extern const struct source_adapter portal_adapter;
+
+static const struct source_adapter *const adapters[] = {
+  &portal_adapter,
+};
+
+const struct source_adapter *source_adapter_for(source_kind kind)
+{
+  for (size_t i = 0; i < sizeof(adapters) / sizeof(adapters[0]); i++)
+    if (adapters[i]->kind == kind)
+      return adapters[i];
+  return NULL;
+}
+
+void attempt_error_set(struct attempt_error *err, const char *url, const struct http_response *resp,
+                       const char *fmt, ...)
+{
+  va_list ap;
+  size_t n = 0;
+  const char *body;
+
+  va_start(ap, fmt);
+  vsnprintf(err->message, sizeof(err->message), fmt, ap);
+  va_end(ap);
+  snprintf(err->url, sizeof(err->url), "%s", url ? url : "");
+  err->http_status = resp ? resp->status : 0;
+  err->retry_after = resp ? resp->retry_after : -1;
+  err->excerpt[0] = '\0';
+  if (!resp)
+    return;
+  /* A printable excerpt: control bytes become spaces. */
+  body = dynbuf_ptr(&resp->body);
+  for (; n + 1 < sizeof(err->excerpt) && n < dynbuf_len(&resp->body); n++)
+    err->excerpt[n] = ((unsigned char)body[n] < 0x20) ? ' ' : body[n];
+  err->excerpt[n] = '\0';
+}
+
+attempt_outcome attempt_classify_http(http_result hr, const char *url,
+                                      const struct http_response *resp,
+                                      struct attempt_error *err)
+{
+  long st = resp->status;
+
+  switch (hr) {
+  case HTTP_OK:
+    break;
+  case HTTP_TRANSPORT:
+    attempt_error_set(err, url, NULL, "%s", resp->error);
+    return ATTEMPT_TRANSIENT;
+  case HTTP_TOO_BIG:
+    attempt_error_set(err, url, NULL, "response larger than the per-page cap");
+    return ATTEMPT_PERMANENT;
+  case HTTP_SETUP:
+  case HTTP_UNSAFE_URL:
+    attempt_error_set(err, url, NULL, "%s", http_strerror(hr));
+    return ATTEMPT_PERMANENT;
+  }
+  if (st >= 200 && st < 300)
+    return ATTEMPT_OK;
+  attempt_error_set(err, url, resp, "HTTP status %ld", st);
+  if (st == 408 || st == 429 || st >= 500)
+    return ATTEMPT_TRANSIENT;
+  return ATTEMPT_PERMANENT;
+}

@@ -1,0 +1,215 @@
+#include "landing.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cJSON.h>
+
+#include "fsutil.h"
+#include "rundir.h"
+#include "sha256.h"
+
+#define MANIFEST_MAX (64u << 20)
+
+const char *landing_strerror(landing_result r)
+{
+  switch (r) {
+  case LANDING_OK:      return "no error";
+  case LANDING_IO:      return "landing zone input/output error";
+  case LANDING_CORRUPT: return "landing manifest is not readable";
+  case LANDING_NOMEM:   return "out of memory";
+  }
+  return "unknown error";
+}
+
+landing_result landing_open(struct landing_window *lw, const char *state_dir, const char *run_id,
+                            const char *source, const char *commune, const char *suffix)
+{
+  char *rel = NULL;
+
+  memset(lw, 0, sizeof(*lw));
+  lw->source = source;
+  lw->commune = commune;
+  lw->suffix = suffix;
+  if (asprintf(&rel, "landing/%s/%s", source, commune) < 0)
+    return LANDING_NOMEM;
+  lw->dir = rundir_path(state_dir, run_id, rel);
+  free(rel);
+  if (!lw->dir)
+    return LANDING_NOMEM;
+  return fs_mkdirs(lw->dir, 0750) == FS_OK ? LANDING_OK : LANDING_IO;
+}
+
+void landing_release(struct landing_window *lw)
+{
+  free(lw->dir);
+  lw->dir = NULL;
+}
+
+static char *path_in(const struct landing_window *lw, const char *name)
+{
+  char *p = NULL;
+  return asprintf(&p, "%s/%s", lw->dir, name) < 0 ? NULL : p;
+}
+
+landing_result landing_window_bounds(struct landing_window *lw, tthc_time *from, tthc_time *until,
+                                     int *found)
+{
+  landing_result result = LANDING_OK;
+  char *path = path_in(lw, "window.json");
+  struct dynbuf buf;
+  cJSON *doc = NULL;
+  fs_result fr;
+
+  dynbuf_init(&buf, 1 << 16);
+  *found = 0;
+  if (!path)
+    return LANDING_NOMEM;
+  fr = fs_read_file(path, &buf);
+  if (fr == FS_NOENT) {
+    char f[32], u[32], text[160];
+    time_format_iso_utc(*from, f);
+    time_format_iso_utc(*until, u);
+    snprintf(text, sizeof(text), "{\"from\": \"%s\", \"until\": \"%s\"}\n", f, u);
+    if (fs_write_atomic(path, text, strlen(text)) != FS_OK)
+      result = LANDING_IO;
+  } else if (fr != FS_OK) {
+    result = LANDING_IO;
+  } else {
+    const char *f, *u;
+    doc = cJSON_Parse(dynbuf_ptr(&buf));
+    f = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(doc, "from"));
+    u = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(doc, "until"));
+    if (!f || !u || time_parse_iso(f, from) != TIME_OK || time_parse_iso(u, until) != TIME_OK)
+      result = LANDING_CORRUPT;
+    else
+      *found = 1;
+  }
+  cJSON_Delete(doc);
+  dynbuf_release(&buf);
+  free(path);
+  return result;
+}
+
+landing_result landing_progress(struct landing_window *lw, struct landing_progress *p)
+{
+  landing_result result = LANDING_OK;
+  char *path = path_in(lw, "manifest.jsonl");
+  struct dynbuf buf;
+  char *line, *save = NULL;
+  fs_result fr;
+
+  memset(p, 0, sizeof(*p));
+  p->next.index = 1;
+  dynbuf_init(&buf, MANIFEST_MAX);
+  if (!path)
+    return LANDING_NOMEM;
+  fr = fs_read_file(path, &buf);
+  if (fr == FS_NOENT)
+    goto out;
+  if (fr != FS_OK) {
+    result = LANDING_IO;
+    goto out;
+  }
+  /* Lines are only ever appended whole and fsynced; a torn last line (a
+   * crash mid-append) is dropped, and its page is fetched again. */
+  {
+    size_t len = dynbuf_len(&buf);
+    while (len > 0 && dynbuf_ptr(&buf)[len - 1] != '\n')
+      len--;
+    dynbuf_truncate(&buf, len);
+    if (len == 0)
+      goto out;
+  }
+  for (line = strtok_r(buf.buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+    cJSON *doc;
+    const cJSON *cur;
+    doc = cJSON_Parse(line);
+    if (!doc) {
+      result = LANDING_CORRUPT;
+      goto out;
+    }
+    p->pages = (long)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(doc, "page"));
+    p->records += (long)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(doc, "records"));
+    p->next.index = (long)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(doc, "next_index"));
+    cur = cJSON_GetObjectItemCaseSensitive(doc, "next_cursor");
+    snprintf(p->next.token, sizeof(p->next.token), "%s",
+             cJSON_IsString(cur) ? cur->valuestring : "");
+    p->complete = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(doc, "last"));
+    cJSON_Delete(doc);
+  }
+out:
+  dynbuf_release(&buf);
+  free(path);
+  return result;
+}
+
+landing_result landing_restart(struct landing_window *lw)
+{
+  char *path = path_in(lw, "manifest.jsonl");
+  landing_result result = LANDING_OK;
+
+  if (!path)
+    return LANDING_NOMEM;
+  if (unlink(path) && errno != ENOENT)
+    result = LANDING_IO;
+  else if (fs_fsync_dir(lw->dir) != FS_OK)
+    result = LANDING_IO;
+  free(path);
+  return result;
+}
+
+landing_result landing_write_page(struct landing_window *lw, long page, const void *data, size_t len,
+                                  long http_status, const struct page_result *res)
+{
+  char name[64], hex[65], now[32];
+  char *path = NULL, *manifest = NULL, *line = NULL;
+  landing_result result = LANDING_OK;
+  cJSON *doc = cJSON_CreateObject();
+
+  snprintf(name, sizeof(name), "page-%06ld%s", page, lw->suffix);
+  path = path_in(lw, name);
+  manifest = path_in(lw, "manifest.jsonl");
+  if (!doc || !path || !manifest) {
+    result = LANDING_NOMEM;
+    goto out;
+  }
+  if (fs_write_atomic(path, data, len) != FS_OK) {
+    result = LANDING_IO;
+    goto out;
+  }
+  sha256_hex(data, len, hex);
+  time_format_iso_utc((tthc_time)time(NULL), now);
+  cJSON_AddStringToObject(doc, "source", lw->source);
+  cJSON_AddStringToObject(doc, "commune", lw->commune);
+  cJSON_AddNumberToObject(doc, "page", (double)page);
+  cJSON_AddStringToObject(doc, "file", name);
+  cJSON_AddNumberToObject(doc, "bytes", (double)len);
+  cJSON_AddStringToObject(doc, "sha256", hex);
+  cJSON_AddNumberToObject(doc, "http_status", (double)http_status);
+  cJSON_AddNumberToObject(doc, "records", (double)res->records);
+  cJSON_AddNumberToObject(doc, "next_index", (double)res->next.index);
+  if (res->next.token[0])
+    cJSON_AddStringToObject(doc, "next_cursor", res->next.token);
+  else
+    cJSON_AddNullToObject(doc, "next_cursor");
+  cJSON_AddBoolToObject(doc, "last", res->last);
+  cJSON_AddStringToObject(doc, "fetched_at", now);
+  line = cJSON_PrintUnformatted(doc);
+  if (!line) {
+    result = LANDING_NOMEM;
+    goto out;
+  }
+  if (fs_append_line_durable(manifest, line) != FS_OK)
+    result = LANDING_IO;
+out:
+  cJSON_Delete(doc);
+  free(line);
+  free(path);
+  free(manifest);
+  return result;
+}

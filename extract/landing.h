@@ -1,0 +1,61 @@
+/*
+ * landing.h — the landing zone of one window (source × commune) of a run:
+ *
+ *   STATE/runs/RUN/landing/SOURCE/COMMUNE/window.json     the window, fixed at first start
+ *   STATE/runs/RUN/landing/SOURCE/COMMUNE/page-NNNNNN.EXT raw page bytes as received
+ *   STATE/runs/RUN/landing/SOURCE/COMMUNE/manifest.jsonl  one line per durable page
+ *
+ * A page file is written atomically (temp file, fsync, rename, fsync dir)
+ * before its manifest line is appended and fsynced, so every manifest line
+ * names a complete page, and a re-run resumes after the last line.
+ */
+#ifndef TTHC_LANDING_H
+#define TTHC_LANDING_H
+
+#include <stddef.h>
+
+#include "adapter.h"
+
+typedef enum {
+  LANDING_OK = 0,
+  LANDING_IO,
+  LANDING_CORRUPT,   /* manifest or window file unreadable */
+  LANDING_NOMEM
+} landing_result;
+
+struct landing_window {
+  char *dir;
+  const char *source, *commune, *suffix;
+};
+
+/* Where a window stands after what is already durable. */
+struct landing_progress {
+  long pages;                /* durable pages */
+  long records;              /* records in them */
+  struct page_cursor next;   /* where to continue */
+  int complete;              /* the last page is durable */
+};
+
+/* Creates the window directory. */
+landing_result landing_open(struct landing_window *lw, const char *state_dir, const char *run_id,
+                            const char *source, const char *commune, const char *suffix);
+void landing_release(struct landing_window *lw);
+
+/* The window fixed at the first start of this run (*found = 0 when none yet:
+ * then it records from/until). */
+landing_result landing_window_bounds(struct landing_window *lw, tthc_time *from, tthc_time *until,
+                                     int *found);
+
+/* Reads the manifest: progress of the pages already durable. */
+landing_result landing_progress(struct landing_window *lw, struct landing_progress *p);
+
+/* Forgets the pages of a listing that must restart (cursor expired). */
+landing_result landing_restart(struct landing_window *lw);
+
+/* Writes page number `page` durably and appends its manifest line. */
+landing_result landing_write_page(struct landing_window *lw, long page, const void *data, size_t len,
+                                  long http_status, const struct page_result *res);
+
+const char *landing_strerror(landing_result r);
+
+#endif

@@ -1,0 +1,45 @@
+/*
+ * pull.h — pulls one source's configured communes into a run's landing
+ * zone: fixes each window, resumes after the last durable page, retries
+ * transient failures (retry.h), re-authenticates once on an expired
+ * session, restarts an expired cursor, stops on permanent errors with a
+ * message naming source, commune, URL, status and a body excerpt, and
+ * advances the watermark only once a window is completely durable.
+ */
+#ifndef TTHC_PULL_H
+#define TTHC_PULL_H
+
+#include <stddef.h>
+
+#include "config.h"
+#include "retry.h"
+#include "timeutil.h"
+
+struct pull_options {
+  const char *state_dir;
+  const char *run_id;
+  tthc_time run_end;         /* fixed end of every window, captured at run start */
+  tthc_time since;           /* backfill lower bound, or TTHC_TIME_NONE */
+  tthc_time until;           /* backfill upper bound, or TTHC_TIME_NONE (= run_end) */
+  struct retry_policy retry;
+};
+
+/* What happened to one window; the run summary lists them. */
+struct window_outcome {
+  char source[64];
+  const char *kind;
+  char commune[8];
+  tthc_time from, until;
+  long pages, records, retries;
+  int complete;
+};
+
+/*
+ * Pulls every commune of cfg. Appends one outcome per commune to *out
+ * (realloc'd; *n updated). Returns 0 when all windows completed, -1 when
+ * any failed (already logged).
+ */
+int pull_source(const struct source_config *cfg, const struct pull_options *opts,
+                struct window_outcome **out, size_t *n);
+
+#endif

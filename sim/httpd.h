@@ -1,0 +1,59 @@
+/*
+ * httpd - libmicrohttpd wiring shared by the source simulators.
+ *
+ * Collects each request (bounded body), hands it to a source handler
+ * (exchange.h), logs the answer (reqlog.h) and carries out the
+ * response's transport instructions: send half the body and drop the
+ * connection, drop it without answering, or stall first.  One thread per
+ * connection, so a stalled request never blocks the others; stalls end
+ * early when the server stops.
+ *
+ *     struct sim_httpd_options o = { .bind = "127.0.0.1", .port = 0,
+ *             .handler = sim_portal_handler, .ctx = portal, .log = log };
+ *     struct sim_httpd *h;
+ *     if (sim_httpd_start(&o, &h, err, sizeof(err)) != SIM_HTTPD_OK) ...
+ *     printf("PORT %u\n", sim_httpd_port(h));
+ *     ...
+ *     sim_httpd_stop(h);
+ */
+#ifndef TTHC_SIM_HTTPD_H
+#define TTHC_SIM_HTTPD_H
+
+#include <stddef.h>
+
+#include "exchange.h"
+#include "reqlog.h"
+
+typedef enum {
+	SIM_HTTPD_OK = 0,
+	SIM_HTTPD_BAD_BIND,	/* bind is not an IPv4/IPv6 literal */
+	SIM_HTTPD_START,	/* the daemon did not start (port in use ...) */
+	SIM_HTTPD_NOMEM
+} sim_httpd_result;
+
+typedef void (*sim_handler_fn)(void *ctx, const struct sim_request *q,
+			       struct sim_response *r);
+
+struct sim_httpd_options {
+	const char *bind;	/* address literal; NULL = 127.0.0.1 */
+	unsigned port;		/* 0 = an ephemeral port */
+	size_t max_body;	/* larger bodies get 413; 0 = 1 MiB */
+	sim_handler_fn handler;
+	void *ctx;		/* handler's context (borrowed) */
+	struct sim_reqlog *log;	/* may be NULL (borrowed) */
+};
+
+struct sim_httpd;
+
+/* Start serving; on failure *out is NULL and err says why. */
+sim_httpd_result sim_httpd_start(const struct sim_httpd_options *o,
+				 struct sim_httpd **out, char *err,
+				 size_t errlen);
+
+/* The port actually listened on. */
+unsigned sim_httpd_port(const struct sim_httpd *h);
+
+/* Stop (ends stalls, waits for connection threads) and free; NULL ok. */
+void sim_httpd_stop(struct sim_httpd *h);
+
+#endif

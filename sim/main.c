@@ -1,0 +1,499 @@
+/*
+ * tthc-sim - source simulator: generated dossiers served over HTTP on
+ * loopback, with their Biểu 06 ground truth.
+ *
+ * Prints exactly one line "PORT <n>" on stdout once listening, serves
+ * until SIGTERM or SIGINT, then exits 0.  Usage errors exit 2, runtime
+ * failures 1.  Run with --help for the flags.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fault.h"
+#include "generator.h"
+#include "httpd.h"
+#include "model.h"
+#include "portal.h"
+#include "reqlog.h"
+#include "truth.h"
+
+#define MAX_COMMUNES 64
+#define MAX_PROVINCE_MAP 64
+
+static const char usage_text[] =
+"usage: tthc-sim --kind portal [options]\n"
+"\n"
+"data:\n"
+"  --seed N               generator seed (default 42)\n"
+"  --communes C1,C2,...   5-digit commune codes (default 11002,10792)\n"
+"  --from YYYY-MM-DD      first local day generated (default 2026-03-01)\n"
+"  --to YYYY-MM-DD        last local day generated (default 2026-04-30)\n"
+"  --as-of YYYY-MM-DDTHH:MM:SS  the data is as of this local instant\n"
+"                         (default 2026-05-05T00:00:00)\n"
+"  --per-day N            mean dossiers per commune per weekday (default 20)\n"
+"  --unit-province C:P    commune C is in province P (repeatable; 11002 and\n"
+"                         10792 are known to be in 31)\n"
+"  --plain                no representation variety in records\n"
+"serving:\n"
+"  --bind ADDR            IP literal to listen on (default 127.0.0.1)\n"
+"  --port N               port, 0 = ephemeral (default 0)\n"
+"  --username NAME        portal user (default demo)\n"
+"  --password-file FILE   portal password, first line (default demo-secret)\n"
+"  --agency CODE          agency code, dstcode (default 000.00.00.H31)\n"
+"  --request-log FILE     append one JSON line per answered request\n"
+"faults:\n"
+"  --fault NAME:RATE      inject a fault in a share of requests (repeatable):\n"
+"                         http-5xx, rate-limit, unavailable, error-1,\n"
+"                         session-expired, numeric-code, truncate, reset, stall\n"
+"  --fault-seed N         fault stream seed (default 1)\n"
+"  --stall-ms N           how long a stall lasts (default 20000)\n"
+"  --retry-after N        Retry-After seconds sent (default 1)\n"
+"truth:\n"
+"  --truth FILE           write the Biểu 06 truth (TSV) for --unit, --period\n"
+"  --unit CODE            5-digit commune or 2-digit province\n"
+"  --period FROM:TO       local days, e.g. 2026-04-01:2026-04-30\n"
+"  --truth-only           write the truth file and exit\n";
+
+struct config {
+	const char *kind;
+	uint64_t seed, fault_seed;
+	char communes[MAX_COMMUNES][6];
+	size_t ncommunes;
+	char pmap[MAX_PROVINCE_MAP][2][6];	/* commune, province */
+	size_t npmap;
+	int64_t from, to, truth_from, truth_to;
+	sim_time as_of;
+	unsigned per_day, port, stall_ms, retry_after;
+	const char *bind, *username, *password_file, *agency;
+	const char *truth, *unit, *request_log;
+	bool truth_only, plain, have_period;
+	const char *faults[32];
+	size_t nfaults;
+};
+
+static int usage(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "tthc-sim: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\n(see tthc-sim --help)\n");
+	return 2;
+}
+
+static int parse_u64(const char *s, uint64_t max, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!s || !*s || *s == '-')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || *end || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int parse_communes(struct config *c, const char *list)
+{
+	const char *p = list;
+
+	c->ncommunes = 0;
+	while (*p) {
+		size_t n = strcspn(p, ",");
+
+		if (n != 5 || c->ncommunes == MAX_COMMUNES)
+			return -1;
+		memcpy(c->communes[c->ncommunes], p, 5);
+		c->communes[c->ncommunes][5] = '\0';
+		if (!sim_is_digits(c->communes[c->ncommunes], 5))
+			return -1;
+		c->ncommunes++;
+		p += n;
+		if (*p == ',' && *++p == '\0')
+			return -1;
+	}
+	return c->ncommunes ? 0 : -1;
+}
+
+static int parse_pair(const char *s, char *a, size_t alen, char *b,
+		      size_t blen)
+{
+	const char *colon = strchr(s, ':');
+
+	if (!colon || (size_t)(colon - s) >= alen || strlen(colon + 1) >= blen)
+		return -1;
+	memcpy(a, s, (size_t)(colon - s));
+	a[colon - s] = '\0';
+	strcpy(b, colon + 1);
+	return 0;
+}
+
+enum {
+	O_KIND = 256, O_SEED, O_COMMUNES, O_FROM, O_TO, O_AS_OF, O_PER_DAY,
+	O_BIND, O_PORT, O_USERNAME, O_PASSWORD_FILE, O_AGENCY, O_TRUTH,
+	O_UNIT, O_PERIOD, O_TRUTH_ONLY, O_REQUEST_LOG, O_FAULT, O_FAULT_SEED,
+	O_STALL_MS, O_RETRY_AFTER, O_UNIT_PROVINCE, O_PLAIN, O_HELP
+};
+
+static const struct option options[] = {
+	{ "kind", required_argument, NULL, O_KIND },
+	{ "seed", required_argument, NULL, O_SEED },
+	{ "communes", required_argument, NULL, O_COMMUNES },
+	{ "from", required_argument, NULL, O_FROM },
+	{ "to", required_argument, NULL, O_TO },
+	{ "as-of", required_argument, NULL, O_AS_OF },
+	{ "per-day", required_argument, NULL, O_PER_DAY },
+	{ "bind", required_argument, NULL, O_BIND },
+	{ "port", required_argument, NULL, O_PORT },
+	{ "username", required_argument, NULL, O_USERNAME },
+	{ "password-file", required_argument, NULL, O_PASSWORD_FILE },
+	{ "agency", required_argument, NULL, O_AGENCY },
+	{ "truth", required_argument, NULL, O_TRUTH },
+	{ "unit", required_argument, NULL, O_UNIT },
+	{ "period", required_argument, NULL, O_PERIOD },
+	{ "truth-only", no_argument, NULL, O_TRUTH_ONLY },
+	{ "request-log", required_argument, NULL, O_REQUEST_LOG },
+	{ "fault", required_argument, NULL, O_FAULT },
+	{ "fault-seed", required_argument, NULL, O_FAULT_SEED },
+	{ "stall-ms", required_argument, NULL, O_STALL_MS },
+	{ "retry-after", required_argument, NULL, O_RETRY_AFTER },
+	{ "unit-province", required_argument, NULL, O_UNIT_PROVINCE },
+	{ "plain", no_argument, NULL, O_PLAIN },
+	{ "help", no_argument, NULL, O_HELP },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* Parse argv into c; 0 ok, 1 help printed, 2 usage error reported. */
+static int parse_args(struct config *c, int argc, char **argv)
+{
+	uint64_t v;
+	int opt;
+
+	c->seed = 42;
+	c->fault_seed = 1;
+	parse_communes(c, "11002,10792");
+	sim_parse_day("2026-03-01", &c->from);
+	sim_parse_day("2026-04-30", &c->to);
+	sim_parse_local("2026-05-05T00:00:00", &c->as_of);
+	c->per_day = 20;
+	c->stall_ms = 20000;
+	c->retry_after = 1;
+	c->agency = "000.00.00.H31";
+
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+		const char *a = optarg;
+		char x[16], y[16];
+
+		switch (opt) {
+		case O_KIND:
+			c->kind = a;
+			break;
+		case O_SEED:
+			if (parse_u64(a, UINT64_MAX, &c->seed))
+				return usage("--seed: not a number: %s", a);
+			break;
+		case O_FAULT_SEED:
+			if (parse_u64(a, UINT64_MAX, &c->fault_seed))
+				return usage("--fault-seed: not a number: %s", a);
+			break;
+		case O_COMMUNES:
+			if (parse_communes(c, a))
+				return usage("--communes: expected 5-digit codes "
+					     "separated by commas: %s", a);
+			break;
+		case O_FROM:
+			if (sim_parse_day(a, &c->from))
+				return usage("--from: expected YYYY-MM-DD: %s", a);
+			break;
+		case O_TO:
+			if (sim_parse_day(a, &c->to))
+				return usage("--to: expected YYYY-MM-DD: %s", a);
+			break;
+		case O_AS_OF:
+			if (sim_parse_local(a, &c->as_of))
+				return usage("--as-of: expected "
+					     "YYYY-MM-DDTHH:MM:SS: %s", a);
+			break;
+		case O_PER_DAY:
+			if (parse_u64(a, 100000, &v) || v == 0)
+				return usage("--per-day: expected 1..100000: %s", a);
+			c->per_day = (unsigned)v;
+			break;
+		case O_BIND:
+			c->bind = a;
+			break;
+		case O_PORT:
+			if (parse_u64(a, 65535, &v))
+				return usage("--port: expected 0..65535: %s", a);
+			c->port = (unsigned)v;
+			break;
+		case O_USERNAME:
+			c->username = a;
+			break;
+		case O_PASSWORD_FILE:
+			c->password_file = a;
+			break;
+		case O_AGENCY:
+			c->agency = a;
+			break;
+		case O_TRUTH:
+			c->truth = a;
+			break;
+		case O_UNIT:
+			if (!sim_is_digits(a, 5) && !sim_is_digits(a, 2))
+				return usage("--unit: expected a 5-digit commune "
+					     "or 2-digit province code: %s", a);
+			c->unit = a;
+			break;
+		case O_PERIOD:
+			if (parse_pair(a, x, sizeof(x), y, sizeof(y)) ||
+			    sim_parse_day(x, &c->truth_from) ||
+			    sim_parse_day(y, &c->truth_to) ||
+			    c->truth_to < c->truth_from)
+				return usage("--period: expected FROM:TO as "
+					     "YYYY-MM-DD:YYYY-MM-DD: %s", a);
+			c->have_period = true;
+			break;
+		case O_TRUTH_ONLY:
+			c->truth_only = true;
+			break;
+		case O_REQUEST_LOG:
+			c->request_log = a;
+			break;
+		case O_FAULT:
+			if (c->nfaults == sizeof(c->faults) / sizeof(c->faults[0]))
+				return usage("--fault: too many: %s", a);
+			c->faults[c->nfaults++] = a;
+			break;
+		case O_STALL_MS:
+			if (parse_u64(a, 3600000, &v))
+				return usage("--stall-ms: expected 0..3600000: %s", a);
+			c->stall_ms = (unsigned)v;
+			break;
+		case O_RETRY_AFTER:
+			if (parse_u64(a, 86400, &v))
+				return usage("--retry-after: expected 0..86400: %s", a);
+			c->retry_after = (unsigned)v;
+			break;
+		case O_UNIT_PROVINCE:
+			if (c->npmap == MAX_PROVINCE_MAP ||
+			    parse_pair(a, x, sizeof(x), y, sizeof(y)) ||
+			    !sim_is_digits(x, 5) || !sim_is_digits(y, 2))
+				return usage("--unit-province: expected "
+					     "COMMUNE:PROVINCE, e.g. 11002:31: %s", a);
+			strcpy(c->pmap[c->npmap][0], x);
+			strcpy(c->pmap[c->npmap][1], y);
+			c->npmap++;
+			break;
+		case O_PLAIN:
+			c->plain = true;
+			break;
+		case O_HELP:
+			fputs(usage_text, stdout);
+			return 1;
+		default:
+			return usage("unknown or incomplete option: %s",
+				     argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return usage("unexpected argument: %s", argv[optind]);
+	if (!c->kind)
+		return usage("%s", "--kind is required (portal)");
+	if (strcmp(c->kind, "portal"))
+		return usage("--kind %s: only 'portal' is implemented", c->kind);
+	if (c->to < c->from)
+		return usage("%s", "--to is before --from");
+	if (c->truth && (!c->unit || !c->have_period))
+		return usage("%s", "--truth needs --unit and --period");
+	if (!c->truth && (c->unit || c->have_period || c->truth_only))
+		return usage("%s", "--unit, --period and --truth-only need --truth");
+	return 0;
+}
+
+/* Province of a commune: --unit-province first, then the known ones. */
+static const char *province_of(const struct config *c, const char *commune)
+{
+	static const char *const known[][2] = {
+		{ "11002", "31" },	/* Phường Thạch Khôi, Hải Phòng */
+		{ "10792", "31" },	/* Xã An Thành, Hải Phòng */
+	};
+
+	for (size_t i = 0; i < c->npmap; i++)
+		if (!strcmp(c->pmap[i][0], commune))
+			return c->pmap[i][1];
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if (!strcmp(known[i][0], commune))
+			return known[i][1];
+	return NULL;
+}
+
+/* First line of the password file, without its line ending. */
+static char *read_password(const char *path)
+{
+	FILE *fp = fopen(path, "r");
+	char buf[256];
+	char *pw = NULL;
+
+	if (!fp)
+		return NULL;
+	if (fgets(buf, sizeof(buf), fp)) {
+		buf[strcspn(buf, "\r\n")] = '\0';
+		pw = strdup(buf);
+	} else if (!ferror(fp)) {
+		pw = strdup("");
+	}
+	fclose(fp);
+	return pw;
+}
+
+static int write_truth(const struct config *c, const struct sim_model *m)
+{
+	struct sim_bieu06 t;
+	sim_truth_result r;
+	FILE *fp;
+	int rc = 1;
+
+	r = sim_truth_bieu06(m, c->unit, c->truth_from, c->truth_to, &t);
+	if (r != SIM_TRUTH_OK) {
+		fprintf(stderr, "tthc-sim: truth: %s\n", sim_truth_strerror(r));
+		return 1;
+	}
+	fp = fopen(c->truth, "w");
+	if (!fp) {
+		fprintf(stderr, "tthc-sim: %s: %s\n", c->truth, strerror(errno));
+		goto out;
+	}
+	r = sim_bieu06_write_tsv(&t, fp);
+	if (fclose(fp) || r != SIM_TRUTH_OK) {
+		fprintf(stderr, "tthc-sim: %s: write failed\n", c->truth);
+		goto out;
+	}
+	rc = 0;
+out:
+	sim_bieu06_release(&t);
+	return rc;
+}
+
+/* Serve until SIGTERM or SIGINT. */
+static int serve(const struct config *c, const struct sim_model *m,
+		 const char *password)
+{
+	struct sim_portal_options po = {
+		.username = c->username, .password = password,
+		.agency = c->agency, .seed = c->seed, .plain = c->plain
+	};
+	struct sim_httpd_options ho = { .bind = c->bind, .port = c->port };
+	struct sim_reqlog *log = NULL;
+	struct sim_portal *portal = NULL;
+	struct sim_httpd *httpd = NULL;
+	struct sim_faults faults;
+	sigset_t set;
+	char err[256];
+	int rc = 1, sig;
+
+	sim_faults_init(&faults, c->fault_seed);
+	faults.stall_ms = c->stall_ms;
+	faults.retry_after = c->retry_after;
+	for (size_t i = 0; i < c->nfaults; i++)
+		if (sim_faults_add(&faults, c->faults[i]) != SIM_FAULT_OK) {
+			rc = usage("--fault: unknown name or rate outside 0..1 "
+				   "(or rates summing above 1): %s", c->faults[i]);
+			goto out;
+		}
+	if (c->request_log && !(log = sim_reqlog_open(c->request_log))) {
+		fprintf(stderr, "tthc-sim: %s: %s\n", c->request_log,
+			strerror(errno));
+		goto out;
+	}
+	portal = sim_portal_new(m, &po, &faults);
+	if (!portal) {
+		fprintf(stderr, "tthc-sim: out of memory\n");
+		goto out;
+	}
+	ho.handler = sim_portal_handler;
+	ho.ctx = portal;
+	ho.log = log;
+
+	/* Block the stop signals in every thread; sigwait takes them. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	if (sim_httpd_start(&ho, &httpd, err, sizeof(err)) != SIM_HTTPD_OK) {
+		fprintf(stderr, "tthc-sim: %s\n", err);
+		goto out;
+	}
+	printf("PORT %u\n", sim_httpd_port(httpd));
+	fflush(stdout);
+	while (sigwait(&set, &sig) != 0)
+		;
+	rc = 0;
+out:
+	sim_httpd_stop(httpd);
+	sim_portal_free(portal);
+	sim_reqlog_close(log);
+	sim_faults_release(&faults);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct config c = { 0 };
+	struct sim_model m;
+	struct sim_gen_options go;
+	const char *dot;
+	char prefix[16];
+	char *password = NULL;
+	sim_gen_result gr;
+	int rc;
+
+	rc = parse_args(&c, argc, argv);
+	if (rc)
+		return rc == 1 ? 0 : rc;
+	if (c.password_file && !(password = read_password(c.password_file))) {
+		fprintf(stderr, "tthc-sim: cannot read the password file %s\n",
+			c.password_file);
+		return 2;
+	}
+	dot = strrchr(c.agency, '.');
+	snprintf(prefix, sizeof(prefix), "%s", dot ? dot + 1 : c.agency);
+	if (!*prefix || strlen(prefix) > 8) {
+		free(password);
+		return usage("--agency: cannot take a code prefix from %s",
+			     c.agency);
+	}
+
+	sim_model_init(&m, c.as_of);
+	rc = 1;
+	for (size_t i = 0; i < c.ncommunes; i++)
+		if (sim_model_add_commune(&m, c.communes[i],
+				province_of(&c, c.communes[i])) != SIM_MODEL_OK) {
+			rc = usage("--communes: duplicate commune %s",
+				   c.communes[i]);
+			goto out;
+		}
+	go = (struct sim_gen_options){ .seed = c.seed, .day_from = c.from,
+		.day_to = c.to, .per_day = c.per_day, .prefix = prefix };
+	gr = sim_generate(&m, &go);
+	if (gr != SIM_GEN_OK) {
+		fprintf(stderr, "tthc-sim: generate: %s\n", sim_gen_strerror(gr));
+		goto out;
+	}
+	fprintf(stderr, "tthc-sim: %s: %zu dossiers in %zu communes\n", c.kind,
+		m.ndossiers, m.ncommunes);
+	if (c.truth && write_truth(&c, &m))
+		goto out;
+	rc = c.truth_only ? 0 : serve(&c, &m, password);
+out:
+	free(password);
+	sim_model_release(&m);
+	return rc;
+}

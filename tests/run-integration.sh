@@ -1,0 +1,24 @@
+#!/bin/bash
+# Runs every tests/integration/test_*.sh (each starts its own PostgreSQL
+# cluster and simulators) and prints "N passed, N failed".
+set -u
+cd "$(dirname "$0")/.."
+passed=0
+failed=0
+names=""
+for t in tests/integration/test_*.sh; do
+  name=$(basename "$t" .sh)
+  log=$(mktemp)
+  if bash "$t" >"$log" 2>&1; then
+    passed=$((passed + 1))
+    echo "  PASS  $name ($(grep -c '^ok - ' "$log") checks)"
+  else
+    failed=$((failed + 1))
+    names="$names $name"
+    echo "  FAIL  $name"
+    sed 's/^/        /' "$log"
+  fi
+  rm -f "$log"
+done
+echo "integration tests: $passed passed, $failed failed"
+[ "$failed" -eq 0 ] || { echo "failed:$names"; exit 1; }

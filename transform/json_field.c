@@ -1,0 +1,49 @@
+#include "json_field.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+static int blank(const char *s)
+{
+  for (; *s; s++)
+    if (*s != ' ' && *s != '\t' && *s != '\r' && *s != '\n')
+      return 0;
+  return 1;
+}
+
+const char *jf_scalar(const cJSON *obj, const char *key, char numbuf[JF_BUF])
+{
+  const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+  if (!it || cJSON_IsNull(it))
+    return NULL;
+  if (cJSON_IsString(it))
+    return (it->valuestring && !blank(it->valuestring)) ? it->valuestring : NULL;
+  if (cJSON_IsNumber(it)) {
+    double d = it->valuedouble;
+    if (isfinite(d) && d == floor(d) && fabs(d) < 9.2e18)
+      snprintf(numbuf, JF_BUF, "%lld", (long long)d);
+    else
+      snprintf(numbuf, JF_BUF, "%.17g", d);
+    return numbuf;
+  }
+  if (cJSON_IsBool(it)) {
+    strcpy(numbuf, cJSON_IsTrue(it) ? "1" : "0");
+    return numbuf;
+  }
+  return NULL;
+}
+
+int jf_is_nonscalar(const cJSON *obj, const char *key)
+{
+  const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
+  return it && (cJSON_IsObject(it) || cJSON_IsArray(it));
+}
+
+int jf_equals(const cJSON *obj, const char *key, const char *want)
+{
+  char buf[JF_BUF];
+  const char *v = jf_scalar(obj, key, buf);
+  return v && strcmp(v, want) == 0;
+}

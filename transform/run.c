@@ -1,0 +1,375 @@
+#include "run.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cJSON.h>
+
+#include "fsutil.h"
+#include "log.h"
+#include "quarantine.h"
+#include "rundir.h"
+#include "source_parser.h"
+
+#define SUMMARY_MAX (16u << 20)
+#define LINE_MAX_BYTES (QUARANTINE_RAW_MAX * 2 + 4096)
+
+const char *transform_strerror(transform_result r)
+{
+  switch (r) {
+  case TRANSFORM_OK:               return "no error";
+  case TRANSFORM_NOT_EXTRACTED:    return "the run has not been extracted";
+  case TRANSFORM_BAD_SUMMARY:      return "the run's EXTRACTED summary is not readable";
+  case TRANSFORM_IO:               return "input/output error";
+  case TRANSFORM_TOO_MANY_REJECTS: return "too many records rejected";
+  case TRANSFORM_NOMEM:            return "out of memory";
+  }
+  return "unknown error";
+}
+
+void transform_counts_release(struct transform_counts *c)
+{
+  free(c->sources);
+  c->sources = NULL;
+  c->nsources = 0;
+}
+
+/* One output file written as NAME.tmp, published by out_commit(). */
+struct out_file {
+  char *path, *tmp;
+  FILE *f;
+};
+
+static int out_open(struct out_file *o, const char *dir, const char *name)
+{
+  memset(o, 0, sizeof(*o));
+  if (asprintf(&o->path, "%s/%s", dir, name) < 0 ||
+      asprintf(&o->tmp, "%s/%s.tmp", dir, name) < 0)
+    return -1;
+  o->f = fopen(o->tmp, "wb");
+  return o->f ? 0 : -1;
+}
+
+static int out_commit(struct out_file *o)
+{
+  int rc = 0;
+  if (fflush(o->f) || fsync(fileno(o->f)))
+    rc = -1;
+  if (fclose(o->f))
+    rc = -1;
+  o->f = NULL;
+  if (!rc && rename(o->tmp, o->path))
+    rc = -1;
+  return rc;
+}
+
+static void out_release(struct out_file *o)
+{
+  if (o->f) {
+    fclose(o->f);
+    unlink(o->tmp);
+  }
+  free(o->path);
+  free(o->tmp);
+  memset(o, 0, sizeof(*o));
+}
+
+struct sink_state {
+  struct out_file records, rejects;
+  struct dynbuf line;
+  struct source_counts *counts;   /* of the source being read */
+  int io_error;
+};
+
+static int on_record(void *arg, const struct page_ctx *page, size_t index,
+                     const struct canonical_record *rec)
+{
+  struct sink_state *s = arg;
+  (void)page;
+  (void)index;
+  dynbuf_reset(&s->line);
+  if (canon_write_copy(rec, &s->line) ||
+      fwrite(dynbuf_ptr(&s->line), 1, dynbuf_len(&s->line), s->records.f) != dynbuf_len(&s->line)) {
+    s->io_error = 1;
+    return -1;
+  }
+  s->counts->read++;
+  s->counts->accepted++;
+  return 0;
+}
+
+static int on_reject(void *arg, const struct page_ctx *page, size_t index,
+                     const struct reject_info *why, const char *raw, size_t rawlen)
+{
+  struct sink_state *s = arg;
+  char loc[600];
+
+  if (index == SIZE_MAX)
+    snprintf(loc, sizeof(loc), "%s", page->location);
+  else
+    snprintf(loc, sizeof(loc), "%s#%zu", page->location, index);
+  /* Named in the log too, so an operator sees it without querying. */
+  log_report(LOG_WARN, why->reason, NULL, "source %s, commune %s, %s: record rejected (field %s)",
+             page->source_name, page->commune, loc, why->field ? why->field : "-");
+  if (quarantine_row(&s->line, page->source_name, source_kind_name(page->kind), page->commune,
+                     loc, why->field, why->reason, raw, rawlen) ||
+      fwrite(dynbuf_ptr(&s->line), 1, dynbuf_len(&s->line), s->rejects.f) != dynbuf_len(&s->line)) {
+    s->io_error = 1;
+    return -1;
+  }
+  s->counts->read++;
+  s->counts->rejected++;
+  return 0;
+}
+
+static int page_name_cmp(const void *a, const void *b)
+{
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Page files of one window, sorted (page-000001, page-000002, ...). */
+static char **list_pages(const char *dir, const char *suffix, size_t *n)
+{
+  DIR *d = opendir(dir);
+  struct dirent *e;
+  char **names = NULL;
+  size_t cap = 0;
+
+  *n = 0;
+  if (!d)
+    return NULL;
+  while ((e = readdir(d))) {
+    size_t len = strlen(e->d_name), sl = strlen(suffix);
+    if (strncmp(e->d_name, "page-", 5) || len <= sl || strcmp(e->d_name + len - sl, suffix))
+      continue;
+    if (*n == cap) {
+      char **grown = realloc(names, (cap = cap ? cap * 2 : 64) * sizeof(*names));
+      if (!grown)
+        break;
+      names = grown;
+    }
+    if (!(names[*n] = strdup(e->d_name)))
+      break;
+    (*n)++;
+  }
+  closedir(d);
+  if (names)
+    qsort(names, *n, sizeof(*names), page_name_cmp);
+  return names;
+}
+
+static void free_list(char **names, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    free(names[i]);
+  free(names);
+}
+
+static struct source_counts *counts_for(struct transform_counts *c, const char *name)
+{
+  struct source_counts *grown;
+
+  for (size_t i = 0; i < c->nsources; i++)
+    if (!strcmp(c->sources[i].name, name))
+      return &c->sources[i];
+  grown = realloc(c->sources, (c->nsources + 1) * sizeof(*grown));
+  if (!grown)
+    return NULL;
+  c->sources = grown;
+  memset(&grown[c->nsources], 0, sizeof(*grown));
+  snprintf(grown[c->nsources].name, sizeof(grown->name), "%s", name);
+  return &grown[c->nsources++];
+}
+
+/* Reads every page of one window (source × commune). */
+static transform_result transform_window(const char *state_dir, const char *run_id,
+                                         const char *source, source_kind kind,
+                                         const char *commune, struct sink_state *s,
+                                         struct transform_counts *counts)
+{
+  const struct source_parser *parser = source_parser_for(kind);
+  transform_result result = TRANSFORM_OK;
+  char *rel = NULL, *dir = NULL;
+  char **pages = NULL;
+  size_t npages = 0;
+  struct dynbuf body;
+
+  dynbuf_init(&body, PAGE_MAX_BYTES);
+  if (!parser) {
+    log_report(LOG_ERROR, NULL, NULL, "source %s: no parser for kind %s", source,
+               source_kind_name(kind));
+    return TRANSFORM_BAD_SUMMARY;
+  }
+  if (asprintf(&rel, "landing/%s/%s", source, commune) < 0 ||
+      !(dir = rundir_path(state_dir, run_id, rel))) {
+    result = TRANSFORM_NOMEM;
+    goto out;
+  }
+  pages = list_pages(dir, parser->page_suffix, &npages);
+  for (size_t i = 0; i < npages && !result; i++) {
+    char *path = NULL, *loc = NULL;
+    fs_result fr;
+    struct page_ctx page = { source, kind, commune, NULL };
+    parse_result pr;
+
+    if (asprintf(&path, "%s/%s", dir, pages[i]) < 0 ||
+        asprintf(&loc, "%s/%s/%s", run_id, rel, pages[i]) < 0) {
+      free(path);
+      result = TRANSFORM_NOMEM;
+      break;
+    }
+    page.location = loc;
+    dynbuf_reset(&body);
+    fr = fs_read_file(path, &body);
+    if (fr != FS_OK) {
+      log_report(LOG_ERROR, fr == FS_IO ? strerror(errno) : fs_strerror(fr), NULL,
+                 "could not read page \"%s\"", path);
+      result = TRANSFORM_IO;
+    } else {
+      pr = parser->parse_page(dynbuf_ptr(&body), dynbuf_len(&body), &page,
+                              &(struct record_sink){ on_record, on_reject, s });
+      if (pr == PARSE_NOMEM)
+        result = TRANSFORM_NOMEM;
+      else if (s->io_error || pr == PARSE_STOPPED)
+        result = TRANSFORM_IO;
+      counts->pages++;
+    }
+    free(path);
+    free(loc);
+  }
+out:
+  free_list(pages, npages);
+  dynbuf_release(&body);
+  free(rel);
+  free(dir);
+  return result;
+}
+
+static int write_counts(const char *dir, const struct transform_counts *c)
+{
+  cJSON *root = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(root, "sources");
+  char *text, *path = NULL;
+  int rc = -1;
+
+  cJSON_AddNumberToObject(root, "pages", (double)c->pages);
+  for (size_t i = 0; i < c->nsources; i++) {
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddItemToArray(arr, o);
+    cJSON_AddStringToObject(o, "source", c->sources[i].name);
+    cJSON_AddNumberToObject(o, "read", (double)c->sources[i].read);
+    cJSON_AddNumberToObject(o, "accepted", (double)c->sources[i].accepted);
+    cJSON_AddNumberToObject(o, "rejected", (double)c->sources[i].rejected);
+  }
+  text = cJSON_Print(root);
+  if (text && asprintf(&path, "%s/counts.json", dir) >= 0)
+    rc = fs_write_atomic(path, text, strlen(text)) == FS_OK ? 0 : -1;
+  free(path);
+  free(text);
+  cJSON_Delete(root);
+  return rc;
+}
+
+transform_result transform_run(const char *state_dir, const char *run_id,
+                               double max_reject_share, struct transform_counts *counts)
+{
+  transform_result result = TRANSFORM_OK;
+  struct sink_state s;
+  struct dynbuf summary;
+  char *summary_path = NULL, *canon = NULL, *mark = NULL;
+  cJSON *doc = NULL;
+  const cJSON *windows, *w;
+
+  memset(counts, 0, sizeof(*counts));
+  memset(&s, 0, sizeof(s));
+  dynbuf_init(&summary, SUMMARY_MAX);
+  dynbuf_init(&s.line, LINE_MAX_BYTES);
+
+  summary_path = rundir_path(state_dir, run_id, RUN_MARK_EXTRACTED);
+  canon = rundir_path(state_dir, run_id, "canonical");
+  mark = rundir_path(state_dir, run_id, RUN_MARK_TRANSFORMED);
+  if (!summary_path || !canon || !mark) {
+    result = TRANSFORM_NOMEM;
+    goto out;
+  }
+  if (fs_read_file(summary_path, &summary) != FS_OK) {
+    log_report(LOG_ERROR, NULL, "Run tthc-extract first, or let it finish.",
+               "run %s has no extract summary (%s)", run_id, summary_path);
+    result = TRANSFORM_NOT_EXTRACTED;
+    goto out;
+  }
+  doc = cJSON_Parse(dynbuf_ptr(&summary));
+  windows = doc ? cJSON_GetObjectItemCaseSensitive(doc, "windows") : NULL;
+  if (!cJSON_IsArray(windows)) {
+    log_report(LOG_ERROR, NULL, NULL, "run %s: \"%s\" has no windows list", run_id, summary_path);
+    result = TRANSFORM_BAD_SUMMARY;
+    goto out;
+  }
+  if (fs_mkdirs(canon, 0750) != FS_OK ||
+      out_open(&s.records, canon, "dossier_source.copy") ||
+      out_open(&s.rejects, canon, "rejected.copy")) {
+    log_report(LOG_ERROR, strerror(errno), NULL, "could not create output files in \"%s\"", canon);
+    result = TRANSFORM_IO;
+    goto out;
+  }
+
+  cJSON_ArrayForEach(w, windows) {
+    const char *source = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(w, "source"));
+    const char *kind_s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(w, "kind"));
+    const char *commune = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(w, "commune"));
+    source_kind kind;
+
+    if (!source || !kind_s || !commune || source_kind_parse(kind_s, &kind) ||
+        strchr(source, '/') || strchr(commune, '/') || source[0] == '.') {
+      log_report(LOG_ERROR, NULL, NULL, "run %s: a window in the summary lacks a valid source, kind or commune", run_id);
+      result = TRANSFORM_BAD_SUMMARY;
+      goto out;
+    }
+    if (!(s.counts = counts_for(counts, source))) {
+      result = TRANSFORM_NOMEM;
+      goto out;
+    }
+    result = transform_window(state_dir, run_id, source, kind, commune, &s, counts);
+    if (result)
+      goto out;
+  }
+
+  if (out_commit(&s.records) || out_commit(&s.rejects) || write_counts(canon, counts) ||
+      fs_fsync_dir(canon) != FS_OK) {
+    log_report(LOG_ERROR, strerror(errno), NULL, "could not write the output of run %s", run_id);
+    result = TRANSFORM_IO;
+    goto out;
+  }
+
+  for (size_t i = 0; i < counts->nsources; i++) {
+    const struct source_counts *c = &counts->sources[i];
+    if (c->read > 0 && (double)c->rejected > max_reject_share * (double)c->read) {
+      char detail[200];
+      snprintf(detail, sizeof(detail), "%lld of %lld records rejected (%.2f %%), limit %.2f %%.",
+               c->rejected, c->read, 100.0 * (double)c->rejected / (double)c->read,
+               100.0 * max_reject_share);
+      log_report(LOG_ERROR, detail,
+                 "The source's format may have changed: read the reasons in canonical/rejected.copy, "
+                 "or raise [transform] max_reject_share.",
+                 "source %s: too many rejected records; run %s not marked transformed", c->name, run_id);
+      result = TRANSFORM_TOO_MANY_REJECTS;
+    }
+  }
+  if (result == TRANSFORM_OK && fs_write_atomic(mark, "", 0) != FS_OK) {
+    log_report(LOG_ERROR, strerror(errno), NULL, "could not write \"%s\"", mark);
+    result = TRANSFORM_IO;
+  }
+out:
+  out_release(&s.records);
+  out_release(&s.rejects);
+  dynbuf_release(&s.line);
+  dynbuf_release(&summary);
+  cJSON_Delete(doc);
+  free(summary_path);
+  free(canon);
+  free(mark);
+  return result;
+}
