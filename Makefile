@@ -34,6 +34,8 @@ COMMON_OBJS := $(call lib_objs,common)
 LIBS        := $(foreach s,$(STAGES),$(BUILD)/lib$(s).a) $(BUILD)/libcommon.a
 
 TEST_SRCS := $(wildcard tests/test_*.c)
+# Suites test module internals: they see every stage's headers.
+$(BUILD)/obj/tests/%.o: CFLAGS += -Itests $(foreach s,$(STAGES),-I$(s))
 TESTS     := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 
 .PHONY: all check unit integration asan demo deps install clean bench

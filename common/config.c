@@ -865,8 +865,6 @@ static void validate(struct parser *p)
 			missing = "username";
 		else if (!s->secret_file && !s->secret_env)
 			missing = "secret_file' or 'secret_env";
-		else if (s->ncommunes == 0)
-			missing = "communes";
 		if (missing) {
 			p->lineno = p->src_line[i];
 			fail(p, CONFIG_INVALID,

@@ -1,5 +1,6 @@
 #include "http.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,6 +41,17 @@ void http_response_release(struct http_response *r)
   dynbuf_release(&r->body);
 }
 
+/* localhost, a literal 127.0.0.0/8 address, or [::1] — never a name that
+ * merely starts with "127." */
+static bool host_is_loopback(const char *host)
+{
+  struct in_addr a4;
+
+  if (!strcasecmp(host, "localhost") || !strcmp(host, "[::1]"))
+    return true;
+  return inet_pton(AF_INET, host, &a4) == 1 && (ntohl(a4.s_addr) >> 24) == 127;
+}
+
 bool http_url_allowed(const char *url)
 {
   CURLU *u = curl_url();
@@ -53,8 +65,7 @@ bool http_url_allowed(const char *url)
   if (!strcasecmp(scheme, "https"))
     ok = true;
   else if (!strcasecmp(scheme, "http"))
-    ok = !strcasecmp(host, "localhost") || !strncmp(host, "127.", 4) ||
-         !strcmp(host, "[::1]");
+    ok = host_is_loopback(host);
 out:
   curl_free(scheme);
   curl_free(host);

@@ -219,6 +219,11 @@ int pull_source(const struct source_config *cfg, const struct pull_options *opts
               source_kind_name(cfg->kind));
     return -1;
   }
+  if (cfg->ncommunes == 0) {
+    log_report(LOG_ERROR, NULL, "List the 5-digit commune codes to sync: communes = 11002, 10792",
+               "source %s: no communes configured", cfg->name);
+    return -1;
+  }
   p.session.cfg = cfg;
   if (cfg->insecure)
     log_warn("source %s: TLS verification is OFF (insecure = true). Use this only with the "

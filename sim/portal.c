@@ -414,7 +414,7 @@ cJSON *sim_portal_render(const struct sim_portal *p,
 	put_str(&x, o, "MaTTHC", 5, buf);
 	put_str(&x, o, "TenTTHC", 6, pr ? pr->name : NULL);
 	snprintf(buf, sizeof(buf), "%s", pr && pr->field_code ? pr->field_code : "");
-	if (pick(&x, 7, 20) == 0)	/* codes compare case-insensitively */
+	if (pick(&x, 7, 20) == 1)	/* codes compare case-insensitively */
 		for (char *c = buf; *c; c++)
 			*c = (char)tolower((unsigned char)*c);
 	put_str(&x, o, "MaLinhVuc", 8, buf);
