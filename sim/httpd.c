@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -61,6 +62,15 @@ static int append(struct upload *u, const char *data, size_t n, size_t max)
 	u->len += n;
 	u->buf[u->len] = '\0';
 	return 0;
+}
+
+/* libmicrohttpd's own diagnostics, marked as such (fault injection
+ * makes it report the connections it was told to break). */
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	(void)cls;
+	fputs("tthc-sim: httpd: ", stderr);
+	vfprintf(stderr, fmt, ap);
 }
 
 static const char *lookup_header(void *ctx, const char *name)
@@ -246,6 +256,7 @@ sim_httpd_result sim_httpd_start(const struct sim_httpd_options *o,
 	atomic_init(&h->stopping, false);
 	h->daemon = MHD_start_daemon(flags, (uint16_t)o->port, NULL, NULL,
 		on_request, h,
+		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,11 +76,18 @@ struct config {
 	size_t nfaults;
 };
 
-static int usage(const char *fmt, const char *arg)
+/* Report a usage error; returns the usage exit status, 2. */
+static int usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int usage(const char *fmt, ...)
 {
-	fprintf(stderr, "tthc-sim: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\n(see tthc-sim --help)\n");
+	va_list ap;
+
+	fputs("tthc-sim: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\n(see tthc-sim --help)\n", stderr);
 	return 2;
 }
 
@@ -131,6 +139,19 @@ static int parse_pair(const char *s, char *a, size_t alen, char *b,
 	a[colon - s] = '\0';
 	strcpy(b, colon + 1);
 	return 0;
+}
+
+/* Whether the --fault specs so far are valid together. */
+static int check_faults(const struct config *c)
+{
+	struct sim_faults f;
+	int rc = 0;
+
+	sim_faults_init(&f, 0);
+	for (size_t i = 0; i < c->nfaults && !rc; i++)
+		rc = sim_faults_add(&f, c->faults[i]) != SIM_FAULT_OK;
+	sim_faults_release(&f);
+	return rc;
 }
 
 enum {
@@ -270,6 +291,9 @@ static int parse_args(struct config *c, int argc, char **argv)
 			if (c->nfaults == sizeof(c->faults) / sizeof(c->faults[0]))
 				return usage("--fault: too many: %s", a);
 			c->faults[c->nfaults++] = a;
+			if (check_faults(c))
+				return usage("--fault: unknown name, or rate not "
+					     "in 0..1, or rates summing above 1: %s", a);
 			break;
 		case O_STALL_MS:
 			if (parse_u64(a, 3600000, &v))
@@ -401,12 +425,8 @@ static int serve(const struct config *c, const struct sim_model *m,
 	sim_faults_init(&faults, c->fault_seed);
 	faults.stall_ms = c->stall_ms;
 	faults.retry_after = c->retry_after;
-	for (size_t i = 0; i < c->nfaults; i++)
-		if (sim_faults_add(&faults, c->faults[i]) != SIM_FAULT_OK) {
-			rc = usage("--fault: unknown name or rate outside 0..1 "
-				   "(or rates summing above 1): %s", c->faults[i]);
-			goto out;
-		}
+	for (size_t i = 0; i < c->nfaults; i++)	/* checked by parse_args */
+		sim_faults_add(&faults, c->faults[i]);
 	if (c->request_log && !(log = sim_reqlog_open(c->request_log))) {
 		fprintf(stderr, "tthc-sim: %s: %s\n", c->request_log,
 			strerror(errno));

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <time.h>
 
-#include <cJSON.h>
+#include <cjson/cJSON.h>
 
 #include "rng.h"
 

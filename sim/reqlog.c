@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include <cJSON.h>
+#include <cjson/cJSON.h>
 
 struct sim_reqlog {
 	FILE *fp;

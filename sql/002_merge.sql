@@ -13,16 +13,127 @@ $$;
 COMMENT ON FUNCTION tthc.source_preference(text, text) IS
   'Thứ tự ưu tiên nguồn theo nhóm trường (xử lý, tiếp nhận, cổng) / Rank of a source for a field group (processing, intake, portal), metrics.md §1';
 
--- Rebuilds the merged dossiers whose source records the given run inserted
--- or replaced, and appends their status events. Returns the number of merged
--- dossiers written.
+-- The strings of a JSON array; nothing for NULL, JSON null or a non-array.
+CREATE FUNCTION tthc.json_texts(a jsonb)
+RETURNS SETOF text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT jsonb_array_elements_text(CASE WHEN jsonb_typeof($1) = 'array' THEN $1 ELSE '[]'::jsonb END)
+$$;
+COMMENT ON FUNCTION tthc.json_texts(jsonb) IS
+  'Các chuỗi của một mảng JSON (rỗng nếu không phải mảng) / The strings of a JSON array (none when not an array)';
+
+-- Every normalised code ever seen for a dossier, and the dossier it names.
+CREATE TABLE tthc.dossier_alias (
+  unit_code    text NOT NULL,
+  code         text NOT NULL,
+  dossier_code text NOT NULL,
+  PRIMARY KEY (unit_code, code)
+);
+CREATE INDEX dossier_alias_dossier_idx ON tthc.dossier_alias (unit_code, dossier_code);
+COMMENT ON TABLE tthc.dossier_alias IS
+  'Mọi mã (đã chuẩn hoá) của một hồ sơ trên các hệ thống và mã hồ sơ hợp nhất tương ứng / Every normalised code seen for a dossier, and the merged dossier it belongs to';
+COMMENT ON COLUMN tthc.dossier_alias.unit_code IS 'Mã xã / Commune code';
+COMMENT ON COLUMN tthc.dossier_alias.code IS 'Một mã hồ sơ trên một hệ thống / One code of the dossier on one system';
+COMMENT ON COLUMN tthc.dossier_alias.dossier_code IS 'Mã hồ sơ hợp nhất / Merged dossier code';
+
+-- Links the run's source records into dossiers (sources.md, "Identity across
+-- systems"): records sharing any normalised code are one dossier, and links
+-- chain. The components are found by label propagation over the run's codes
+-- and the existing dossiers those codes already belong to, so the work is
+-- bounded by the run, not by the history. A dossier's code is the smallest
+-- (byte order) of all its codes, so the result does not depend on the order
+-- in which records arrive. Fills the temporary table link_touched with every
+-- dossier code whose records changed (including codes that disappeared).
+CREATE FUNCTION tthc.link_dossiers(p_run_id text)
+RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+  changed bigint;
+  r record;
+BEGIN
+  -- record <-> code membership of the run's records ...
+  CREATE TEMP TABLE link_member ON COMMIT DROP AS
+    SELECT s.unit_code, 'R:' || s.source_kind || ':' || s.source_code AS rec, c.code
+      FROM tthc.dossier_source s
+     CROSS JOIN LATERAL (SELECT s.source_code
+                         UNION SELECT tthc.json_texts(s.linked_codes)) c(code)
+     WHERE s.run_id = p_run_id;
+  -- ... and of the existing dossiers any of those codes already names, whole.
+  INSERT INTO link_member
+    SELECT a.unit_code, 'D:' || a.dossier_code, a.code
+      FROM tthc.dossier_alias a
+     WHERE (a.unit_code, a.dossier_code) IN (
+             SELECT a2.unit_code, a2.dossier_code
+               FROM tthc.dossier_alias a2 JOIN link_member m USING (unit_code, code));
+  CREATE TEMP TABLE link_label ON COMMIT DROP AS
+    SELECT DISTINCT unit_code, code, code COLLATE "C" AS label FROM link_member;
+  ALTER TABLE link_label ADD PRIMARY KEY (unit_code, code);
+  LOOP
+    WITH rec_label AS (
+      SELECT m.unit_code, m.rec, min(l.label) AS label
+        FROM link_member m JOIN link_label l USING (unit_code, code) GROUP BY 1, 2
+    ), code_label AS (
+      SELECT m.unit_code, m.code, min(rl.label) AS label
+        FROM link_member m JOIN rec_label rl USING (unit_code, rec) GROUP BY 1, 2
+    )
+    UPDATE link_label l SET label = cl.label
+      FROM code_label cl
+     WHERE l.unit_code = cl.unit_code AND l.code = cl.code AND cl.label < l.label;
+    GET DIAGNOSTICS changed = ROW_COUNT;
+    EXIT WHEN changed = 0;
+  END LOOP;
+  CREATE TEMP TABLE link_final ON COMMIT DROP AS
+    SELECT m.unit_code, m.rec, min(l.label) AS label
+      FROM link_member m JOIN link_label l USING (unit_code, code) GROUP BY 1, 2;
+  CREATE TEMP TABLE link_touched (unit_code text, dossier_code text) ON COMMIT DROP;
+  INSERT INTO link_touched SELECT DISTINCT unit_code, label FROM link_final;
+
+  -- Existing dossiers that joined a component under another code move to it.
+  FOR r IN SELECT unit_code, substr(rec, 3) AS old_code, label
+             FROM link_final WHERE rec LIKE 'D:%' AND substr(rec, 3) <> label LOOP
+    UPDATE tthc.dossier_source SET dossier_code = r.label
+     WHERE unit_code = r.unit_code AND dossier_code = r.old_code;
+    INSERT INTO tthc.dossier_event (unit_code, dossier_code, source_kind, at, status, department_code, run_id)
+    SELECT unit_code, r.label, source_kind, at, status, department_code, run_id
+      FROM tthc.dossier_event WHERE unit_code = r.unit_code AND dossier_code = r.old_code
+    ON CONFLICT DO NOTHING;
+    DELETE FROM tthc.dossier_event WHERE unit_code = r.unit_code AND dossier_code = r.old_code;
+    INSERT INTO link_touched VALUES (r.unit_code, r.old_code);
+  END LOOP;
+  -- The run's records, whose codes may have changed since they were stored.
+  INSERT INTO link_touched
+  SELECT s.unit_code, s.dossier_code
+    FROM tthc.dossier_source s JOIN link_final f
+      ON f.unit_code = s.unit_code AND f.rec = 'R:' || s.source_kind || ':' || s.source_code
+   WHERE s.run_id = p_run_id AND s.dossier_code <> f.label;
+  UPDATE tthc.dossier_source s SET dossier_code = f.label
+    FROM link_final f
+   WHERE s.run_id = p_run_id AND f.unit_code = s.unit_code
+     AND f.rec = 'R:' || s.source_kind || ':' || s.source_code AND s.dossier_code <> f.label;
+  INSERT INTO tthc.dossier_alias AS a (unit_code, code, dossier_code)
+  SELECT unit_code, code, label FROM link_label
+  ON CONFLICT (unit_code, code) DO UPDATE SET dossier_code = EXCLUDED.dossier_code
+   WHERE a.dossier_code <> EXCLUDED.dossier_code;
+END
+$$;
+COMMENT ON FUNCTION tthc.link_dossiers(text) IS
+  'Gộp các bản ghi có chung mã thành một hồ sơ (liên kết bắc cầu) / Links records sharing any code into one dossier (links chain)';
+
+-- Links the run's records, then rebuilds the merged dossiers they touched
+-- and appends their status events. Returns the number of merged dossiers
+-- written. Call it once per transaction (its work tables live until commit).
 CREATE FUNCTION tthc.merge_dossiers(p_run_id text)
 RETURNS bigint LANGUAGE plpgsql AS $$
 DECLARE
   n bigint;
 BEGIN
+  PERFORM tthc.link_dossiers(p_run_id);
+  -- A dossier whose records all moved to another one is gone.
+  DELETE FROM tthc.dossier d
+   USING link_touched t
+   WHERE d.unit_code = t.unit_code AND d.dossier_code = t.dossier_code
+     AND NOT EXISTS (SELECT 1 FROM tthc.dossier_source s
+                      WHERE s.unit_code = d.unit_code AND s.dossier_code = d.dossier_code);
   WITH touched AS (
-    SELECT DISTINCT unit_code, dossier_code FROM tthc.dossier_source WHERE run_id = p_run_id
+    SELECT DISTINCT unit_code, dossier_code FROM link_touched
   ), src AS (
     SELECT s.*,
            tthc.source_preference(s.source_kind, 'processing') AS p_proc,
@@ -32,7 +143,7 @@ BEGIN
   ), codes AS (
     SELECT unit_code, dossier_code, jsonb_agg(DISTINCT c ORDER BY c) AS linked_codes
       FROM (SELECT unit_code, dossier_code, source_code AS c FROM src
-            UNION SELECT unit_code, dossier_code, jsonb_array_elements_text(linked_codes) FROM src) x
+            UNION SELECT unit_code, dossier_code, tthc.json_texts(linked_codes) FROM src) x
      GROUP BY unit_code, dossier_code
   ), merged AS (
     SELECT unit_code, dossier_code,
