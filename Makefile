@@ -39,6 +39,8 @@ $(BUILD)/obj/tests/%.o: CFLAGS += -Itests $(foreach s,$(STAGES),-I$(s))
 TESTS     := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 
 .PHONY: all check unit integration asan demo deps install clean bench
+# Keep objects of test programs (make would delete them as intermediates).
+.SECONDARY:
 all: $(BINARIES)
 
 # V=1 shows the full commands.

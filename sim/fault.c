@@ -94,13 +94,14 @@ int sim_fault_preempts(enum sim_fault k)
 /* The kind of page a reverse proxy or servlet container sends. */
 static char *html_page(int status, const char *reason)
 {
-	char *s = NULL;
+	size_t n = 256 + 2 * strlen(reason);
+	char *s = malloc(n);
 
-	if (asprintf(&s, "<!DOCTYPE html>\n<html><head><title>%d %s</title>"
-		     "</head>\n<body><center><h1>%d %s</h1></center>\n"
-		     "<hr><center>nginx</center>\n</body></html>\n",
-		     status, reason, status, reason) < 0)
-		return NULL;
+	if (s)
+		snprintf(s, n, "<!DOCTYPE html>\n<html><head><title>%d %s"
+			 "</title></head>\n<body><center><h1>%d %s</h1>"
+			 "</center>\n<hr><center>nginx</center>\n</body>"
+			 "</html>\n", status, reason, status, reason);
 	return s;
 }
 

@@ -20,5 +20,5 @@ for t in tests/integration/test_*.sh; do
   fi
   rm -f "$log"
 done
-echo "integration tests: $passed passed, $failed failed"
+echo "integration: $passed passed, $failed failed"
 [ "$failed" -eq 0 ] || { echo "failed:$names"; exit 1; }

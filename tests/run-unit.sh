@@ -17,5 +17,5 @@ for t in "$@"; do
     printf '%s\n' "$out" | sed 's/^/        /'
   fi
 done
-echo "unit suites: $passed passed, $failed failed"
+echo "unit: $passed passed, $failed failed"
 [ "$failed" -eq 0 ] || { echo "failed suites:$failed_names"; exit 1; }

@@ -119,7 +119,10 @@ static void map_flag(struct mapper *m, enum dossier_field f, const char *key)
 static const cJSON *array_of(struct mapper *m, const char *key)
 {
   const cJSON *a = cJSON_GetObjectItemCaseSensitive(m->hoso, key);
-  if (!a || cJSON_IsNull(a))
+  char buf[JF_BUF];
+
+  /* missing, null and "" all mean absent */
+  if (!a || cJSON_IsNull(a) || (cJSON_IsString(a) && !jf_scalar(m->hoso, key, buf)))
     return NULL;
   if (!cJSON_IsArray(a)) {
     fail(m, key, "%s", "not an array");

@@ -59,7 +59,6 @@ before=$(snapshot)
 assert_cmd "loading the same run again succeeds" "$TTHC_BIN/tthc-load" -c "$TMP/tthc.conf" --run "$run"
 assert_eq "$before" "$(snapshot)" "loading a run twice changes nothing"
 
-wm=$(cat "$TMP/state/watermarks/portal-test/11002")
 sleep 1 # run ids are UTC seconds
 assert_cmd "second (incremental) extract succeeds" "$TTHC_BIN/tthc-extract" -c "$TMP/tthc.conf"
 assert_eq 2 "$(ls "$TMP/state/runs" | wc -l)" "a second run directory"
@@ -69,6 +68,7 @@ run2=$(ls "$TMP/state/runs" | tail -n 1)
 assert_eq 0 "$(psql -XAtc "SELECT records_read FROM tthc.load_run WHERE run_id = '$run2'")" \
   "nothing was updated since the first run: the incremental run reads nothing new"
 
+wm=$(cat "$TMP/state/watermarks/portal-test/11002")
 sleep 1
 assert_cmd "backfill of an overlapping window" "$TTHC_BIN/tthc-extract" -c "$TMP/tthc.conf" \
   --since 2026-04-20 --until 2026-05-10
