@@ -15,11 +15,13 @@ PKGS     := libcurl libxml-2.0 libcjson libpq libmicrohttpd inih
 CC       ?= cc
 BUILD    ?= build
 WERROR   ?= -Werror
+# CFLAGS / LDFLAGS are the user's (optimisation, sanitizers); the flags the
+# code needs are in TTHC_CFLAGS and always apply.
 CFLAGS   ?= -O2 -g
-CFLAGS   += -std=c11 -D_GNU_SOURCE -Wall -Wextra $(WERROR) -Wshadow -Wformat=2 \
+TTHC_CFLAGS = -std=c11 -D_GNU_SOURCE -Wall -Wextra $(WERROR) -Wshadow -Wformat=2 \
             -Wno-missing-field-initializers -fno-strict-aliasing \
-            -Icommon -Ischemas $(shell pkg-config --cflags $(PKGS) cunit)
-LDLIBS   += $(shell pkg-config --libs $(PKGS)) -lpthread -lm
+            -Icommon -Ischemas $(EXTRA_INCLUDES) $(shell pkg-config --cflags $(PKGS) cunit)
+TTHC_LIBS = $(shell pkg-config --libs $(PKGS)) -lpthread -lm
 PREFIX   ?= /usr/local
 DESTDIR  ?=
 
@@ -35,7 +37,7 @@ LIBS        := $(foreach s,$(STAGES),$(BUILD)/lib$(s).a) $(BUILD)/libcommon.a
 
 TEST_SRCS := $(wildcard tests/test_*.c)
 # Suites test module internals: they see every stage's headers.
-$(BUILD)/obj/tests/%.o: CFLAGS += -Itests $(foreach s,$(STAGES),-I$(s))
+$(BUILD)/obj/tests/%.o: EXTRA_INCLUDES = -Itests $(foreach s,$(STAGES),-I$(s))
 TESTS     := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 
 .PHONY: all check unit integration asan demo deps install clean bench
@@ -49,13 +51,13 @@ Q := $(if $(V),,@)
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $<")
-	$(Q)$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+	$(Q)$(CC) $(TTHC_CFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
 
 # The SQL migrations are embedded in tthc-load so an installed binary can
 # migrate a warehouse without knowing where sql/ went.
 $(BUILD)/obj/load/migrations_embedded.o: $(BUILD)/gen/migrations_embedded.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -Iload -c $< -o $@
+	$(CC) $(TTHC_CFLAGS) $(CFLAGS) -Iload -c $< -o $@
 $(BUILD)/gen/migrations_embedded.c: $(sort $(wildcard sql/*.sql)) sql/embed.sh
 	@mkdir -p $(@D)
 	sql/embed.sh $(sort $(wildcard sql/[0-9]*.sql)) > $@.tmp && mv $@.tmp $@
@@ -74,12 +76,12 @@ $(foreach s,$(STAGES),$(eval $(call stage_rules,$(s))))
 $(BUILD)/bin/tthc-%: $(BUILD)/obj/%/main.o $(LIBS)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LINK    $@")
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBS) $(LDLIBS)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBS) $(TTHC_LIBS) $(LDLIBS)
 
 $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(LIBS)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LINK    $@")
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBS) $(LDLIBS) $(shell pkg-config --libs cunit)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBS) $(TTHC_LIBS) $(LDLIBS) $(shell pkg-config --libs cunit)
 
 # --- tests ------------------------------------------------------------------
 check: unit integration
@@ -89,6 +91,10 @@ unit: $(TESTS)
 
 integration: $(BINARIES)
 	@TTHC_BIN=$(abspath $(BUILD)/bin) tests/run-integration.sh
+
+# Under the sanitizers every finding is fatal.
+export ASAN_OPTIONS ?= detect_leaks=1:abort_on_error=1
+export UBSAN_OPTIONS ?= print_stacktrace=1:halt_on_error=1
 
 asan:
 	$(MAKE) BUILD=build-asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \

@@ -1,12 +1,12 @@
 /*
  * test_sim_generator - determinism, the as-of cut and the data's shape.
  */
-#include <CUnit/Basic.h>
 #include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cunit_main.h"
 #include "../sim/generator.h"
 #include "../sim/rng.h"
 
@@ -343,28 +343,14 @@ static void test_bad_options(void)
 	sim_model_release(&m);
 }
 
-int main(void)
-{
-	CU_pSuite s;
-	unsigned failed;
+static CU_TestInfo tests[] = {
+	{ "same seed same model, other seed other model", test_determinism },
+	{ "communes independent", test_commune_independence },
+	{ "as-of cut", test_as_of_cut },
+	{ "shape and variety", test_shape },
+	{ "codes unique", test_codes_unique },
+	{ "bad options", test_bad_options },
+	CU_TEST_INFO_NULL
+};
 
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	s = CU_add_suite("sim_generator", NULL, NULL);
-	if (!s ||
-	    !CU_add_test(s, "same seed same model, other seed other model",
-			 test_determinism) ||
-	    !CU_add_test(s, "communes independent", test_commune_independence) ||
-	    !CU_add_test(s, "as-of cut", test_as_of_cut) ||
-	    !CU_add_test(s, "shape and variety", test_shape) ||
-	    !CU_add_test(s, "codes unique", test_codes_unique) ||
-	    !CU_add_test(s, "bad options", test_bad_options)) {
-		CU_cleanup_registry();
-		return 1;
-	}
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failed = CU_get_number_of_tests_failed() + CU_get_number_of_failures();
-	CU_cleanup_registry();
-	return failed ? 1 : 0;
-}
+CUNIT_MAIN("sim_generator", tests)

@@ -2,7 +2,6 @@
  * test_sim_portal - the portal simulator: records, listing, auth, faults,
  * and the HTTP daemon end to end on an ephemeral loopback port.
  */
-#include <CUnit/Basic.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -15,6 +14,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "cunit_main.h"
 #include "../sim/generator.h"
 #include "../sim/httpd.h"
 #include "../sim/portal.h"
@@ -851,34 +851,21 @@ static void test_bad_bind(void)
 	CU_ASSERT_PTR_NULL(h);
 }
 
-int main(void)
-{
-	CU_pSuite s;
-	unsigned failed;
+static CU_TestInfo tests[] = {
+	{ "render plain", test_render_plain },
+	{ "render variety", test_render_variety },
+	{ "auth", test_auth },
+	{ "listing errors", test_listing_errors },
+	{ "session expiry", test_session_expiry },
+	{ "paging order and filters", test_paging },
+	{ "bounds inclusive", test_bounds_inclusive },
+	{ "byte-identical", test_byte_identical },
+	{ "fault parsing", test_fault_parsing },
+	{ "fault rates", test_fault_rates },
+	{ "faults rendered", test_faults_rendered },
+	{ "daemon over HTTP", test_daemon },
+	{ "bad bind", test_bad_bind },
+	CU_TEST_INFO_NULL
+};
 
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	s = CU_add_suite("sim_portal", NULL, NULL);
-	if (!s ||
-	    !CU_add_test(s, "render plain", test_render_plain) ||
-	    !CU_add_test(s, "render variety", test_render_variety) ||
-	    !CU_add_test(s, "auth", test_auth) ||
-	    !CU_add_test(s, "listing errors", test_listing_errors) ||
-	    !CU_add_test(s, "session expiry", test_session_expiry) ||
-	    !CU_add_test(s, "paging order and filters", test_paging) ||
-	    !CU_add_test(s, "bounds inclusive", test_bounds_inclusive) ||
-	    !CU_add_test(s, "byte-identical", test_byte_identical) ||
-	    !CU_add_test(s, "fault parsing", test_fault_parsing) ||
-	    !CU_add_test(s, "fault rates", test_fault_rates) ||
-	    !CU_add_test(s, "faults rendered", test_faults_rendered) ||
-	    !CU_add_test(s, "daemon over HTTP", test_daemon) ||
-	    !CU_add_test(s, "bad bind", test_bad_bind)) {
-		CU_cleanup_registry();
-		return 1;
-	}
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failed = CU_get_number_of_tests_failed() + CU_get_number_of_failures();
-	CU_cleanup_registry();
-	return failed ? 1 : 0;
-}
+CUNIT_MAIN("sim_portal", tests)

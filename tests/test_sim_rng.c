@@ -1,9 +1,9 @@
 /*
  * test_sim_rng - the simulators' PRNG and local calendar.
  */
-#include <CUnit/Basic.h>
 #include <string.h>
 
+#include "cunit_main.h"
 #include "../sim/rng.h"
 #include "../sim/simtime.h"
 
@@ -137,29 +137,15 @@ static void test_parsers(void)
 	CU_ASSERT_EQUAL(sim_parse_local(NULL, &t), -1);
 }
 
-int main(void)
-{
-	CU_pSuite s;
-	unsigned failed;
+static CU_TestInfo tests[] = {
+	{ "same seed, same stream", test_same_seed_same_stream },
+	{ "different seed, different stream", test_different_seed_different_stream },
+	{ "known values", test_known_values },
+	{ "ranges", test_ranges },
+	{ "weighted", test_weighted },
+	{ "local calendar", test_calendar },
+	{ "parsers", test_parsers },
+	CU_TEST_INFO_NULL
+};
 
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	s = CU_add_suite("sim_rng", NULL, NULL);
-	if (!s ||
-	    !CU_add_test(s, "same seed, same stream", test_same_seed_same_stream) ||
-	    !CU_add_test(s, "different seed, different stream",
-			 test_different_seed_different_stream) ||
-	    !CU_add_test(s, "known values", test_known_values) ||
-	    !CU_add_test(s, "ranges", test_ranges) ||
-	    !CU_add_test(s, "weighted", test_weighted) ||
-	    !CU_add_test(s, "local calendar", test_calendar) ||
-	    !CU_add_test(s, "parsers", test_parsers)) {
-		CU_cleanup_registry();
-		return 1;
-	}
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failed = CU_get_number_of_tests_failed() + CU_get_number_of_failures();
-	CU_cleanup_registry();
-	return failed ? 1 : 0;
-}
+CUNIT_MAIN("sim_rng", tests)

@@ -5,11 +5,11 @@
  * Every hand case is in the period 1-30 April 2026 (local), so
  * from_start = 2026-04-01 00:00 +07 and period_end = 2026-05-01 00:00 +07.
  */
-#include <CUnit/Basic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cunit_main.h"
 #include "../sim/generator.h"
 #include "../sim/truth.h"
 
@@ -40,7 +40,7 @@ static int64_t D(const char *s)
 	return d;
 }
 
-static struct sim_model model;
+static struct sim_model model;	/* zeroed = empty; each test releases */
 
 static void fresh(void)
 {
@@ -125,6 +125,7 @@ static void test_resolved_by_local_date(void)
 	d->due_at = 0;
 	d->returned_at = T("2026-04-02T09:00:00");
 	CU_ASSERT_EQUAL(place(d).cls, SIM_B06_LATE);
+	sim_model_release(&model);
 }
 
 /* 23:30 local is the same UTC date as 16:30 UTC: compare local dates. */
@@ -158,6 +159,7 @@ static void test_utc_boundary(void)
 	CU_ASSERT(!place(d).received && place(d).carried_over);
 	d->received_at = T("2026-04-01T00:00:00");	/* first instant */
 	CU_ASSERT(place(d).received);
+	sim_model_release(&model);
 }
 
 /* ---- carried over ------------------------------------------------------- */
@@ -188,6 +190,7 @@ static void test_carried_over(void)
 	CU_ASSERT_EQUAL(place(d).cls, SIM_B06_STOPPED);
 	d->refused_at = T("2026-03-30T10:00:00");
 	CU_ASSERT(!place(d).carried_over);
+	sim_model_release(&model);
 }
 
 /* ---- supplements -------------------------------------------------------- */
@@ -219,6 +222,7 @@ static void test_supplement_subtracted(void)
 	/* Without any pause the raw end is late. */
 	d->nsupp = 0;
 	CU_ASSERT_EQUAL(place(d).cls, SIM_B06_LATE);
+	sim_model_release(&model);
 }
 
 static void test_pending(void)
@@ -249,6 +253,7 @@ static void test_pending(void)
 	d->finished_at = T("2026-05-02T09:00:00");
 	d->status = 9;
 	CU_ASSERT_EQUAL(place(d).cls, SIM_B06_PENDING_LATE);
+	sim_model_release(&model);
 }
 
 static void test_supplement_waits(void)
@@ -282,6 +287,7 @@ static void test_supplement_waits(void)
 	/* Two requests, none open: judged by due + pause. */
 	d->supp[1].completed_at = T("2026-04-16T09:00:00");
 	CU_ASSERT_EQUAL(place(d).cls, SIM_B06_PENDING_IN_TIME);
+	sim_model_release(&model);
 }
 
 /* ---- stopped, refused, not accepted -------------------------------------- */
@@ -319,6 +325,7 @@ static void test_stopped_and_refused(void)
 	/* Submitted, not accepted (1): nowhere. */
 	d = add("11002", &ks, SIM_CHANNEL_ONLINE, "", "", 1);
 	CU_ASSERT(!place(d).received && !place(d).carried_over);
+	sim_model_release(&model);
 }
 
 /* ---- the whole table ------------------------------------------------------ */
@@ -412,6 +419,7 @@ static void test_table(void)
 					 D("2026-04-30"), &t), SIM_TRUTH_BAD_ARG);
 	CU_ASSERT_EQUAL(sim_truth_bieu06(&model, "11002", D("2026-04-30"),
 					 D("2026-04-01"), &t), SIM_TRUTH_BAD_ARG);
+	sim_model_release(&model);
 }
 
 /* ---- identity on generated data ------------------------------------------- */
@@ -492,32 +500,17 @@ static void test_identity_many_seeds(void)
 	CU_ASSERT(resolved > 0 && pending > 0 && stopped > 0 && carried > 0);
 }
 
-int main(void)
-{
-	CU_pSuite s;
-	unsigned failed;
+static CU_TestInfo tests[] = {
+	{ "resolved by local date", test_resolved_by_local_date },
+	{ "local vs UTC boundary", test_utc_boundary },
+	{ "carried over", test_carried_over },
+	{ "supplement subtracted", test_supplement_subtracted },
+	{ "pending in time / late", test_pending },
+	{ "supplement waits", test_supplement_waits },
+	{ "stopped and refused", test_stopped_and_refused },
+	{ "whole table TSV", test_table },
+	{ "identity on many seeds", test_identity_many_seeds },
+	CU_TEST_INFO_NULL
+};
 
-	sim_model_init(&model, 0);
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	s = CU_add_suite("sim_truth", NULL, NULL);
-	if (!s ||
-	    !CU_add_test(s, "resolved by local date", test_resolved_by_local_date) ||
-	    !CU_add_test(s, "local vs UTC boundary", test_utc_boundary) ||
-	    !CU_add_test(s, "carried over", test_carried_over) ||
-	    !CU_add_test(s, "supplement subtracted", test_supplement_subtracted) ||
-	    !CU_add_test(s, "pending in time / late", test_pending) ||
-	    !CU_add_test(s, "supplement waits", test_supplement_waits) ||
-	    !CU_add_test(s, "stopped and refused", test_stopped_and_refused) ||
-	    !CU_add_test(s, "whole table TSV", test_table) ||
-	    !CU_add_test(s, "identity on many seeds", test_identity_many_seeds)) {
-		CU_cleanup_registry();
-		return 1;
-	}
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failed = CU_get_number_of_tests_failed() + CU_get_number_of_failures();
-	CU_cleanup_registry();
-	sim_model_release(&model);
-	return failed ? 1 : 0;
-}
+CUNIT_MAIN("sim_truth", tests)
