@@ -3,9 +3,11 @@
 #include <stddef.h>
 
 extern const struct source_parser portal_parser;
+extern const struct source_parser city_parser;
 
 static const struct source_parser *const parsers[] = {
   &portal_parser,
+  &city_parser,
 };
 
 const struct source_parser *source_parser_for(source_kind kind)

@@ -1,0 +1,319 @@
+/*
+ * city_parse.c — the city TTHC system's KetQuaTraCuu pages (XML,
+ * sources.md §2), read with libxml2's streaming reader so memory stays flat
+ * however large a page: only one HoSo subtree is held at a time.
+ *
+ * Safety: no network access, no entity substitution, no DTD loading, no
+ * XML_PARSE_HUGE; a page with a DOCTYPE is refused as a whole (the city
+ * systems never send one, and entity tricks start there). The declared
+ * encoding is honoured (windows-1258 included, through iconv).
+ *
+ * Each HoSo is converted to the national field set (hoso_map.h) and mapped
+ * like a portal record.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cJSON.h>
+#include <libxml/parser.h>
+#include <libxml/xmlreader.h>
+#include <libxml/xmlsave.h>
+
+#include "hoso_map.h"
+#include "source_parser.h"
+
+#define XML_OPTIONS (XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_COMPACT | \
+                     XML_PARSE_NOERROR | XML_PARSE_NOWARNING)
+
+/* Never fetch anything, whatever a document asks for. */
+static xmlParserInputPtr refuse_external(const char *url, const char *id, xmlParserCtxtPtr ctxt)
+{
+  (void)url;
+  (void)id;
+  (void)ctxt;
+  return NULL;
+}
+
+/* First parser error of the page, for the reject reason. */
+static void on_xml_error(void *arg, const char *msg, xmlParserSeverities sev,
+                         xmlTextReaderLocatorPtr loc)
+{
+  char *first = arg;
+  (void)sev;
+  if (!first[0])
+    snprintf(first, 200, "line %d: %s", xmlTextReaderLocatorLineNumber(loc), msg);
+}
+
+static const char *attr(xmlNodePtr n, const char *name, char **owned)
+{
+  *owned = (char *)xmlGetProp(n, (const xmlChar *)name);
+  return *owned;
+}
+
+/* Adds obj[key] = value of attribute name (absent attributes are skipped). */
+static void add_attr(cJSON *obj, const char *key, xmlNodePtr n, const char *name)
+{
+  char *v;
+  if (attr(n, name, &v))
+    cJSON_AddStringToObject(obj, key, v);
+  xmlFree(v);
+}
+
+static int name_is(xmlNodePtr n, const char *name)
+{
+  return n->type == XML_ELEMENT_NODE && !strcmp((const char *)n->name, name);
+}
+
+static cJSON *array_member(cJSON *obj, const char *key)
+{
+  cJSON *a = cJSON_GetObjectItemCaseSensitive(obj, key);
+  return a ? a : cJSON_AddArrayToObject(obj, key);
+}
+
+/* One HoSo element as a HoSo object in the portal's field names. */
+static cJSON *hoso_to_json(xmlNodePtr hoso)
+{
+  cJSON *o = cJSON_CreateObject();
+  int paid_online = 0, has_fee = 0;
+
+  for (xmlNodePtr c = hoso->children; c && o; c = c->next) {
+    if (c->type != XML_ELEMENT_NODE)
+      continue;
+    if (name_is(c, "PhongBanXuLy")) {
+      char *text = (char *)xmlNodeGetContent(c);
+      add_attr(o, "MaDonViXuLy", c, "ma");
+      if (text)
+        cJSON_AddStringToObject(o, "DonViXuLy", text);
+      xmlFree(text);
+    } else if (name_is(c, "QuaTrinhXuLy")) {
+      cJSON *steps = array_member(o, "QuaTrinhXuLy");
+      for (xmlNodePtr b = c->children; b; b = b->next) {
+        cJSON *s;
+        if (!name_is(b, "Buoc"))
+          continue;
+        s = cJSON_CreateObject();
+        add_attr(s, "thoiDiem", b, "thoiDiem");
+        add_attr(s, "trangThai", b, "trangThai");
+        add_attr(s, "phongBan", b, "phongBan");
+        cJSON_AddItemToArray(steps, s);
+      }
+    } else if (name_is(c, "ThanhPhanHoSo")) {
+      cJSON *docs = array_member(o, "TaiLieuNop");
+      for (xmlNodePtr g = c->children; g; g = g->next) {
+        cJSON *d;
+        if (!name_is(g, "GiayTo"))
+          continue;
+        d = cJSON_CreateObject();
+        add_attr(d, "MaThanhPhanHoSo", g, "ma");
+        add_attr(d, "DuocSoHoa", g, "duocSoHoa");
+        add_attr(d, "DuocTaiSuDung", g, "duocTaiSuDung");
+        add_attr(d, "DuocLayTuKhoDMQG", g, "layTuKhoDMQG");
+        cJSON_AddItemToArray(docs, d);
+      }
+    } else if (name_is(c, "KetQua")) {
+      cJSON *k = cJSON_CreateObject();
+      add_attr(k, "MaGiayToKetQua", c, "ma");
+      add_attr(k, "DuongDanTepTinKetQua", c, "tepDinhKem");
+      cJSON_AddItemToArray(array_member(o, "DanhSachGiayToKetQua"), k);
+    } else if (name_is(c, "LePhi")) {
+      cJSON *f = cJSON_CreateObject();
+      char *v;
+      add_attr(f, "MaPhiLePhi", c, "ma");
+      add_attr(f, "Gia", c, "gia");
+      cJSON_AddItemToArray(array_member(o, "DanhSachLePhi"), f);
+      has_fee = 1;
+      if (attr(c, "thanhToanTrucTuyen", &v) && !strcmp(v, "1"))
+        paid_online = 1;
+      xmlFree(v);
+    } else if (name_is(c, "YeuCauBoSung")) {
+      char *req;
+      /* <YeuCauBoSung ngayYeuCau=""/> is the city's way of saying "none" */
+      if (attr(c, "ngayYeuCau", &req) && req[strspn(req, " \t")]) {
+        cJSON *s = cJSON_CreateObject();
+        add_attr(s, "NgayYeuCau", c, "ngayYeuCau");
+        add_attr(s, "NgayHoanThanh", c, "ngayHoanThanh");
+        add_attr(s, "NgayHenTraMoi", c, "ngayHenTraMoi");
+        cJSON_AddItemToArray(array_member(o, "DanhSachHoSoBoSung"), s);
+      }
+      xmlFree(req);
+    } else if (!cJSON_GetObjectItemCaseSensitive(o, (const char *)c->name)) {
+      /* a simple element: its text */
+      char *text = (char *)xmlNodeGetContent(c);
+      cJSON_AddStringToObject(o, (const char *)c->name, text ? text : "");
+      xmlFree(text);
+    }
+  }
+  /* A fee paid online on the city system went through the province's
+   * payment gateway: the portal's code 2. */
+  if (o && has_fee)
+    cJSON_AddStringToObject(o, "DuocThanhToanTrucTuyen", paid_online ? "2" : "0");
+  return o;
+}
+
+static char *node_text(xmlNodePtr n)
+{
+  xmlBufferPtr buf = xmlBufferCreate();
+  char *text = NULL;
+
+  if (buf && xmlNodeDump(buf, n->doc, n, 0, 0) >= 0)
+    text = strdup((const char *)xmlBufferContent(buf));
+  xmlBufferFree(buf);
+  return text;
+}
+
+static int emit(xmlNodePtr node, size_t index, const struct page_ctx *page,
+                const struct record_sink *sink)
+{
+  struct canonical_record rec;
+  struct reject_info why = { 0 };
+  struct mapper m;
+  cJSON *hoso = hoso_to_json(node);
+  char *raw = node_text(node);
+  int rc = -2;
+
+  if (!hoso || !raw)
+    goto out;
+  canon_init(&rec);
+  mapper_init(&m, hoso, &rec, &why, time_parse_compact, "yyyyMMddHHmmss");
+  hoso_map(&m, &hoso_profile_city, page);
+  rc = record_deliver(&m, page, index, raw, sink);
+  canon_release(&rec);
+out:
+  cJSON_Delete(hoso);
+  free(raw);
+  return rc;
+}
+
+static parse_result bad_page(const struct page_ctx *page, const struct record_sink *sink,
+                             const char *data, size_t len, const char *field, const char *fmt, ...)
+  __attribute__((format(printf, 6, 7)));
+
+static parse_result bad_page(const struct page_ctx *page, const struct record_sink *sink,
+                             const char *data, size_t len, const char *field, const char *fmt, ...)
+{
+  struct reject_info why = { field, "" };
+  va_list ap;
+
+  va_start(ap, fmt);
+  vsnprintf(why.reason, sizeof(why.reason), fmt, ap);
+  va_end(ap);
+  return sink->reject(sink->arg, page, SIZE_MAX, &why, data, len) ? PARSE_STOPPED : PARSE_BAD_PAGE;
+}
+
+/* True when the prolog (before the root element) declares a DOCTYPE. The
+ * reader would refuse it too, but only after parsing the declarations. */
+static int has_doctype(const char *data, size_t len)
+{
+  size_t i = 0;
+
+  while (i < len) {
+    const char *lt = memchr(data + i, '<', len - i);
+    if (!lt)
+      return 0;
+    i = (size_t)(lt - data);
+    if (len - i >= 9 && !memcmp(lt, "<!DOCTYPE", 9))
+      return 1;
+    if (len - i >= 2 && (lt[1] == '?' || lt[1] == '!'))
+      i += 2; /* declaration, processing instruction or comment */
+    else
+      return 0; /* the root element: no DOCTYPE before it */
+  }
+  return 0;
+}
+
+static parse_result parse_city_page(const char *data, size_t len, const struct page_ctx *page,
+                                    const struct record_sink *sink)
+{
+  xmlTextReaderPtr r;
+  parse_result result = PARSE_OK;
+  char first_error[200] = "";
+  size_t index = 0;
+  int ret, saw_root = 0;
+
+  xmlSetExternalEntityLoader(refuse_external);
+  if (has_doctype(data, len))
+    return bad_page(page, sink, data, len, "DOCTYPE",
+                    "page declares a DOCTYPE (entity declarations are never expanded); refused unread");
+  if (len > (size_t)INT32_MAX)
+    return bad_page(page, sink, data, 0, "KetQuaTraCuu", "page too large");
+  r = xmlReaderForMemory(data, (int)len, NULL, NULL, XML_OPTIONS);
+  if (!r)
+    return PARSE_NOMEM;
+  xmlTextReaderSetErrorHandler(r, on_xml_error, first_error);
+
+  while ((ret = xmlTextReaderRead(r)) == 1) {
+    int type = xmlTextReaderNodeType(r), depth = xmlTextReaderDepth(r);
+    const char *name = (const char *)xmlTextReaderConstLocalName(r);
+
+    if (type == XML_READER_TYPE_DOCUMENT_TYPE || type == XML_READER_TYPE_ENTITY_REFERENCE) {
+      result = bad_page(page, sink, data, len, "DOCTYPE",
+                        "page declares a DOCTYPE or uses entities; refused unread");
+      goto out;
+    }
+    if (type != XML_READER_TYPE_ELEMENT)
+      continue;
+    if (depth == 0) {
+      if (strcmp(name, "KetQuaTraCuu")) {
+        result = bad_page(page, sink, data, len, name, "root element is <%.40s>, not <KetQuaTraCuu>", name);
+        goto out;
+      }
+      saw_root = 1;
+    } else if (depth == 1 && !strcmp(name, "MaLoi")) {
+      xmlChar *code = xmlTextReaderReadString(r);
+      int ok = code && !strcmp((const char *)code, "0");
+      if (!ok) {
+        result = bad_page(page, sink, data, len, "MaLoi", "page holds an error answer (MaLoi %.20s)",
+                          code ? (const char *)code : "");
+        xmlFree(code);
+        goto out;
+      }
+      xmlFree(code);
+    } else if (depth == 2 && !strcmp(name, "HoSo")) {
+      xmlNodePtr node = xmlTextReaderExpand(r);
+      int rc;
+      if (!node)
+        break; /* the parser error is reported below */
+      rc = emit(node, index++, page, sink);
+      if (rc == -2) {
+        result = PARSE_NOMEM;
+        goto out;
+      }
+      if (rc) {
+        result = PARSE_STOPPED;
+        goto out;
+      }
+      /* Skip the subtree just handled; the reader frees it. */
+      if (xmlTextReaderNext(r) != 1)
+        break;
+      /* Next() already moved to the sibling: look at it without reading on. */
+      while (xmlTextReaderNodeType(r) == XML_READER_TYPE_ELEMENT && xmlTextReaderDepth(r) == 2 &&
+             !strcmp((const char *)xmlTextReaderConstLocalName(r), "HoSo")) {
+        node = xmlTextReaderExpand(r);
+        if (!node)
+          break;
+        rc = emit(node, index++, page, sink);
+        if (rc) {
+          result = rc == -2 ? PARSE_NOMEM : PARSE_STOPPED;
+          goto out;
+        }
+        if (xmlTextReaderNext(r) != 1)
+          break;
+      }
+    }
+  }
+  if (ret < 0 || first_error[0] || !saw_root)
+    result = bad_page(page, sink, data, len, "KetQuaTraCuu",
+                      "page is not well-formed XML (%s)%s", first_error[0] ? first_error : "no root element",
+                      index ? "; the records before the error were kept" : "");
+out:
+  xmlFreeTextReader(r);
+  return result;
+}
+
+const struct source_parser city_parser = {
+  .kind = SOURCE_CITY,
+  .page_suffix = ".xml",
+  .parse_page = parse_city_page,
+};

@@ -1,0 +1,256 @@
+/* hoso_map.c — see hoso_map.h. */
+#include "hoso_map.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "codes.h"
+#include "json_field.h"
+
+const struct hoso_profile hoso_profile_portal = { "MaHoSoBNDP", NULL };
+const struct hoso_profile hoso_profile_city = { "MaHoSoQuocGia", "TTHC_TP" };
+
+/* TaiLieuNop[]: digitised / reused / citizen-store components. */
+static void map_components(struct mapper *m)
+{
+  const cJSON *docs = array_of(m, "TaiLieuNop"), *d;
+  int digitised = 0, reused = jf_equals(m->obj, "HoSoCoThanhPhanSoHoa", "1"), store = 0;
+
+  cJSON_ArrayForEach(d, docs) {
+    digitised |= jf_equals(d, "DuocSoHoa", "1");
+    reused |= jf_equals(d, "DuocTaiSuDung", "1") || jf_equals(d, "DuocTaiSuDung", "2");
+    store |= jf_equals(d, "DuocLayTuKhoDMQG", "1");
+  }
+  if (docs || reused) {
+    canon_set_bool(m->rec, DF_has_digitised_component, digitised);
+    canon_set_bool(m->rec, DF_has_reused_component, reused);
+    canon_set_bool(m->rec, DF_has_citizen_store_component, store);
+  }
+}
+
+static void map_results(struct mapper *m)
+{
+  const cJSON *res = array_of(m, "DanhSachGiayToKetQua"), *r;
+  char buf[JF_BUF];
+  int eresult = 0;
+
+  cJSON_ArrayForEach(r, res)
+    eresult |= jf_scalar(r, "DuongDanTepTinKetQua", buf) != NULL;
+  if (res)
+    canon_set_bool(m->rec, DF_has_e_result, eresult);
+}
+
+static void map_fees(struct mapper *m)
+{
+  const cJSON *fees = array_of(m, "DanhSachLePhi"), *f;
+  char buf[JF_BUF];
+  long long total = 0;
+
+  cJSON_ArrayForEach(f, fees) {
+    const char *v = jf_scalar(f, "Gia", buf);
+    char *end;
+    long long n;
+    if (!v)
+      continue;
+    n = strtoll(v, &end, 10);
+    if (*end || n < 0 || n > 1000000000000LL) {
+      fail(m, "DanhSachLePhi.Gia", "not a fee in VND: \"%.40s\"", v);
+      return;
+    }
+    total += n;
+  }
+  if (fees)
+    canon_set_int(m->rec, DF_fee_total, total);
+}
+
+static void map_payment(struct mapper *m)
+{
+  char buf[JF_BUF];
+  const char *v = jf_scalar(m->obj, "DuocThanhToanTrucTuyen", buf);
+
+  if (!v)
+    return;
+  if (!strcmp(v, "1") || !strcmp(v, "2"))
+    canon_set_int(m->rec, DF_paid_online, v[0] - '0');
+  else if (!strcmp(v, "0") || !strcmp(v, "3"))
+    canon_set_int(m->rec, DF_paid_online, 0);
+  else
+    fail(m, "DuocThanhToanTrucTuyen", "unknown value \"%.40s\"", v);
+}
+
+/* DanhSachHoSoBoSung[] as [{"requested_at","completed_at","new_due_at"}]. */
+static void map_supplements(struct mapper *m)
+{
+  static const struct { const char *key, *name; } times[] = {
+    { "NgayYeuCau", "requested_at" },
+    { "NgayHoanThanh", "completed_at" },
+    { "NgayHenTraMoi", "new_due_at" },
+  };
+  const cJSON *list = array_of(m, "DanhSachHoSoBoSung"), *s;
+  cJSON *out;
+  char *text;
+
+  if (!list)
+    return;
+  out = cJSON_CreateArray();
+  if (!out)
+    goto nomem;
+  cJSON_ArrayForEach(s, list) {
+    cJSON *o = cJSON_CreateObject();
+    tthc_time t[3];
+    if (!o || !cJSON_AddItemToArray(out, o))
+      goto nomem_free;
+    for (int i = 0; i < 3; i++) {
+      char buf[32];
+      t[i] = map_time_of(m, s, times[i].key);
+      if (t[i] == TTHC_TIME_NONE) {
+        cJSON_AddNullToObject(o, times[i].name);
+        continue;
+      }
+      time_format_utc(t[i], buf);
+      cJSON_AddStringToObject(o, times[i].name, buf);
+    }
+    if (t[0] == TTHC_TIME_NONE)
+      fail(m, "DanhSachHoSoBoSung.NgayYeuCau", "%s", "supplement request without a request date");
+    else if (t[1] != TTHC_TIME_NONE && t[1] < t[0])
+      fail(m, "DanhSachHoSoBoSung.NgayHoanThanh", "%s", "supplement completed before it was requested");
+  }
+  text = cJSON_PrintUnformatted(out);
+  cJSON_Delete(out);
+  if (!text)
+    goto nomem;
+  canon_take(m->rec, DF_supplements, text);
+  return;
+nomem_free:
+  cJSON_Delete(out);
+nomem:
+  fail(m, "DanhSachHoSoBoSung", "%s", "out of memory");
+}
+
+static void map_linked_codes(struct mapper *m, const char *key)
+{
+  char buf[JF_BUF], norm[CANON_CODE_MAX + 1];
+  const char *v = jf_scalar(m->obj, key, buf);
+  cJSON *arr;
+  char *text;
+
+  if (!v)
+    return;
+  if (code_normalise(v, norm, sizeof(norm)) != CODE_OK) {
+    fail(m, key, "not a valid code: \"%.80s\"", v);
+    return;
+  }
+  if (m->rec->v[DF_source_code] && !strcmp(norm, m->rec->v[DF_source_code]))
+    return; /* same as MaHoSo: no extra link */
+  arr = cJSON_CreateArray();
+  if (arr && cJSON_AddItemToArray(arr, cJSON_CreateString(norm)) &&
+      (text = cJSON_PrintUnformatted(arr)) != NULL)
+    canon_take(m->rec, DF_linked_codes, text);
+  else
+    fail(m, key, "%s", "out of memory");
+  cJSON_Delete(arr);
+}
+
+/* QuaTrinhXuLy[] (city steps: thoiDiem, trangThai, phongBan) as
+ * [{"at","status","department"}]. */
+static void map_steps(struct mapper *m)
+{
+  const cJSON *list = array_of(m, "QuaTrinhXuLy"), *b;
+  cJSON *out;
+
+  if (!list)
+    return;
+  out = cJSON_CreateArray();
+  cJSON_ArrayForEach(b, list) {
+    char buf[JF_BUF], at[32], norm[16], dept[CANON_CODE_MAX + 1];
+    const char *st = jf_scalar(b, "trangThai", buf);
+    tthc_time t = map_time_of(m, b, "thoiDiem");
+    cJSON *o;
+    long n;
+
+    if (t == TTHC_TIME_NONE || !st || scalar_code(st, norm, sizeof(norm)) != CODE_OK ||
+        (n = strtol(norm, NULL, 10)) < 1 || n > 10) {
+      fail(m, "QuaTrinhXuLy.Buoc", "step without a time or a national status (\"%.20s\")", st ? st : "");
+      break;
+    }
+    time_format_utc(t, at);
+    o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "at", at);
+    cJSON_AddNumberToObject(o, "status", (double)n);
+    if (code_normalise(jf_scalar(b, "phongBan", buf), dept, sizeof(dept)) == CODE_OK)
+      cJSON_AddStringToObject(o, "department", dept);
+    else
+      cJSON_AddNullToObject(o, "department");
+    cJSON_AddItemToArray(out, o);
+  }
+  map_json(m, DF_steps, "QuaTrinhXuLy", out);
+}
+
+void hoso_map(struct mapper *m, const struct hoso_profile *profile, const struct page_ctx *page)
+{
+  struct canonical_record *rec = m->rec;
+  const cJSON *hoso = m->obj;
+  tthc_time received, finished, returned, updated;
+  long status;
+
+  if (!cJSON_IsObject(hoso)) {
+    fail(m, "HoSo", "%s", "record is not an object");
+    return;
+  }
+  map_commune(m, "MaXa", page);
+  map_code(m, DF_source_code, "MaHoSo");
+  if (!m->failed && !rec->v[DF_source_code])
+    fail(m, "MaHoSo", "%s", "missing dossier code");
+  map_linked_codes(m, profile->linked_code_key);
+  if (profile->origin_system)
+    canon_set_text(rec, DF_origin_system, profile->origin_system);
+  else
+    map_text(m, DF_origin_system, "NguonDongBo");
+  updated = map_time(m, DF_source_updated_at, "NgayCapNhat");
+  if (!m->failed && updated == TTHC_TIME_NONE)
+    fail(m, "NgayCapNhat", "%s", "missing update time");
+
+  map_code(m, DF_procedure_code, "MaTTHC");
+  map_text(m, DF_procedure_name, "TenTTHC");
+  map_code(m, DF_field_code, "MaLinhVuc");
+  map_text(m, DF_field_name, "TenLinhVuc");
+  map_small(m, DF_channel, "KenhThucHien", 1, 3);
+  {
+    char buf[JF_BUF];
+    const char *v = jf_scalar(hoso, "NoiNopHoSo", buf);
+    if (v && strcmp(v, "1") && strcmp(v, "2"))
+      fail(m, "NoiNopHoSo", "unknown value \"%.40s\"", v);
+    else if (v)
+      canon_set_bool(rec, DF_submitted_on_portal, v[0] == '1');
+  }
+  map_time(m, DF_submitted_at, "NgayNopHoSo");
+  map_code(m, DF_department_code, "MaDonViXuLy");
+  map_text(m, DF_department_name, "DonViXuLy");
+
+  status = map_small(m, DF_status, "TrangThaiHoSo", 1, 10);
+  if (!m->failed && status < 0)
+    fail(m, "TrangThaiHoSo", "%s", "missing status");
+  map_text(m, DF_source_status, "TrangThaiHoSo");
+  received = map_time(m, DF_received_at, "NgayTiepNhan");
+  map_time(m, DF_due_at, "NgayHenTra");
+  finished = map_time(m, DF_finished_at, "NgayKetThucXuLy");
+  returned = map_time(m, DF_returned_at, "NgayTra");
+  map_time(m, DF_refused_at, "NgayTuChoi");
+  if (received != TTHC_TIME_NONE && finished != TTHC_TIME_NONE && finished < received)
+    fail(m, "NgayKetThucXuLy", "%s", "processing finished before the dossier was received");
+  if (received != TTHC_TIME_NONE && returned != TTHC_TIME_NONE && returned < received)
+    fail(m, "NgayTra", "%s", "result returned before the dossier was received");
+  map_supplements(m);
+
+  map_components(m);
+  map_results(m);
+  map_flag(m, DF_vneid_verified, "TaiKhoanDuocXacThucVoiVNeID");
+  map_fees(m);
+  map_payment(m);
+  map_small(m, DF_rating, "DanhGiaHaiLong", 1, 3);
+  map_flag(m, DF_has_complaint, "CoPhanAnh");
+  map_small(m, DF_service_level, "MucDoDVC", 2, 4);
+  map_steps(m);
+}
+

@@ -1,0 +1,174 @@
+/* record_map.c — see record_map.h. */
+#include "record_map.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "codes.h"
+#include "json_field.h"
+#include "sha256.h"
+
+void mapper_init(struct mapper *m, const cJSON *obj, struct canonical_record *rec,
+                 struct reject_info *why, time_result (*parse_time)(const char *, tthc_time *),
+                 const char *time_format)
+{
+  m->obj = obj;
+  m->rec = rec;
+  m->why = why;
+  m->failed = 0;
+  m->parse_time = parse_time;
+  m->time_format = time_format;
+}
+
+void fail(struct mapper *m, const char *field, const char *fmt, ...)
+{
+  va_list ap;
+
+  if (m->failed)
+    return;
+  m->failed = 1;
+  m->why->field = field;
+  va_start(ap, fmt);
+  vsnprintf(m->why->reason, sizeof(m->why->reason), fmt, ap);
+  va_end(ap);
+}
+
+void map_text(struct mapper *m, enum dossier_field f, const char *key)
+{
+  char buf[JF_BUF];
+  canon_result r = canon_set_text(m->rec, f, jf_scalar(m->obj, key, buf));
+  if (r)
+    fail(m, key, "%s", canon_strerror(r));
+}
+
+void map_code(struct mapper *m, enum dossier_field f, const char *key)
+{
+  char buf[JF_BUF];
+  const char *v = jf_scalar(m->obj, key, buf);
+  if (canon_set_code(m->rec, f, v))
+    fail(m, key, "not a valid code: \"%.80s\"", v);
+}
+
+/* A yyyyMMddHHmmss local time; returns the instant or TTHC_TIME_NONE. */
+tthc_time map_time_of(struct mapper *m, const cJSON *obj, const char *key)
+{
+  char buf[JF_BUF];
+  const char *v = jf_scalar(obj, key, buf);
+  tthc_time t = TTHC_TIME_NONE;
+
+  switch (m->parse_time(v, &t)) {
+  case TIME_OK:
+    return t;
+  case TIME_ABSENT:
+    return TTHC_TIME_NONE;
+  case TIME_SYNTAX:
+    fail(m, key, "not a %s time: \"%.40s\"", m->time_format, v);
+    break;
+  case TIME_RANGE:
+    fail(m, key, "impossible date: \"%.40s\"", v);
+    break;
+  }
+  return TTHC_TIME_NONE;
+}
+
+tthc_time map_time(struct mapper *m, enum dossier_field f, const char *key)
+{
+  tthc_time t = map_time_of(m, m->obj, key);
+  if (canon_set_time(m->rec, f, t))
+    fail(m, key, "%s", "out of memory");
+  return t;
+}
+
+/* Small integer from a fixed set (lo..hi); absent stays NULL. */
+long map_small(struct mapper *m, enum dossier_field f, const char *key, long lo, long hi)
+{
+  char buf[JF_BUF], norm[16];
+  const char *v = jf_scalar(m->obj, key, buf);
+  char *end;
+  long n;
+
+  if (!v)
+    return -1;
+  if (scalar_code(v, norm, sizeof(norm)) != CODE_OK) {
+    fail(m, key, "unknown value \"%.40s\"", v);
+    return -1;
+  }
+  n = strtol(norm, &end, 10);
+  if (*end || n < lo || n > hi) {
+    fail(m, key, "unknown value \"%.40s\"", v);
+    return -1;
+  }
+  canon_set_int(m->rec, f, n);
+  return n;
+}
+
+void map_flag(struct mapper *m, enum dossier_field f, const char *key)
+{
+  char buf[JF_BUF];
+  const char *v = jf_scalar(m->obj, key, buf);
+  if (v)
+    canon_set_bool(m->rec, f, strcmp(v, "1") == 0);
+}
+
+const cJSON *array_of(struct mapper *m, const char *key)
+{
+  const cJSON *a = cJSON_GetObjectItemCaseSensitive(m->obj, key);
+  char buf[JF_BUF];
+
+  /* missing, null and "" all mean absent */
+  if (!a || cJSON_IsNull(a) || (cJSON_IsString(a) && !jf_scalar(m->obj, key, buf)))
+    return NULL;
+  if (!cJSON_IsArray(a)) {
+    fail(m, key, "%s", "not an array");
+    return NULL;
+  }
+  return a;
+}
+
+void map_json(struct mapper *m, enum dossier_field f, const char *key, cJSON *value)
+{
+  char *text = value ? cJSON_PrintUnformatted(value) : NULL;
+
+  cJSON_Delete(value);
+  if (!text) {
+    fail(m, key, "%s", "out of memory");
+    return;
+  }
+  canon_take(m->rec, f, text);
+}
+
+void map_commune(struct mapper *m, const char *key, const struct page_ctx *page)
+{
+  const char *unit;
+
+  map_code(m, DF_unit_code, key);
+  unit = m->rec->v[DF_unit_code];
+  if (m->failed)
+    return;
+  if (!unit)
+    fail(m, key, "%s", "missing commune code");
+  else if (!commune_code_valid(unit))
+    fail(m, key, "not a 5-digit commune code: \"%.40s\"", unit);
+  else if (strcmp(unit, page->commune) != 0)
+    fail(m, key, "commune %s in a page requested for another commune", unit);
+}
+
+int record_deliver(const struct mapper *m, const struct page_ctx *page, size_t index,
+                   const char *raw, const struct record_sink *sink)
+{
+  struct canonical_record *rec = m->rec;
+  char hex[65], loc[600];
+
+  if (m->failed)
+    return sink->reject(sink->arg, page, index, m->why, raw, strlen(raw));
+  sha256_hex(raw, strlen(raw), hex);
+  snprintf(loc, sizeof(loc), "%s#%zu", page->location, index);
+  if (canon_set_text(rec, DF_source_kind, source_kind_name(page->kind)) ||
+      canon_set_text(rec, DF_source_name, page->source_name) ||
+      canon_set_text(rec, DF_record_hash, hex) ||
+      canon_set_text(rec, DF_source_location, loc))
+    return -1;
+  return sink->record(sink->arg, page, index, rec);
+}

@@ -1,0 +1,59 @@
+/*
+ * record_map.h — the building blocks every source's record mapper uses to
+ * fill a canonical record from a JSON object (sources.md's common rules:
+ * strings or numbers, "" / null / missing = absent), stopping at the first
+ * problem with a reason that names the field. And record_deliver(), which
+ * hands the finished record (or its reject) to the page's sink.
+ */
+#ifndef TTHC_RECORD_MAP_H
+#define TTHC_RECORD_MAP_H
+
+#include <cJSON.h>
+
+#include "source_parser.h"
+#include "timeutil.h"
+
+struct mapper {
+  const cJSON *obj;                 /* the source record */
+  struct canonical_record *rec;
+  struct reject_info *why;
+  int failed;                       /* the first failure is kept */
+  /* the source's date format, e.g. time_parse_compact */
+  time_result (*parse_time)(const char *s, tthc_time *out);
+  const char *time_format;          /* its name, for messages */
+};
+
+void mapper_init(struct mapper *m, const cJSON *obj, struct canonical_record *rec,
+                 struct reject_info *why, time_result (*parse_time)(const char *, tthc_time *),
+                 const char *time_format);
+
+/* Records the first failure: field and a printf-style reason. */
+void fail(struct mapper *m, const char *field, const char *fmt, ...)
+  __attribute__((format(printf, 3, 4)));
+
+void map_text(struct mapper *m, enum dossier_field f, const char *key);
+void map_code(struct mapper *m, enum dossier_field f, const char *key);
+/* A time at obj[key] (any object, e.g. an array element); NONE when absent. */
+tthc_time map_time_of(struct mapper *m, const cJSON *obj, const char *key);
+tthc_time map_time(struct mapper *m, enum dossier_field f, const char *key);
+/* An integer in lo..hi; -1 when absent (the field stays NULL). */
+long map_small(struct mapper *m, enum dossier_field f, const char *key, long lo, long hi);
+/* "1" is true, any other present value false. */
+void map_flag(struct mapper *m, enum dossier_field f, const char *key);
+/* obj[key] as an array, NULL when absent; fails when it is not an array. */
+const cJSON *array_of(struct mapper *m, const char *key);
+/* Sets f to the unformatted JSON of value (taking ownership of value). */
+void map_json(struct mapper *m, enum dossier_field f, const char *key, cJSON *value);
+/* The unit code (5 digits, the commune the page was asked for). */
+void map_commune(struct mapper *m, const char *key, const struct page_ctx *page);
+
+/*
+ * Finishes the record: when the mapper did not fail, adds the lineage
+ * fields (source kind and name, location, content hash of raw) and hands
+ * it to sink->record; otherwise hands raw and the reason to sink->reject.
+ * Returns the sink's answer (0 go on, -1 stop).
+ */
+int record_deliver(const struct mapper *m, const struct page_ctx *page, size_t index,
+                   const char *raw, const struct record_sink *sink);
+
+#endif
