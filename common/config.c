@@ -247,6 +247,8 @@ static void source_release(struct source_config *s)
 	free(s->name);
 	free(s->base_url);
 	free(s->agency_code);
+	free(s->field_code);
+	free(s->field_name);
 	free(s->username);
 	free(s->secret_file);
 	free(s->secret_env);
@@ -291,12 +293,12 @@ enum {
 static const char *const source_keys[] = {
 	"kind", "base_url", "agency_code", "username", "secret_file",
 	"secret_env", "communes", "page_size", "since", "lookback_seconds",
-	"insecure", "max_rps", "timeout_seconds", NULL
+	"insecure", "max_rps", "timeout_seconds", "field_code", "field_name", NULL
 };
 
 enum { SK_KIND, SK_BASE_URL, SK_AGENCY, SK_USERNAME, SK_SECRET_FILE,
        SK_SECRET_ENV, SK_COMMUNES, SK_PAGE_SIZE, SK_SINCE, SK_LOOKBACK,
-       SK_INSECURE, SK_MAX_RPS, SK_TIMEOUT };
+       SK_INSECURE, SK_MAX_RPS, SK_TIMEOUT, SK_FIELD_CODE, SK_FIELD_NAME };
 
 struct parser {
 	struct tthc_config *c;
@@ -679,6 +681,10 @@ static int source_key(struct parser *p, const char *key, const char *v)
 		return 0;
 	case SK_AGENCY:
 		return store(p, &s->agency_code, strdup(v));
+	case SK_FIELD_CODE:
+		return store(p, &s->field_code, strdup(v));
+	case SK_FIELD_NAME:
+		return store(p, &s->field_name, strdup(v));
 	case SK_USERNAME:
 		return store(p, &s->username, strdup(v));
 	case SK_SECRET_FILE:

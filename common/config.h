@@ -45,6 +45,10 @@ struct source_config {
 	source_kind kind;	/* required */
 	char *base_url;		/* required, http:// or https:// */
 	char *agency_code;	/* portal: dstcode header / madonvi (required) */
+	/* Field (lĩnh vực) of this system's records when they carry none: a
+	 * ministry system serves one field, e.g. HT "Hộ tịch". Optional. */
+	char *field_code;
+	char *field_name;
 	char *username;		/* portal user or city client_id (required for both) */
 	char *secret_file;	/* absolute path (resolved against the config dir) or NULL */
 	char *secret_env;	/* environment variable name or NULL; one of the two is required */

@@ -5,9 +5,13 @@
 #include <string.h>
 
 extern const struct source_adapter portal_adapter;
+extern const struct source_adapter city_adapter;
+extern const struct source_adapter ministry_adapter;
 
 static const struct source_adapter *const adapters[] = {
   &portal_adapter,
+  &city_adapter,
+  &ministry_adapter,
 };
 
 const struct source_adapter *source_adapter_for(source_kind kind)

@@ -1,6 +1,8 @@
 #include "landing.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -152,11 +154,21 @@ landing_result landing_restart(struct landing_window *lw)
 {
   char *path = path_in(lw, "manifest.jsonl");
   landing_result result = LANDING_OK;
+  DIR *d;
+  struct dirent *e;
 
   if (!path)
     return LANDING_NOMEM;
+  /* The manifest first: without it no page counts, even if a crash
+   * interrupts the clean-up below. */
   if (unlink(path) && errno != ENOENT)
     result = LANDING_IO;
+  if (result == LANDING_OK && (d = opendir(lw->dir)) != NULL) {
+    while ((e = readdir(d)) != NULL)
+      if (!strncmp(e->d_name, "page-", 5))
+        (void)unlinkat(dirfd(d), e->d_name, 0);
+    closedir(d);
+  }
   else if (fs_fsync_dir(lw->dir) != FS_OK)
     result = LANDING_IO;
   free(path);

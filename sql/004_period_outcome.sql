@@ -145,7 +145,7 @@ LANGUAGE sql STABLE AS $$
              tthc.dossier_end_kind(d.finished_at, d.returned_at, d.status, d.received_at) AS end_kind
         FROM tthc.dossier d
         LEFT JOIN tthc.procedure p ON p.procedure_code = d.procedure_code
-       WHERE d.unit_code IN (SELECT tthc.units_of($1))
+       WHERE d.unit_code = ANY (ARRAY(SELECT tthc.units_of($1)))
          -- received in the period, not ended before it (bad data: ended
          -- before received; listed by data_quality_issues)
          AND d.received_at >= tthc.local_start($2)
@@ -161,7 +161,7 @@ LANGUAGE sql STABLE AS $$
              tthc.dossier_end_kind(d.finished_at, d.returned_at, d.status, d.received_at)
         FROM tthc.dossier d
         LEFT JOIN tthc.procedure p ON p.procedure_code = d.procedure_code
-       WHERE d.unit_code IN (SELECT tthc.units_of($1))
+       WHERE d.unit_code = ANY (ARRAY(SELECT tthc.units_of($1)))
          -- carried over: received before, not ended before the period
          AND d.received_at < tthc.local_start($2)
          AND (tthc.dossier_end_at(d.finished_at, d.returned_at, d.status, d.received_at,

@@ -50,8 +50,9 @@ LANGUAGE sql STABLE AS $$
            tthc.pct(c.handled_in_time, c.handled) AS on_time_rate_766,
            tthc.pct(c.received_online, c.received) * tthc.pct(c.on_portal, c.received) / 100 AS online_rate_766,
            tthc.pct(c.digitised_766, c.received) AS digitised_rate_766,
-           GREATEST(0, 100 - (tthc.pct(c.resolved_late, c.resolved)
-                              + tthc.pct(c.dissatisfied, c.resolved))) AS satisfaction_766
+           CASE WHEN c.resolved > 0
+                THEN GREATEST(0, 100 - (tthc.pct(c.resolved_late, c.resolved)
+                                        + tthc.pct(c.dissatisfied, c.resolved))) END AS satisfaction_766
       FROM c
   )
   SELECT r.received, r.resolved,

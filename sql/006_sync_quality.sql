@@ -113,7 +113,7 @@ LANGUAGE sql STABLE AS $$
                                d.refused_at, d.steps, d.source_updated_at) AS end_at
       FROM tthc.dossier d
       LEFT JOIN tthc.procedure p ON p.procedure_code = d.procedure_code
-     WHERE d.unit_code IN (SELECT tthc.units_of($1))
+     WHERE d.unit_code = ANY (ARRAY(SELECT tthc.units_of($1)))
   ), scope AS (
     -- the period's Biểu 06 scope, plus what bad data keeps out of it:
     -- received in the period but ended before it, ended in the period

@@ -45,8 +45,10 @@ static void test_pages_and_progress(void)
 	fclose(f);
 	CU_ASSERT_EQUAL(landing_progress(&lw, &p), LANDING_OK);
 	CU_ASSERT_EQUAL(p.pages, 1);
-	/* an expired cursor restarts the listing from scratch */
+	/* an expired cursor restarts the listing from scratch, pages included */
 	CU_ASSERT_EQUAL(landing_restart(&lw), LANDING_OK);
+	snprintf(path, sizeof(path), "%s/page-000001.json", lw.dir);
+	CU_ASSERT_PTR_NULL(fopen(path, "r"));
 	CU_ASSERT_EQUAL(landing_progress(&lw, &p), LANDING_OK);
 	CU_ASSERT_EQUAL(p.pages, 0);
 	CU_ASSERT_EQUAL(landing_write_page(&lw, 1, "{\"a\":1}", 7, 200, &r1), LANDING_OK);

@@ -3,10 +3,10 @@
  * sources.md §2), read with libxml2's streaming reader so memory stays flat
  * however large a page: only one HoSo subtree is held at a time.
  *
- * Safety: no network access, no entity substitution, no DTD loading, no
- * XML_PARSE_HUGE; a page with a DOCTYPE is refused as a whole (the city
- * systems never send one, and entity tricks start there). The declared
- * encoding is honoured (windows-1258 included, through iconv).
+ * Safety (xmlsafe.h): no network access, no entity substitution, no DTD
+ * loading, no XML_PARSE_HUGE; a page with a DOCTYPE is refused as a whole
+ * (the city systems never send one, and entity tricks start there). The
+ * declared encoding is honoured (windows-1258 included, through iconv).
  *
  * Each HoSo is converted to the national field set (hoso_map.h) and mapped
  * like a portal record.
@@ -23,28 +23,7 @@
 
 #include "hoso_map.h"
 #include "source_parser.h"
-
-#define XML_OPTIONS (XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_COMPACT | \
-                     XML_PARSE_NOERROR | XML_PARSE_NOWARNING)
-
-/* Never fetch anything, whatever a document asks for. */
-static xmlParserInputPtr refuse_external(const char *url, const char *id, xmlParserCtxtPtr ctxt)
-{
-  (void)url;
-  (void)id;
-  (void)ctxt;
-  return NULL;
-}
-
-/* First parser error of the page, for the reject reason. */
-static void on_xml_error(void *arg, const char *msg, xmlParserSeverities sev,
-                         xmlTextReaderLocatorPtr loc)
-{
-  char *first = arg;
-  (void)sev;
-  if (!first[0])
-    snprintf(first, 200, "line %d: %s", xmlTextReaderLocatorLineNumber(loc), msg);
-}
+#include "xmlsafe.h"
 
 static const char *attr(xmlNodePtr n, const char *name, char **owned)
 {
@@ -202,27 +181,6 @@ static parse_result bad_page(const struct page_ctx *page, const struct record_si
   return sink->reject(sink->arg, page, SIZE_MAX, &why, data, len) ? PARSE_STOPPED : PARSE_BAD_PAGE;
 }
 
-/* True when the prolog (before the root element) declares a DOCTYPE. The
- * reader would refuse it too, but only after parsing the declarations. */
-static int has_doctype(const char *data, size_t len)
-{
-  size_t i = 0;
-
-  while (i < len) {
-    const char *lt = memchr(data + i, '<', len - i);
-    if (!lt)
-      return 0;
-    i = (size_t)(lt - data);
-    if (len - i >= 9 && !memcmp(lt, "<!DOCTYPE", 9))
-      return 1;
-    if (len - i >= 2 && (lt[1] == '?' || lt[1] == '!'))
-      i += 2; /* declaration, processing instruction or comment */
-    else
-      return 0; /* the root element: no DOCTYPE before it */
-  }
-  return 0;
-}
-
 static parse_result parse_city_page(const char *data, size_t len, const struct page_ctx *page,
                                     const struct record_sink *sink)
 {
@@ -231,17 +189,14 @@ static parse_result parse_city_page(const char *data, size_t len, const struct p
   char first_error[200] = "";
   size_t index = 0;
   int ret, saw_root = 0;
+  bool doctype;
 
-  xmlSetExternalEntityLoader(refuse_external);
-  if (has_doctype(data, len))
+  r = xml_reader_open(data, len, first_error, &doctype);
+  if (doctype)
     return bad_page(page, sink, data, len, "DOCTYPE",
                     "page declares a DOCTYPE (entity declarations are never expanded); refused unread");
-  if (len > (size_t)INT32_MAX)
-    return bad_page(page, sink, data, 0, "KetQuaTraCuu", "page too large");
-  r = xmlReaderForMemory(data, (int)len, NULL, NULL, XML_OPTIONS);
   if (!r)
     return PARSE_NOMEM;
-  xmlTextReaderSetErrorHandler(r, on_xml_error, first_error);
 
   while ((ret = xmlTextReaderRead(r)) == 1) {
     int type = xmlTextReaderNodeType(r), depth = xmlTextReaderDepth(r);

@@ -79,54 +79,6 @@ static void map_payment(struct mapper *m)
     fail(m, "DuocThanhToanTrucTuyen", "unknown value \"%.40s\"", v);
 }
 
-/* DanhSachHoSoBoSung[] as [{"requested_at","completed_at","new_due_at"}]. */
-static void map_supplements(struct mapper *m)
-{
-  static const struct { const char *key, *name; } times[] = {
-    { "NgayYeuCau", "requested_at" },
-    { "NgayHoanThanh", "completed_at" },
-    { "NgayHenTraMoi", "new_due_at" },
-  };
-  const cJSON *list = array_of(m, "DanhSachHoSoBoSung"), *s;
-  cJSON *out;
-  char *text;
-
-  if (!list)
-    return;
-  out = cJSON_CreateArray();
-  if (!out)
-    goto nomem;
-  cJSON_ArrayForEach(s, list) {
-    cJSON *o = cJSON_CreateObject();
-    tthc_time t[3];
-    if (!o || !cJSON_AddItemToArray(out, o))
-      goto nomem_free;
-    for (int i = 0; i < 3; i++) {
-      char buf[32];
-      t[i] = map_time_of(m, s, times[i].key);
-      if (t[i] == TTHC_TIME_NONE) {
-        cJSON_AddNullToObject(o, times[i].name);
-        continue;
-      }
-      time_format_utc(t[i], buf);
-      cJSON_AddStringToObject(o, times[i].name, buf);
-    }
-    if (t[0] == TTHC_TIME_NONE)
-      fail(m, "DanhSachHoSoBoSung.NgayYeuCau", "%s", "supplement request without a request date");
-    else if (t[1] != TTHC_TIME_NONE && t[1] < t[0])
-      fail(m, "DanhSachHoSoBoSung.NgayHoanThanh", "%s", "supplement completed before it was requested");
-  }
-  text = cJSON_PrintUnformatted(out);
-  cJSON_Delete(out);
-  if (!text)
-    goto nomem;
-  canon_take(m->rec, DF_supplements, text);
-  return;
-nomem_free:
-  cJSON_Delete(out);
-nomem:
-  fail(m, "DanhSachHoSoBoSung", "%s", "out of memory");
-}
 
 static void map_linked_codes(struct mapper *m, const char *key)
 {
@@ -241,7 +193,7 @@ void hoso_map(struct mapper *m, const struct hoso_profile *profile, const struct
     fail(m, "NgayKetThucXuLy", "%s", "processing finished before the dossier was received");
   if (received != TTHC_TIME_NONE && returned != TTHC_TIME_NONE && returned < received)
     fail(m, "NgayTra", "%s", "result returned before the dossier was received");
-  map_supplements(m);
+  map_supplements(m, "DanhSachHoSoBoSung", "NgayYeuCau", "NgayHoanThanh", "NgayHenTraMoi");
 
   map_components(m);
   map_results(m);

@@ -80,7 +80,7 @@ int main(int argc, char **argv)
     }
     run = found;
   }
-  tr = transform_run(cfg.state_dir, run, cfg.max_reject_share, &counts);
+  tr = transform_run(&cfg, run, &counts);
   for (size_t i = 0; i < counts.nsources; i++)
     log_info("run %s, source %s: %lld records read, %lld accepted, %lld rejected",
              run, counts.sources[i].name, counts.sources[i].read,

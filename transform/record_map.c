@@ -165,10 +165,49 @@ int record_deliver(const struct mapper *m, const struct page_ctx *page, size_t i
     return sink->reject(sink->arg, page, index, m->why, raw, strlen(raw));
   sha256_hex(raw, strlen(raw), hex);
   snprintf(loc, sizeof(loc), "%s#%zu", page->location, index);
+  /* A system serving one field says so in its configuration. */
+  if (!rec->v[DF_field_code] && page->source && page->source->field_code &&
+      (canon_set_code(rec, DF_field_code, page->source->field_code) ||
+       canon_set_text(rec, DF_field_name, page->source->field_name)))
+    return -1;
   if (canon_set_text(rec, DF_source_kind, source_kind_name(page->kind)) ||
       canon_set_text(rec, DF_source_name, page->source_name) ||
       canon_set_text(rec, DF_record_hash, hex) ||
       canon_set_text(rec, DF_source_location, loc))
     return -1;
   return sink->record(sink->arg, page, index, rec);
+}
+
+void map_supplements(struct mapper *m, const char *list_key, const char *requested_key,
+                     const char *completed_key, const char *new_due_key)
+{
+  const char *keys[3] = { requested_key, completed_key, new_due_key };
+  static const char *const names[3] = { "requested_at", "completed_at", "new_due_at" };
+  const cJSON *list = array_of(m, list_key), *s;
+  cJSON *out;
+
+  if (!list)
+    return;
+  out = cJSON_CreateArray();
+  cJSON_ArrayForEach(s, list) {
+    cJSON *o = cJSON_CreateObject();
+    tthc_time t[3];
+
+    cJSON_AddItemToArray(out, o);
+    for (int i = 0; i < 3; i++) {
+      char buf[32];
+      t[i] = keys[i] ? map_time_of(m, s, keys[i]) : TTHC_TIME_NONE;
+      if (t[i] == TTHC_TIME_NONE) {
+        cJSON_AddNullToObject(o, names[i]);
+        continue;
+      }
+      time_format_utc(t[i], buf);
+      cJSON_AddStringToObject(o, names[i], buf);
+    }
+    if (t[0] == TTHC_TIME_NONE)
+      fail(m, list_key, "%s", "supplement request without a request date");
+    else if (t[1] != TTHC_TIME_NONE && t[1] < t[0])
+      fail(m, list_key, "%s", "supplement completed before it was requested");
+  }
+  map_json(m, DF_supplements, list_key, out);
 }

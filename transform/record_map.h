@@ -44,6 +44,11 @@ void map_flag(struct mapper *m, enum dossier_field f, const char *key);
 const cJSON *array_of(struct mapper *m, const char *key);
 /* Sets f to the unformatted JSON of value (taking ownership of value). */
 void map_json(struct mapper *m, enum dossier_field f, const char *key, cJSON *value);
+/* A list of supplement requests (objects with a request, completion and
+ * optional new due time under the given keys; new_due_key may be NULL) as
+ * [{"requested_at","completed_at","new_due_at"}]. */
+void map_supplements(struct mapper *m, const char *list_key, const char *requested_key,
+                     const char *completed_key, const char *new_due_key);
 /* The unit code (5 digits, the commune the page was asked for). */
 void map_commune(struct mapper *m, const char *key, const struct page_ctx *page);
 

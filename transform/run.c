@@ -1,6 +1,5 @@
 #include "run.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -126,39 +125,41 @@ static int on_reject(void *arg, const struct page_ctx *page, size_t index,
   return 0;
 }
 
-static int page_name_cmp(const void *a, const void *b)
+/* The page files of one window, in order, as its manifest lists them: only
+ * pages that were completely and durably landed. */
+static char **list_pages(const char *dir, size_t *n)
 {
-  return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Page files of one window, sorted (page-000001, page-000002, ...). */
-static char **list_pages(const char *dir, const char *suffix, size_t *n)
-{
-  DIR *d = opendir(dir);
-  struct dirent *e;
-  char **names = NULL;
+  struct dynbuf buf;
+  char *path = NULL, *line, *save = NULL, **names = NULL;
   size_t cap = 0;
 
   *n = 0;
-  if (!d)
+  dynbuf_init(&buf, 64u << 20);
+  if (asprintf(&path, "%s/manifest.jsonl", dir) < 0)
     return NULL;
-  while ((e = readdir(d))) {
-    size_t len = strlen(e->d_name), sl = strlen(suffix);
-    if (strncmp(e->d_name, "page-", 5) || len <= sl || strcmp(e->d_name + len - sl, suffix))
-      continue;
-    if (*n == cap) {
-      char **grown = realloc(names, (cap = cap ? cap * 2 : 64) * sizeof(*names));
-      if (!grown)
-        break;
-      names = grown;
+  if (fs_read_file(path, &buf) != FS_OK || dynbuf_len(&buf) == 0)
+    goto out;
+  for (line = strtok_r(buf.buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+    cJSON *doc = cJSON_Parse(line);
+    const char *file = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(doc, "file"));
+    /* a torn last line (crash mid-append) names no durable page */
+    if (file && !strchr(file, '/') && strncmp(file, "page-", 5) == 0) {
+      if (*n == cap) {
+        char **grown = realloc(names, (cap = cap ? cap * 2 : 64) * sizeof(*names));
+        if (!grown) {
+          cJSON_Delete(doc);
+          break;
+        }
+        names = grown;
+      }
+      if ((names[*n] = strdup(file)) != NULL)
+        (*n)++;
     }
-    if (!(names[*n] = strdup(e->d_name)))
-      break;
-    (*n)++;
+    cJSON_Delete(doc);
   }
-  closedir(d);
-  if (names)
-    qsort(names, *n, sizeof(*names), page_name_cmp);
+out:
+  dynbuf_release(&buf);
+  free(path);
   return names;
 }
 
@@ -187,6 +188,7 @@ static struct source_counts *counts_for(struct transform_counts *c, const char *
 
 /* Reads every page of one window (source × commune). */
 static transform_result transform_window(const char *state_dir, const char *run_id,
+                                         const struct source_config *src_cfg,
                                          const char *source, source_kind kind,
                                          const char *commune, struct sink_state *s,
                                          struct transform_counts *counts)
@@ -209,11 +211,11 @@ static transform_result transform_window(const char *state_dir, const char *run_
     result = TRANSFORM_NOMEM;
     goto out;
   }
-  pages = list_pages(dir, parser->page_suffix, &npages);
+  pages = list_pages(dir, &npages);
   for (size_t i = 0; i < npages && !result; i++) {
     char *path = NULL, *loc = NULL;
     fs_result fr;
-    struct page_ctx page = { source, kind, commune, NULL };
+    struct page_ctx page = { source, kind, commune, NULL, src_cfg };
     parse_result pr;
 
     if (asprintf(&path, "%s/%s", dir, pages[i]) < 0 ||
@@ -273,9 +275,11 @@ static int write_counts(const char *dir, const struct transform_counts *c)
   return rc;
 }
 
-transform_result transform_run(const char *state_dir, const char *run_id,
-                               double max_reject_share, struct transform_counts *counts)
+transform_result transform_run(const struct tthc_config *cfg, const char *run_id,
+                               struct transform_counts *counts)
 {
+  const char *state_dir = cfg->state_dir;
+  double max_reject_share = cfg->max_reject_share;
   transform_result result = TRANSFORM_OK;
   struct sink_state s;
   struct dynbuf summary;
@@ -332,7 +336,8 @@ transform_result transform_run(const char *state_dir, const char *run_id,
       result = TRANSFORM_NOMEM;
       goto out;
     }
-    result = transform_window(state_dir, run_id, source, kind, commune, &s, counts);
+    result = transform_window(state_dir, run_id, config_find_source(cfg, source), source, kind,
+                              commune, &s, counts);
     if (result)
       goto out;
   }

@@ -40,10 +40,11 @@ struct transform_counts {
 
 void transform_counts_release(struct transform_counts *c);
 
-/* max_reject_share: e.g. 0.01; a source with more rejects than that share of
- * its records fails the run (output kept for inspection, no marker). */
-transform_result transform_run(const char *state_dir, const char *run_id,
-                               double max_reject_share, struct transform_counts *counts);
+/* Uses cfg's state dir, its max_reject_share (a source with more rejects
+ * than that share of its records fails the run: output kept for
+ * inspection, no marker) and each source's settings. */
+transform_result transform_run(const struct tthc_config *cfg, const char *run_id,
+                               struct transform_counts *counts);
 
 const char *transform_strerror(transform_result r);
 

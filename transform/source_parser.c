@@ -4,10 +4,12 @@
 
 extern const struct source_parser portal_parser;
 extern const struct source_parser city_parser;
+extern const struct source_parser ministry_parser;
 
 static const struct source_parser *const parsers[] = {
   &portal_parser,
   &city_parser,
+  &ministry_parser,
 };
 
 const struct source_parser *source_parser_for(source_kind kind)

@@ -17,6 +17,7 @@ struct page_ctx {
   source_kind kind;
   const char *commune;      /* commune the page was requested for */
   const char *location;     /* "RUN/landing/SOURCE/COMMUNE/page-000001.json" */
+  const struct source_config *source;  /* its configuration; NULL when no longer configured */
 };
 
 /* Why a record cannot be used. field is the source's field name. */

@@ -1,0 +1,112 @@
+/*
+ * ministry.c — adapter for a ministry's centralised TTHC system
+ * (sources.md §3): an API key on every call, cursor paging on
+ * /api/v2/ho-so, in-body SYNC_ERROR (transient) and CURSOR_EXPIRED
+ * (restart the listing from the window start).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cJSON.h>
+
+#include "adapter.h"
+
+/* API keys need no session: mark the session ready. */
+static attempt_outcome ministry_authenticate(struct source_session *s, struct attempt_error *err)
+{
+  free(s->token);
+  s->token = strdup("api-key");
+  if (!s->token) {
+    attempt_error_set(err, NULL, NULL, "out of memory");
+    return ATTEMPT_PERMANENT;
+  }
+  return ATTEMPT_OK;
+}
+
+static attempt_outcome ministry_fetch_page(struct source_session *s, const struct pull_window *w,
+                                           const struct page_cursor *at, struct http_response *resp,
+                                           struct page_result *res, struct attempt_error *err)
+{
+  struct curl_slist *headers = NULL;
+  char url[1200], since[26], *key = NULL, *since_q = NULL, *cursor_q = NULL, shown[400];
+  const char *status, *code, *next;
+  attempt_outcome out = ATTEMPT_PERMANENT;
+  cJSON *doc = NULL;
+  const cJSON *value, *nc;
+  http_result hr;
+
+  time_format_iso_local(w->from, since);
+  since_q = curl_easy_escape(s->http.curl, since, 0);
+  cursor_q = at->token[0] ? curl_easy_escape(s->http.curl, at->token, 0) : NULL;
+  snprintf(url, sizeof(url), "%s/api/v2/ho-so?maDonVi=%s&capNhatTu=%s&limit=%d%s%s",
+           s->cfg->base_url, w->commune, since_q ? since_q : "", s->cfg->page_size,
+           cursor_q ? "&cursor=" : "", cursor_q ? cursor_q : "");
+  snprintf(shown, sizeof(shown), "%s/api/v2/ho-so?maDonVi=%s", s->cfg->base_url, w->commune);
+  if (asprintf(&key, "X-API-Key: %s", s->secret ? s->secret : "") < 0 ||
+      !(headers = curl_slist_append(NULL, key))) {
+    attempt_error_set(err, shown, NULL, "out of memory");
+    goto out;
+  }
+  hr = http_request(&s->http, "GET", url, headers, NULL, NULL, resp);
+  if (hr == HTTP_OK && (resp->status == 403 || resp->status == 401)) {
+    attempt_error_set(err, shown, resp, "API key refused (HTTP %ld)", resp->status);
+    goto out;
+  }
+  out = attempt_classify_http(hr, shown, resp, err);
+  if (out != ATTEMPT_OK)
+    goto out;
+  doc = cJSON_ParseWithLength(dynbuf_ptr(&resp->body), dynbuf_len(&resp->body));
+  if (!cJSON_IsObject(doc)) {
+    attempt_error_set(err, shown, resp, "response is not a complete JSON object");
+    out = ATTEMPT_TRANSIENT;
+    goto out;
+  }
+  status = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(doc, "status"));
+  if (!status && cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(doc, "status")))
+    status = cJSON_GetObjectItemCaseSensitive(doc, "status")->valueint == 1 ? "1" : "0";
+  if (!status || strcmp(status, "1")) {
+    const char *desc = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(doc, "errorDescription"));
+    code = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(doc, "errorCode"));
+    attempt_error_set(err, shown, resp, "ministry system error %s: %s", code ? code : "(none)",
+                      desc ? desc : "");
+    if (code && !strcmp(code, "SYNC_ERROR"))
+      out = ATTEMPT_TRANSIENT;
+    else if (code && !strcmp(code, "CURSOR_EXPIRED"))
+      out = ATTEMPT_RESTART;
+    else
+      out = ATTEMPT_PERMANENT;
+    goto out;
+  }
+  value = cJSON_GetObjectItemCaseSensitive(doc, "value");
+  nc = cJSON_GetObjectItemCaseSensitive(doc, "nextCursor");
+  next = cJSON_GetStringValue(nc);
+  if ((value && !cJSON_IsArray(value) && !cJSON_IsNull(value)) ||
+      (next && strlen(next) >= sizeof(res->next.token))) {
+    attempt_error_set(err, shown, resp, "unexpected \"value\" or \"nextCursor\"");
+    out = ATTEMPT_PERMANENT;
+    goto out;
+  }
+  res->records = cJSON_GetArraySize(value);
+  res->next.index = at->index + 1;
+  snprintf(res->next.token, sizeof(res->next.token), "%s", next ? next : "");
+  res->last = !next || !*next;
+  out = ATTEMPT_OK;
+out:
+  if (key) {
+    memset(key, 0, strlen(key));
+    free(key);
+  }
+  curl_free(since_q);
+  curl_free(cursor_q);
+  curl_slist_free_all(headers);
+  cJSON_Delete(doc);
+  return out;
+}
+
+const struct source_adapter ministry_adapter = {
+  .kind = SOURCE_MINISTRY,
+  .page_suffix = ".json",
+  .authenticate = ministry_authenticate,
+  .fetch_page = ministry_fetch_page,
+};

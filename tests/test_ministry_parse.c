@@ -1,0 +1,190 @@
+/* The ministry parser: dd/MM/yyyy dates, status mapping, links. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <cJSON.h>
+
+#include "cunit_main.h"
+#include "source_parser.h"
+
+struct seen {
+	int records, rejects;
+	struct canonical_record last;
+	char reason[300];
+	const char *field;
+};
+
+static int on_record(void *arg, const struct page_ctx *p, size_t i, const struct canonical_record *r)
+{
+	struct seen *s = arg;
+	(void)p;
+	(void)i;
+	s->records++;
+	canon_release(&s->last);
+	for (int f = 0; f < DF__COUNT; f++)
+		s->last.v[f] = r->v[f] ? strdup(r->v[f]) : NULL;
+	return 0;
+}
+
+static int on_reject(void *arg, const struct page_ctx *p, size_t i, const struct reject_info *why,
+		     const char *raw, size_t len)
+{
+	struct seen *s = arg;
+	(void)p;
+	(void)i;
+	(void)raw;
+	(void)len;
+	s->rejects++;
+	s->field = why->field;
+	snprintf(s->reason, sizeof(s->reason), "%s", why->reason);
+	return 0;
+}
+
+static const char *good =
+	"{\"maHoSoLT\":\"BTP-HT-2026-000123\",\"maHoSoMCDT\":\"h31.11002_260401_00012\","
+	"\"maTTHC\":\"1.001193\",\"tenTTHC\":\"Đăng ký khai sinh\",\"module\":\"KS\",\"maDonVi\":\"11002\","
+	"\"ngayTiepNhan\":\"01/04/2026 08:30:00\",\"hanXuLy\":\"03/04/2026 17:00:00\","
+	"\"thoiGianHoanThanh\":\"02/04/2026 10:00:00\",\"thoiGianTraKetQua\":\"02/04/2026 14:30:00\","
+	"\"trangThai\":4,\"kenhNop\":\"TRUC_TUYEN\","
+	"\"soHoa\":{\"thanhPhan\":true,\"ketQua\":true,\"taiSuDung\":false},"
+	"\"lePhi\":{\"soTien\":0,\"thanhToanTrucTuyen\":false},"
+	"\"boSung\":[{\"yeuCau\":\"01/04/2026 09:00:00\",\"hoanThanh\":\"01/04/2026 15:00:00\"}],"
+	"\"capNhatLuc\":\"02/04/2026 14:30:05\"}";
+
+/* Parses a page holding the good record with `key` set to `json` (NULL removes it). */
+static parse_result parse_with(const char *key, const char *json, struct seen *s, const char *status)
+{
+	cJSON *page = cJSON_CreateObject(), *arr = cJSON_CreateArray(), *rec = cJSON_Parse(good);
+	struct page_ctx ctx = { "moj", SOURCE_MINISTRY, "11002", "RUN/landing/moj/11002/page-000001.json", NULL };
+	struct record_sink sink = { on_record, on_reject, s };
+	parse_result r;
+	char *text;
+
+	if (key && json)
+		cJSON_ReplaceItemInObject(rec, key, cJSON_Parse(json));
+	else if (key)
+		cJSON_DeleteItemFromObject(rec, key);
+	cJSON_AddItemToArray(arr, rec);
+	cJSON_AddStringToObject(page, "status", status);
+	cJSON_AddItemToObject(page, "value", arr);
+	cJSON_AddNullToObject(page, "nextCursor");
+	text = cJSON_PrintUnformatted(page);
+	r = source_parser_for(SOURCE_MINISTRY)->parse_page(text, strlen(text), &ctx, &sink);
+	free(text);
+	cJSON_Delete(page);
+	return r;
+}
+
+#define V(f) (s.last.v[DF_##f])
+
+static void test_mapping(void)
+{
+	struct seen s = { 0 };
+
+	CU_ASSERT_EQUAL(parse_with(NULL, NULL, &s, "1"), PARSE_OK);
+	CU_ASSERT_EQUAL_FATAL(s.records, 1);
+	CU_ASSERT_STRING_EQUAL(V(source_kind), "ministry");
+	CU_ASSERT_STRING_EQUAL(V(source_code), "BTP-HT-2026-000123");
+	CU_ASSERT_STRING_EQUAL(V(linked_codes), "[\"H31.11002-260401-00012\"]");
+	CU_ASSERT_STRING_EQUAL(V(origin_system), "HOTICH_BTP");
+	CU_ASSERT_STRING_EQUAL(V(received_at), "2026-04-01 01:30:00+00");
+	CU_ASSERT_STRING_EQUAL(V(returned_at), "2026-04-02 07:30:00+00");
+	CU_ASSERT_STRING_EQUAL(V(status), "10"); /* 4 with the result handed over */
+	CU_ASSERT_STRING_EQUAL(V(source_status), "4");
+	CU_ASSERT_STRING_EQUAL(V(channel), "2");
+	CU_ASSERT_STRING_EQUAL(V(has_digitised_component), "t");
+	CU_ASSERT_STRING_EQUAL(V(has_e_result), "t");
+	CU_ASSERT_STRING_EQUAL(V(has_reused_component), "f");
+	CU_ASSERT_STRING_EQUAL(V(fee_total), "0");
+	CU_ASSERT_STRING_EQUAL(V(paid_online), "0");
+	CU_ASSERT_STRING_EQUAL(V(supplements),
+		"[{\"requested_at\":\"2026-04-01 02:00:00+00\",\"completed_at\":\"2026-04-01 08:00:00+00\",\"new_due_at\":null}]");
+	CU_ASSERT_PTR_NULL(V(field_code)); /* no configuration given */
+	canon_release(&s.last);
+}
+
+static void test_status_map(void)
+{
+	static const char *const cases[][3] = {
+		{ "1", NULL, "1" }, { "\"2\"", NULL, "5" }, { "3", NULL, "4" },
+		{ "4", "null", "9" }, { "4", NULL, "10" }, { "6", NULL, "3" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct seen s = { 0 };
+		cJSON *page;
+		(void)page;
+		if (cases[i][1]) {
+			/* without thoiGianTraKetQua a completed dossier is 9 */
+			char *g = strdup(good), *p = strstr(g, ",\"thoiGianTraKetQua\"");
+			char *q = strchr(p + 1, ',');
+			memmove(p, q, strlen(q) + 1);
+			cJSON *rec = cJSON_Parse(g);
+			cJSON *arr = cJSON_CreateArray();
+			struct page_ctx ctx = { "moj", SOURCE_MINISTRY, "11002", "loc", NULL };
+			struct record_sink sink = { on_record, on_reject, &s };
+			char *text;
+			page = cJSON_CreateObject();
+			cJSON_ReplaceItemInObject(rec, "trangThai", cJSON_Parse(cases[i][0]));
+			cJSON_AddItemToArray(arr, rec);
+			cJSON_AddStringToObject(page, "status", "1");
+			cJSON_AddItemToObject(page, "value", arr);
+			text = cJSON_PrintUnformatted(page);
+			source_parser_for(SOURCE_MINISTRY)->parse_page(text, strlen(text), &ctx, &sink);
+			free(text);
+			free(g);
+			cJSON_Delete(page);
+		} else {
+			parse_with("trangThai", cases[i][0], &s, "1");
+		}
+		CU_ASSERT_EQUAL_FATAL(s.records, 1);
+		CU_ASSERT_STRING_EQUAL(V(status), cases[i][2]);
+		canon_release(&s.last);
+	}
+}
+
+static void expect_reject(const char *key, const char *json, const char *field, const char *part)
+{
+	struct seen s = { 0 };
+
+	CU_ASSERT_EQUAL(parse_with(key, json, &s, "1"), PARSE_OK);
+	CU_ASSERT_EQUAL(s.records, 0);
+	CU_ASSERT_EQUAL_FATAL(s.rejects, 1);
+	CU_ASSERT_STRING_EQUAL(s.field, field);
+	CU_ASSERT_PTR_NOT_NULL(strstr(s.reason, part));
+	canon_release(&s.last);
+}
+
+static void test_rejects(void)
+{
+	expect_reject("trangThai", "5", "trangThai", "unknown ministry status");
+	expect_reject("trangThai", NULL, "trangThai", "missing status");
+	expect_reject("ngayTiepNhan", "\"31/04/2026 08:30:00\"", "ngayTiepNhan", "impossible date");
+	expect_reject("hanXuLy", "\"20260403170000\"", "hanXuLy", "dd/MM/yyyy");
+	expect_reject("maHoSoLT", "\"\"", "maHoSoLT", "missing dossier code");
+	expect_reject("maDonVi", "\"11003\"", "maDonVi", "another commune");
+	expect_reject("kenhNop", "\"FAX\"", "kenhNop", "unknown channel");
+	expect_reject("thoiGianHoanThanh", "\"31/03/2026 10:00:00\"", "thoiGianHoanThanh", "finished before");
+	expect_reject("capNhatLuc", NULL, "capNhatLuc", "missing update time");
+}
+
+static void test_error_page(void)
+{
+	struct seen s = { 0 };
+	const char *sync = "{\"status\":\"0\",\"errorCode\":\"SYNC_ERROR\",\"errorDescription\":\"x\"}";
+	struct page_ctx ctx = { "moj", SOURCE_MINISTRY, "11002", "loc", NULL };
+	struct record_sink sink = { on_record, on_reject, &s };
+
+	CU_ASSERT_EQUAL(source_parser_for(SOURCE_MINISTRY)->parse_page(sync, strlen(sync), &ctx, &sink),
+			PARSE_BAD_PAGE);
+	CU_ASSERT_PTR_NOT_NULL(strstr(s.reason, "SYNC_ERROR"));
+}
+
+static CU_TestInfo tests[] = {
+	{ "mapping", test_mapping },
+	{ "ministry status to national status", test_status_map },
+	{ "rejects name field and reason", test_rejects },
+	{ "error page", test_error_page },
+	CU_TEST_INFO_NULL,
+};
+
+CUNIT_MAIN("ministry_parse", tests)

@@ -1,0 +1,214 @@
+/*
+ * ministry_parse.c — a ministry's centralised TTHC system (JSON, cursor
+ * pages, sources.md §3): the Ministry of Justice's civil-status link-up.
+ * Dates are dd/MM/yyyy HH:mm:ss local; statuses are the ministry's own and
+ * map to national ones (metrics.md §1): 1→1, 2→5, 3→4, 4→9 (→10 when the
+ * result was handed over), 6→3.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cJSON.h>
+
+#include "codes.h"
+#include "json_field.h"
+#include "record_map.h"
+#include "source_parser.h"
+
+/* The Ministry of Justice's system, as the portal names it in NguonDongBo. */
+#define MINISTRY_ORIGIN "HOTICH_BTP"
+
+static int truthy(const cJSON *obj, const char *key)
+{
+  return jf_equals(obj, key, "1") || jf_equals(obj, key, "true");
+}
+
+static void map_status(struct mapper *m, tthc_time returned)
+{
+  char buf[JF_BUF], norm[16];
+  const char *v = jf_scalar(m->obj, "trangThai", buf);
+  long national;
+
+  if (!v) {
+    fail(m, "trangThai", "%s", "missing status");
+    return;
+  }
+  canon_set_text(m->rec, DF_source_status, v);
+  if (scalar_code(v, norm, sizeof(norm)) != CODE_OK)
+    norm[0] = '\0';
+  if (!strcmp(norm, "1"))
+    national = 1;
+  else if (!strcmp(norm, "2"))
+    national = 5;
+  else if (!strcmp(norm, "3"))
+    national = 4;
+  else if (!strcmp(norm, "4"))
+    national = returned != TTHC_TIME_NONE ? 10 : 9;
+  else if (!strcmp(norm, "6"))
+    national = 3;
+  else {
+    fail(m, "trangThai", "unknown ministry status \"%.20s\"", v);
+    return;
+  }
+  canon_set_int(m->rec, DF_status, national);
+}
+
+static void map_channel(struct mapper *m)
+{
+  char buf[JF_BUF];
+  const char *v = jf_scalar(m->obj, "kenhNop", buf);
+
+  if (!v)
+    return;
+  if (!strcmp(v, "TRUC_TIEP"))
+    canon_set_int(m->rec, DF_channel, 1);
+  else if (!strcmp(v, "TRUC_TUYEN"))
+    canon_set_int(m->rec, DF_channel, 2);
+  else if (!strcmp(v, "BUU_CHINH"))
+    canon_set_int(m->rec, DF_channel, 3);
+  else
+    fail(m, "kenhNop", "unknown channel \"%.40s\"", v);
+}
+
+static void map_objects(struct mapper *m)
+{
+  const cJSON *so = cJSON_GetObjectItemCaseSensitive(m->obj, "soHoa");
+  const cJSON *fee = cJSON_GetObjectItemCaseSensitive(m->obj, "lePhi");
+  char buf[JF_BUF];
+
+  if (cJSON_IsObject(so)) {
+    canon_set_bool(m->rec, DF_has_digitised_component, truthy(so, "thanhPhan"));
+    canon_set_bool(m->rec, DF_has_e_result, truthy(so, "ketQua"));
+    canon_set_bool(m->rec, DF_has_reused_component, truthy(so, "taiSuDung"));
+  } else if (so && !cJSON_IsNull(so)) {
+    fail(m, "soHoa", "%s", "not an object");
+  }
+  if (cJSON_IsObject(fee)) {
+    const char *v = jf_scalar(fee, "soTien", buf);
+    char *end;
+    long long n;
+    if (v) {
+      n = strtoll(v, &end, 10);
+      if (*end || n < 0 || n > 1000000000000LL) {
+        fail(m, "lePhi.soTien", "not a fee in VND: \"%.40s\"", v);
+        return;
+      }
+      canon_set_int(m->rec, DF_fee_total, n);
+    }
+    /* paid online through the ministry's payment gateway: the portal's 2 */
+    if (jf_scalar(fee, "thanhToanTrucTuyen", buf))
+      canon_set_int(m->rec, DF_paid_online, truthy(fee, "thanhToanTrucTuyen") ? 2 : 0);
+  } else if (fee && !cJSON_IsNull(fee)) {
+    fail(m, "lePhi", "%s", "not an object");
+  }
+}
+
+static void map_ministry_record(struct mapper *m, const struct page_ctx *page)
+{
+  struct canonical_record *rec = m->rec;
+  tthc_time received, finished, returned;
+  char buf[JF_BUF], norm[CANON_CODE_MAX + 1];
+  const char *mcdt;
+
+  if (!cJSON_IsObject(m->obj)) {
+    fail(m, "value", "%s", "record is not an object");
+    return;
+  }
+  map_commune(m, "maDonVi", page);
+  map_code(m, DF_source_code, "maHoSoLT");
+  if (!m->failed && !rec->v[DF_source_code])
+    fail(m, "maHoSoLT", "%s", "missing dossier code");
+  /* maHoSoMCDT: the city one-stop code when it came through the counter */
+  mcdt = jf_scalar(m->obj, "maHoSoMCDT", buf);
+  if (mcdt) {
+    if (code_normalise(mcdt, norm, sizeof(norm)) != CODE_OK)
+      fail(m, "maHoSoMCDT", "not a valid code: \"%.80s\"", mcdt);
+    else if (!rec->v[DF_source_code] || strcmp(norm, rec->v[DF_source_code]))
+      map_json(m, DF_linked_codes, "maHoSoMCDT", cJSON_CreateStringArray((const char *[]){ norm }, 1));
+  }
+  canon_set_text(rec, DF_origin_system, MINISTRY_ORIGIN);
+  if (map_time(m, DF_source_updated_at, "capNhatLuc") == TTHC_TIME_NONE)
+    fail(m, "capNhatLuc", "%s", "missing update time");
+
+  map_code(m, DF_procedure_code, "maTTHC");
+  map_text(m, DF_procedure_name, "tenTTHC");
+  map_channel(m);
+  received = map_time(m, DF_received_at, "ngayTiepNhan");
+  map_time(m, DF_due_at, "hanXuLy");
+  finished = map_time(m, DF_finished_at, "thoiGianHoanThanh");
+  returned = map_time(m, DF_returned_at, "thoiGianTraKetQua");
+  map_status(m, returned);
+  if (received != TTHC_TIME_NONE && finished != TTHC_TIME_NONE && finished < received)
+    fail(m, "thoiGianHoanThanh", "%s", "processing finished before the dossier was received");
+  if (received != TTHC_TIME_NONE && returned != TTHC_TIME_NONE && returned < received)
+    fail(m, "thoiGianTraKetQua", "%s", "result returned before the dossier was received");
+  map_supplements(m, "boSung", "yeuCau", "hoanThanh", NULL);
+  map_objects(m);
+}
+
+static int emit(const cJSON *item, size_t index, const struct page_ctx *page,
+                const struct record_sink *sink)
+{
+  struct canonical_record rec;
+  struct reject_info why = { 0 };
+  struct mapper m;
+  char *raw = cJSON_PrintUnformatted(item);
+  int rc;
+
+  if (!raw)
+    return -2;
+  canon_init(&rec);
+  mapper_init(&m, item, &rec, &why, time_parse_dmy, "dd/MM/yyyy HH:mm:ss");
+  map_ministry_record(&m, page);
+  rc = record_deliver(&m, page, index, raw, sink);
+  canon_release(&rec);
+  free(raw);
+  return rc;
+}
+
+static parse_result parse_ministry_page(const char *data, size_t len, const struct page_ctx *page,
+                                        const struct record_sink *sink)
+{
+  cJSON *doc = cJSON_ParseWithLength(data, len);
+  const cJSON *list, *item;
+  struct reject_info why = { "value", "" };
+  parse_result result = PARSE_OK;
+  char buf[JF_BUF];
+  size_t i = 0;
+
+  if (!doc) {
+    snprintf(why.reason, sizeof(why.reason), "page is not valid JSON");
+    goto bad_page;
+  }
+  if (!jf_equals(doc, "status", "1")) {
+    const char *code = jf_scalar(doc, "errorCode", buf);
+    why.field = "status";
+    snprintf(why.reason, sizeof(why.reason), "page holds an error answer (%.40s)", code ? code : "no errorCode");
+    goto bad_page;
+  }
+  list = cJSON_GetObjectItemCaseSensitive(doc, "value");
+  if (list && !cJSON_IsNull(list) && !cJSON_IsArray(list)) {
+    snprintf(why.reason, sizeof(why.reason), "\"value\" is not an array");
+    goto bad_page;
+  }
+  cJSON_ArrayForEach(item, list) {
+    int rc = emit(item, i++, page, sink);
+    if (rc) {
+      result = rc == -2 ? PARSE_NOMEM : PARSE_STOPPED;
+      break;
+    }
+  }
+  cJSON_Delete(doc);
+  return result;
+
+bad_page:
+  cJSON_Delete(doc);
+  return sink->reject(sink->arg, page, SIZE_MAX, &why, data, len) ? PARSE_STOPPED : PARSE_BAD_PAGE;
+}
+
+const struct source_parser ministry_parser = {
+  .kind = SOURCE_MINISTRY,
+  .page_suffix = ".json",
+  .parse_page = parse_ministry_page,
+};
