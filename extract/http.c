@@ -84,6 +84,12 @@ http_result http_client_init(struct http_client *c, long timeout_seconds, bool i
   return c->curl ? HTTP_OK : HTTP_SETUP;
 }
 
+http_result http_client_share(struct http_client *c, CURLSH *share)
+{
+  c->share = share;
+  return HTTP_OK;
+}
+
 void http_client_release(struct http_client *c)
 {
   if (c->curl)
@@ -150,7 +156,8 @@ http_result http_request(struct http_client *c, const char *method, const char *
       curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header) ||
       curl_easy_setopt(h, CURLOPT_HEADERDATA, resp) ||
       curl_easy_setopt(h, CURLOPT_ERRORBUFFER, resp->error) ||
-      curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers))
+      curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers) ||
+      (c->share && curl_easy_setopt(h, CURLOPT_SHARE, c->share)))
     return HTTP_SETUP;
   if (c->max_body && curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)c->max_body))
     return HTTP_SETUP;

@@ -21,6 +21,7 @@ typedef enum {
 
 struct http_client {
   CURL *curl;
+  CURLSH *share;
   long timeout_seconds;
   bool insecure;
   size_t max_body;
@@ -40,6 +41,10 @@ void http_global_cleanup(void);
 http_result http_client_init(struct http_client *c, long timeout_seconds, bool insecure,
                              size_t max_body);
 void http_client_release(struct http_client *c);
+
+/* Shares connections, TLS sessions and DNS with other clients of the same
+ * source (share must outlive the client). */
+http_result http_client_share(struct http_client *c, CURLSH *share);
 
 void http_response_init(struct http_response *r, size_t max_body);
 void http_response_release(struct http_response *r);

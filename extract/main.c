@@ -37,6 +37,8 @@ static void usage(FILE *out)
     "      --run RUN          resume this run (default: the newest unfinished run, else a new one)\n"
     "      --insecure         do not verify TLS certificates (simulators only!)\n"
     "      --log-format FMT   text (default) or json\n"
+    "  -j, --jobs N           worker threads over all sources (default 4)\n"
+    "      --per-source N     communes of one source pulled at once (default 2)\n"
     "  -v, --verbose          log every page\n"
     "  -h, --help             this help\n");
 }
@@ -115,7 +117,7 @@ static int parse_time_opt(const char *opt, const char *s, tthc_time *out)
 
 int main(int argc, char **argv)
 {
-  enum { OPT_SOURCE = 256, OPT_SINCE, OPT_UNTIL, OPT_RUN, OPT_INSECURE, OPT_LOGFMT };
+  enum { OPT_SOURCE = 256, OPT_SINCE, OPT_UNTIL, OPT_RUN, OPT_INSECURE, OPT_LOGFMT, OPT_PER_SOURCE };
   static const struct option opts[] = {
     { "config", required_argument, NULL, 'c' },
     { "source", required_argument, NULL, OPT_SOURCE },
@@ -125,13 +127,15 @@ int main(int argc, char **argv)
     { "insecure", no_argument, NULL, OPT_INSECURE },
     { "log-format", required_argument, NULL, OPT_LOGFMT },
     { "verbose", no_argument, NULL, 'v' },
+    { "jobs", required_argument, NULL, 'j' },
+    { "per-source", required_argument, NULL, OPT_PER_SOURCE },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 }
   };
   const char *config_path = getenv("TTHC_CONFIG"), *run_arg = NULL;
   const char **only = NULL;
   size_t nonly = 0;
-  int c, rc = 1, insecure = 0, failed = 0;
+  int c, rc = 1, insecure = 0, failed = 0, jobs = 4, per_source = 2;
   log_format fmt = LOG_FORMAT_TEXT;
   log_level level = LOG_INFO;
   struct tthc_config cfg;
@@ -142,7 +146,7 @@ int main(int argc, char **argv)
 
   po.since = po.until = TTHC_TIME_NONE;
   config_init(&cfg);
-  while ((c = getopt_long(argc, argv, "c:vh", opts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "c:vhj:", opts, NULL)) != -1) {
     switch (c) {
     case 'c': config_path = optarg; break;
     case OPT_SOURCE: {
@@ -164,6 +168,20 @@ int main(int argc, char **argv)
       }
       break;
     case 'v': level = LOG_DEBUG; break;
+    case 'j':
+    case OPT_PER_SOURCE: {
+      char *end;
+      long v = strtol(optarg, &end, 10);
+      if (*end || v < 1 || v > 64) {
+        fprintf(stderr, "tthc-extract: %s must be 1..64\n", c == 'j' ? "--jobs" : "--per-source");
+        return 2;
+      }
+      if (c == 'j')
+        jobs = (int)v;
+      else
+        per_source = (int)v;
+      break;
+    }
     case 'h': usage(stdout); free(only); return 0;
     default: usage(stderr); free(only); return 2;
     }
@@ -217,19 +235,29 @@ int main(int argc, char **argv)
   po.run_id = run_id;
   po.run_end = (tthc_time)time(NULL);
   retry_policy_default(&po.retry);
+  po.jobs = jobs;
+  po.per_source = per_source;
   log_info("run %s: extracting into %s/runs/%s", run_id, cfg.state_dir, run_id);
 
-  for (size_t i = 0; i < cfg.nsources; i++) {
-    struct source_config *src = &cfg.sources[i];
-    int wanted = nonly == 0;
-    for (size_t j = 0; j < nonly; j++)
-      wanted |= !strcmp(only[j], src->name);
-    if (!wanted)
-      continue;
-    if (insecure)
-      src->insecure = true;
-    if (pull_source(src, &po, &windows, &nwindows))
+  {
+    const struct source_config **selected = calloc(cfg.nsources ? cfg.nsources : 1, sizeof(*selected));
+    size_t nselected = 0;
+    if (!selected)
+      goto out;
+    for (size_t i = 0; i < cfg.nsources; i++) {
+      struct source_config *src = &cfg.sources[i];
+      int wanted = nonly == 0;
+      for (size_t j = 0; j < nonly; j++)
+        wanted |= !strcmp(only[j], src->name);
+      if (!wanted)
+        continue;
+      if (insecure)
+        src->insecure = true;
+      selected[nselected++] = src;
+    }
+    if (pull_all(selected, nselected, &po, &windows, &nwindows))
       failed = 1;
+    free(selected);
   }
   http_global_cleanup();
 

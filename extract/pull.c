@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <unistd.h>
 
 #include "adapter.h"
@@ -13,14 +15,29 @@
 #define PAGE_MAX_BODY (64u << 20)
 #define MAX_RESTARTS 3
 
+/* What the workers pulling one source's communes share. */
+struct source_state {
+  const struct source_config *cfg;
+  const struct source_adapter *ad;
+  char *secret;
+  CURLSH *share;                     /* connections, TLS sessions and DNS */
+  pthread_mutex_t share_locks[CURL_LOCK_DATA_LAST];
+  pthread_mutex_t lock;              /* guards the fields below */
+  int64_t next_request_ms;           /* rate limit: earliest next request */
+  int64_t started_ms;                /* the retry deadline counts from here */
+  int active;                        /* communes being pulled now */
+  int auth_failed;                   /* permanent: skip the remaining communes */
+  int ready;                         /* set up without error */
+};
+
+/* One worker's pull of one commune of a source. */
 struct puller {
+  struct source_state *src;
   const struct source_config *cfg;
   const struct source_adapter *ad;
   const struct pull_options *opts;
   struct source_session session;
   struct retry_state retry;
-  int64_t last_request_ms;
-  int auth_failed;            /* permanent: skip the remaining communes */
 };
 
 static void log_attempt_error(log_level lvl, const struct puller *p, const char *commune,
@@ -34,16 +51,23 @@ static void log_attempt_error(log_level lvl, const struct puller *p, const char 
              commune ? commune : "-", what, err->message);
 }
 
-/* Keeps requests to one source at most max_rps per second. */
+/* Keeps requests to one source, from all workers, at most max_rps a second. */
 static void pace(struct puller *p)
 {
-  if (p->cfg->max_rps > 0) {
-    int64_t gap = (int64_t)(1000.0 / p->cfg->max_rps);
-    int64_t wait = p->last_request_ms + gap - retry_now_ms();
-    if (wait > 0)
-      retry_sleep_ms((long)wait);
-  }
-  p->last_request_ms = retry_now_ms();
+  struct source_state *src = p->src;
+  int64_t now, wait;
+
+  if (p->cfg->max_rps <= 0)
+    return;
+  pthread_mutex_lock(&src->lock);
+  now = retry_now_ms();
+  if (src->next_request_ms < now)
+    src->next_request_ms = now;
+  wait = src->next_request_ms - now;
+  src->next_request_ms += (int64_t)(1000.0 / p->cfg->max_rps);
+  pthread_mutex_unlock(&src->lock);
+  if (wait > 0)
+    retry_sleep_ms((long)wait);
 }
 
 /* Waits before another attempt; 0 to go on, -1 when past the deadline. */
@@ -76,7 +100,9 @@ static attempt_outcome ensure_session(struct puller *p, const char *commune, lon
       continue;
     if (out != ATTEMPT_TRANSIENT) {
       log_attempt_error(LOG_ERROR, p, commune, &err, "authentication failed");
-      p->auth_failed = 1;
+      pthread_mutex_lock(&p->src->lock);
+      p->src->auth_failed = 1;
+      pthread_mutex_unlock(&p->src->lock);
     }
     return ATTEMPT_PERMANENT;
   }
@@ -193,67 +219,225 @@ out:
   return rc;
 }
 
-int pull_source(const struct source_config *cfg, const struct pull_options *opts,
-                struct window_outcome **out, size_t *n)
+static void share_lock(CURL *h, curl_lock_data data, curl_lock_access access, void *arg)
 {
-  struct puller p = { .cfg = cfg, .ad = source_adapter_for(cfg->kind), .opts = opts };
+  struct source_state *src = arg;
+  (void)h;
+  (void)access;
+  pthread_mutex_lock(&src->share_locks[data]);
+}
+
+static void share_unlock(CURL *h, curl_lock_data data, void *arg)
+{
+  struct source_state *src = arg;
+  (void)h;
+  pthread_mutex_unlock(&src->share_locks[data]);
+}
+
+/* Reads the secret and sets up the shared connection cache of a source. */
+static void source_state_init(struct source_state *src, const struct source_config *cfg)
+{
   char err[300];
-  int rc = 0;
-  struct window_outcome *grown;
 
-  grown = realloc(*out, (*n + cfg->ncommunes) * sizeof(**out));
-  if (!grown)
-    return -1;
-  *out = grown;
-  for (size_t i = 0; i < cfg->ncommunes; i++) {
-    struct window_outcome *wo = &grown[*n + i];
-    memset(wo, 0, sizeof(*wo));
-    snprintf(wo->source, sizeof(wo->source), "%s", cfg->name);
-    snprintf(wo->commune, sizeof(wo->commune), "%s", cfg->communes[i]);
-    wo->kind = source_kind_name(cfg->kind);
-  }
-  *n += cfg->ncommunes;
-
-  if (!p.ad) {
+  memset(src, 0, sizeof(*src));
+  src->cfg = cfg;
+  src->ad = source_adapter_for(cfg->kind);
+  pthread_mutex_init(&src->lock, NULL);
+  for (int i = 0; i < CURL_LOCK_DATA_LAST; i++)
+    pthread_mutex_init(&src->share_locks[i], NULL);
+  src->started_ms = retry_now_ms();
+  if (!src->ad) {
     log_error("source %s: kind %s is not supported by this build", cfg->name,
               source_kind_name(cfg->kind));
-    return -1;
+    return;
   }
   if (cfg->ncommunes == 0) {
     log_report(LOG_ERROR, NULL, "List the 5-digit commune codes to sync: communes = 11002, 10792",
                "source %s: no communes configured", cfg->name);
-    return -1;
+    return;
   }
-  p.session.cfg = cfg;
   if (cfg->insecure)
     log_warn("source %s: TLS verification is OFF (insecure = true). Use this only with the "
              "project's simulators, never with a real system.", cfg->name);
-  if (config_read_secret(cfg->secret_file, cfg->secret_env, &p.session.secret, err, sizeof(err)) != CONFIG_OK) {
+  if (config_read_secret(cfg->secret_file, cfg->secret_env, &src->secret, err, sizeof(err)) != CONFIG_OK) {
     log_report(LOG_ERROR, err, "Set secret_file or secret_env in the source's section.",
                "source %s: no credentials", cfg->name);
-    return -1;
+    return;
   }
-  if (http_client_init(&p.session.http, cfg->timeout_seconds, cfg->insecure, PAGE_MAX_BODY) != HTTP_OK) {
-    rc = -1;
+  src->share = curl_share_init();
+  if (!src->share ||
+      curl_share_setopt(src->share, CURLSHOPT_LOCKFUNC, share_lock) ||
+      curl_share_setopt(src->share, CURLSHOPT_UNLOCKFUNC, share_unlock) ||
+      curl_share_setopt(src->share, CURLSHOPT_USERDATA, src) ||
+      curl_share_setopt(src->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS) ||
+      curl_share_setopt(src->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION) ||
+      curl_share_setopt(src->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT)) {
+    log_error("source %s: could not set up the HTTP connection cache", cfg->name);
+    return;
+  }
+  src->ready = 1;
+}
+
+static void source_state_release(struct source_state *src)
+{
+  if (src->share)
+    curl_share_cleanup(src->share);
+  if (src->secret) {
+    memset(src->secret, 0, strlen(src->secret));
+    free(src->secret);
+  }
+  for (int i = 0; i < CURL_LOCK_DATA_LAST; i++)
+    pthread_mutex_destroy(&src->share_locks[i]);
+  pthread_mutex_destroy(&src->lock);
+}
+
+/* One commune of one source, start to end. */
+static int pull_task(struct source_state *src, const char *commune, const struct pull_options *opts,
+                     struct window_outcome *wo)
+{
+  struct puller p = { .src = src, .cfg = src->cfg, .ad = src->ad, .opts = opts };
+  int rc = -1;
+
+  p.session.cfg = src->cfg;
+  p.session.secret = src->secret;  /* borrowed */
+  if (http_client_init(&p.session.http, src->cfg->timeout_seconds, src->cfg->insecure,
+                       PAGE_MAX_BODY) != HTTP_OK ||
+      http_client_share(&p.session.http, src->share) != HTTP_OK)
     goto out;
-  }
-  retry_init(&p.retry, &opts->retry, (uint64_t)getpid() ^ (uint64_t)retry_now_ms());
-  for (size_t i = 0; i < cfg->ncommunes; i++) {
-    if (p.auth_failed) {
-      log_error("source %s, commune %s: skipped, the source refused authentication", cfg->name,
-                cfg->communes[i]);
-      rc = -1;
-      continue;
-    }
-    if (pull_window(&p, cfg->communes[i], &grown[*n - cfg->ncommunes + i]))
-      rc = -1;
-  }
+  retry_init(&p.retry, &opts->retry, (uint64_t)(uintptr_t)wo ^ (uint64_t)retry_now_ms());
+  p.retry.started_ms = src->started_ms;  /* the deadline is per source */
+  rc = pull_window(&p, commune, wo);
 out:
   http_client_release(&p.session.http);
-  if (p.session.secret) {
-    memset(p.session.secret, 0, strlen(p.session.secret));
-    free(p.session.secret);
-  }
   free(p.session.token);
   return rc;
+}
+
+struct task {
+  struct source_state *src;
+  const char *commune;
+  struct window_outcome *wo;
+  int state;   /* 0 waiting, 1 running, 2 done */
+};
+
+struct pool {
+  pthread_mutex_t lock;
+  pthread_cond_t changed;
+  struct task *tasks;
+  size_t ntasks;
+  const struct pull_options *opts;
+  int failed;
+};
+
+/* The next task whose source has a free connection slot, or NULL. */
+static struct task *next_task(struct pool *pl, int *all_started)
+{
+  *all_started = 1;
+  for (size_t i = 0; i < pl->ntasks; i++) {
+    struct task *t = &pl->tasks[i];
+    if (t->state != 0)
+      continue;
+    *all_started = 0;
+    if (t->src->active < pl->opts->per_source)
+      return t;
+  }
+  return NULL;
+}
+
+static void *worker(void *arg)
+{
+  struct pool *pl = arg;
+
+  pthread_mutex_lock(&pl->lock);
+  for (;;) {
+    int all_started, rc, skip;
+    struct task *t = next_task(pl, &all_started);
+
+    if (!t) {
+      if (all_started)
+        break;
+      pthread_cond_wait(&pl->changed, &pl->lock);
+      continue;
+    }
+    t->state = 1;
+    t->src->active++;
+    pthread_mutex_unlock(&pl->lock);
+
+    pthread_mutex_lock(&t->src->lock);
+    skip = !t->src->ready || t->src->auth_failed;
+    pthread_mutex_unlock(&t->src->lock);
+    if (skip) {
+      if (t->src->ready)
+        log_error("source %s, commune %s: skipped, the source refused authentication",
+                  t->src->cfg->name, t->commune);
+      rc = -1;
+    } else {
+      rc = pull_task(t->src, t->commune, pl->opts, t->wo);
+    }
+
+    pthread_mutex_lock(&pl->lock);
+    t->state = 2;
+    t->src->active--;
+    if (rc)
+      pl->failed = 1;
+    pthread_cond_broadcast(&pl->changed);
+  }
+  pthread_mutex_unlock(&pl->lock);
+  return NULL;
+}
+
+int pull_all(const struct source_config *const *sources, size_t nsources,
+             const struct pull_options *opts, struct window_outcome **out, size_t *n)
+{
+  struct source_state *states = calloc(nsources ? nsources : 1, sizeof(*states));
+  struct pool pl = { .opts = opts };
+  pthread_t *threads = NULL;
+  size_t total = 0, k = 0;
+  int nthreads, started = 0;
+
+  *out = NULL;
+  *n = 0;
+  for (size_t i = 0; i < nsources; i++)
+    total += sources[i]->ncommunes;
+  *out = calloc(total ? total : 1, sizeof(**out));
+  pl.tasks = calloc(total ? total : 1, sizeof(*pl.tasks));
+  nthreads = opts->jobs > 0 ? opts->jobs : 1;
+  threads = calloc((size_t)nthreads, sizeof(*threads));
+  if (!states || !*out || !pl.tasks || !threads) {
+    free(states);
+    free(pl.tasks);
+    free(threads);
+    return -1;
+  }
+  for (size_t i = 0; i < nsources; i++) {
+    source_state_init(&states[i], sources[i]);
+    if (!states[i].ready || sources[i]->ncommunes == 0)
+      pl.failed = 1;
+    for (size_t j = 0; j < sources[i]->ncommunes; j++, k++) {
+      struct window_outcome *wo = &(*out)[k];
+      snprintf(wo->source, sizeof(wo->source), "%s", sources[i]->name);
+      snprintf(wo->commune, sizeof(wo->commune), "%s", sources[i]->communes[j]);
+      wo->kind = source_kind_name(sources[i]->kind);
+      pl.tasks[k] = (struct task){ &states[i], sources[i]->communes[j], wo, 0 };
+    }
+  }
+  pl.ntasks = total;
+  *n = total;
+  pthread_mutex_init(&pl.lock, NULL);
+  pthread_cond_init(&pl.changed, NULL);
+  for (int i = 0; i < nthreads; i++)
+    if (pthread_create(&threads[i], NULL, worker, &pl) == 0)
+      started++;
+  if (started == 0)
+    worker(&pl);  /* no thread could start: do the work here */
+  for (int i = 0; i < started; i++)
+    pthread_join(threads[i], NULL);
+  pthread_cond_destroy(&pl.changed);
+  pthread_mutex_destroy(&pl.lock);
+  for (size_t i = 0; i < nsources; i++)
+    source_state_release(&states[i]);
+  free(states);
+  free(pl.tasks);
+  free(threads);
+  return pl.failed ? -1 : 0;
 }

@@ -1,6 +1,6 @@
 /*
- * pull.h — pulls one source's configured communes into a run's landing
- * zone: fixes each window, resumes after the last durable page, retries
+ * pull.h — pulls the configured sources' communes into a run's landing
+ * zone, concurrently: fixes each window, resumes after the last durable page, retries
  * transient failures (retry.h), re-authenticates once on an expired
  * session, restarts an expired cursor, stops on permanent errors with a
  * message naming source, commune, URL, status and a body excerpt, and
@@ -22,6 +22,8 @@ struct pull_options {
   tthc_time since;           /* backfill lower bound, or TTHC_TIME_NONE */
   tthc_time until;           /* backfill upper bound, or TTHC_TIME_NONE (= run_end) */
   struct retry_policy retry;
+  int jobs;                  /* worker threads over all sources */
+  int per_source;            /* communes of one source pulled at once */
 };
 
 /* What happened to one window; the run summary lists them. */
@@ -35,11 +37,14 @@ struct window_outcome {
 };
 
 /*
- * Pulls every commune of cfg. Appends one outcome per commune to *out
- * (realloc'd; *n updated). Returns 0 when all windows completed, -1 when
- * any failed (already logged).
+ * Pulls every commune of every given source with a pool of opts->jobs
+ * workers, at most opts->per_source communes of one source at a time (its
+ * connections, TLS sessions and DNS answers are shared; its max_rps holds
+ * across workers). *out gets one outcome per (source, commune), in the
+ * order given (malloc'd, *n entries). Returns 0 when every window
+ * completed, -1 when any failed (already logged).
  */
-int pull_source(const struct source_config *cfg, const struct pull_options *opts,
-                struct window_outcome **out, size_t *n);
+int pull_all(const struct source_config *const *sources, size_t nsources,
+             const struct pull_options *opts, struct window_outcome **out, size_t *n);
 
 #endif
