@@ -14,6 +14,7 @@
 
 #define PAGE_MAX_BODY (64u << 20)
 #define MAX_RESTARTS 3
+#define MAX_REAUTH 4
 
 /* What the workers pulling one source's communes share. */
 struct source_state {
@@ -179,14 +180,18 @@ static int pull_window(struct puller *p, const char *commune, struct window_outc
         goto out;
       break;
     case ATTEMPT_REAUTH:
-      if (reauthed) {
-        log_attempt_error(LOG_ERROR, p, commune, &err, "session rejected right after authenticating");
+      /* One re-authentication per expiry; a session that keeps expiring
+       * right away is retried with backoff, a few times, then given up. */
+      if (reauthed >= MAX_REAUTH) {
+        log_attempt_error(LOG_ERROR, p, commune, &err, "session keeps expiring right after authenticating");
         goto out;
       }
+      if (reauthed && backoff(p, commune, &err, &wo->retries))
+        goto out;
       log_attempt_error(LOG_INFO, p, commune, &err, "re-authenticating");
       free(p->session.token);
       p->session.token = NULL;
-      reauthed = 1;
+      reauthed++;
       break;
     case ATTEMPT_RESTART:
       if (++restarts > MAX_RESTARTS || landing_restart(&lw) != LANDING_OK) {

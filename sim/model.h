@@ -47,6 +47,17 @@ enum sim_origin {
 	SIM_ORIGIN_PORTAL	/* DVCQG: submitted on the national portal */
 };
 
+/*
+ * What happened to the origin's pushes of a dossier to the portal
+ * (city and ministry dossiers; a portal-only dossier is always OK).
+ */
+enum sim_push {
+	SIM_PUSH_OK = 0,	/* the portal copy is the dossier as it is */
+	SIM_PUSH_STALE,		/* the copy is the dossier as of push_at */
+	SIM_PUSH_MISSING,	/* no portal copy at all */
+	SIM_PUSH_DATES		/* current copy, received/due shifted */
+};
+
 /* KenhThucHien; ABSENT is recorded as missing and counts as direct. */
 enum sim_channel {
 	SIM_CHANNEL_ABSENT = 0,
@@ -111,6 +122,15 @@ struct sim_dossier {
 	int rating;		/* DanhGiaHaiLong 1..3, 0 = none */
 	bool complaint;		/* CoPhanAnh */
 	uint64_t variety;	/* drives each view's representation choices */
+
+	/* Cross-system facts (links.h); all zero = the plain portal world. */
+	bool via_counter;	/* ministry dossier received at the commune
+				 * counter: also in the city system, linked
+				 * by maHoSoMCDT = code */
+	enum sim_push push;	/* state of the portal copy */
+	sim_time push_at;	/* STALE: instant of the last good push */
+	int32_t recv_shift;	/* DATES: portal received = received + this */
+	int32_t due_shift;	/* DATES: portal due = due + this */
 };
 
 struct sim_commune {
@@ -156,6 +176,28 @@ struct sim_dossier *sim_model_append(struct sim_model *m);
  */
 bool sim_model_unit_covers(const struct sim_model *m, const char *unit,
 			   const char *commune);
+
+/*
+ * The dossier as it stood at instant t (t <= the model's as_of), for a
+ * stale portal copy: events after t removed, the status recomputed, and
+ * NgayCapNhat = t.  out may not alias d.
+ */
+void sim_dossier_as_of(const struct sim_dossier *d, sim_time t,
+		       struct sim_dossier *out);
+
+/*
+ * The ministry system's status code (trangThai 1/2/3/4/6) for a national
+ * status, and the national one the ministry's code maps back to
+ * (metrics.md §1: 1->1, 2->5, 3->4, 4->9 or 10, 6->3).
+ */
+int sim_ministry_status(int national);
+int sim_ministry_to_national(int ministry, bool returned);
+
+/*
+ * Normalised form of a code (sources.md): trimmed, upper case, inner
+ * spaces removed, '_' written as '-'.  out has room for n bytes.
+ */
+void sim_code_normalise(const char *code, char *out, size_t n);
 
 /* True when s is exactly n ASCII digits. */
 bool sim_is_digits(const char *s, size_t n);
