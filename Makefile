@@ -73,10 +73,12 @@ $(BUILD)/lib$(1).a: $(call lib_objs,$(1)) $(if $(filter load,$(1)),$(BUILD)/obj/
 endef
 $(foreach s,$(STAGES),$(eval $(call stage_rules,$(s))))
 
-$(BUILD)/bin/tthc-%: $(BUILD)/obj/%/main.o $(LIBS)
+# Each program links its own stage and the shared library only (the
+# simulator not even that: its truth must not share code with the pipeline).
+$(BUILD)/bin/tthc-%: $(BUILD)/obj/%/main.o $(BUILD)/lib%.a $(BUILD)/libcommon.a
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LINK    $@")
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBS) $(TTHC_LIBS) $(LDLIBS)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/lib$*.a $(if $(filter sim,$*),,$(BUILD)/libcommon.a) $(TTHC_LIBS) $(LDLIBS)
 
 $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(LIBS)
 	@mkdir -p $(@D)

@@ -44,32 +44,63 @@ int rundir_id_valid(const char *s)
   return 1;
 }
 
-char *rundir_find(const char *state_dir, const char *have, const char *lacking)
+static int id_cmp(const void *a, const void *b)
 {
-  char *runs = NULL, *best = NULL;
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+char **rundir_list(const char *state_dir, const char *have, const char *lacking, size_t *n)
+{
+  char *runs = NULL, **ids = NULL;
+  size_t cap = 0;
   DIR *d = NULL;
   struct dirent *e;
 
+  *n = 0;
   if (asprintf(&runs, "%s/runs", state_dir) < 0)
     return NULL;
   d = opendir(runs);
-  if (!d)
-    goto out;
-  while ((e = readdir(d))) {
-    if (!rundir_id_valid(e->d_name))
-      continue;
-    if (best && strcmp(e->d_name, best) <= 0)
-      continue;
-    if (have && !rundir_has(state_dir, e->d_name, have))
-      continue;
-    if (lacking && rundir_has(state_dir, e->d_name, lacking))
-      continue;
-    free(best);
-    best = strdup(e->d_name);
-  }
-out:
-  if (d)
-    closedir(d);
   free(runs);
-  return best;
+  if (!d)
+    return NULL;
+  while ((e = readdir(d))) {
+    if (!rundir_id_valid(e->d_name) ||
+        (have && !rundir_has(state_dir, e->d_name, have)) ||
+        (lacking && rundir_has(state_dir, e->d_name, lacking)))
+      continue;
+    if (*n == cap) {
+      char **grown = realloc(ids, (cap = cap ? cap * 2 : 16) * sizeof(*ids));
+      if (!grown)
+        break;
+      ids = grown;
+    }
+    if (!(ids[*n] = strdup(e->d_name)))
+      break;
+    (*n)++;
+  }
+  closedir(d);
+  if (ids)
+    qsort(ids, *n, sizeof(*ids), id_cmp);
+  return ids;
+}
+
+void rundir_list_free(char **ids, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    free(ids[i]);
+  free(ids);
+}
+
+char *rundir_find(const char *state_dir, const char *have, const char *lacking)
+{
+  size_t n;
+  char **ids = rundir_list(state_dir, have, lacking, &n);
+  char *newest = NULL;
+
+  if (n > 0) {
+    newest = ids[n - 1];
+    ids[n - 1] = NULL;
+  }
+  rundir_list_free(ids, n);
+  return newest;
 }

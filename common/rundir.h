@@ -36,6 +36,15 @@ int rundir_has(const char *state_dir, const char *run_id, const char *mark);
  */
 char *rundir_find(const char *state_dir, const char *have, const char *lacking);
 
+/*
+ * Every run that has marker `have` (NULL: any) and lacks `lacking` (NULL:
+ * no condition), oldest first: the runs a stage still has to process.
+ * malloc'd array of malloc'd ids (free each, then the array); *n entries.
+ * NULL with *n = 0 when there are none.
+ */
+char **rundir_list(const char *state_dir, const char *have, const char *lacking, size_t *n);
+void rundir_list_free(char **ids, size_t n);
+
 /* True when s looks like a run id (so it is safe as a path component). */
 int rundir_id_valid(const char *s);
 

@@ -34,6 +34,23 @@ static void usage(FILE *out)
     "  -h, --help             this help\n");
 }
 
+/* Loads one run; 0 or 1. */
+static int load_one(PGconn *conn, const char *state_dir, const char *run)
+{
+  struct load_counts lc;
+
+  if (loader_load_run(conn, state_dir, run, &lc) != PGU_OK) {
+    log_report(LOG_ERROR, NULL, "Nothing of this run is visible; fix the cause and run tthc-load again.",
+               "loading run %s failed", run);
+    return 1;
+  }
+  if (!lc.already_loaded)
+    log_info("run %s loaded: %lld records (%lld new, %lld updated, %lld unchanged), "
+             "%lld rejects, %lld dossiers merged",
+             run, lc.read, lc.inserted, lc.updated, lc.unchanged, lc.rejected, lc.merged);
+  return 0;
+}
+
 int main(int argc, char **argv)
 {
   enum { OPT_RUN = 256, OPT_MIGRATE, OPT_UNITS, OPT_LOGFMT };
@@ -52,7 +69,8 @@ int main(int argc, char **argv)
   log_format fmt = LOG_FORMAT_TEXT;
   struct tthc_config cfg;
   char err[512];
-  char *found_run = NULL;
+  char **runs = NULL;
+  size_t nruns = 0;
   PGconn *conn = NULL;
 
   config_init(&cfg);
@@ -113,32 +131,21 @@ int main(int argc, char **argv)
     log_report(LOG_ERROR, NULL, "Pass -c FILE with a [state] dir.", "no state directory configured");
     goto out;
   }
-  if (!run) {
-    found_run = rundir_find(cfg.state_dir, RUN_MARK_TRANSFORMED, RUN_MARK_LOADED);
-    if (!found_run) {
-      log_info("no transformed run waiting to be loaded in %s", cfg.state_dir);
-      rc = 0;
-      goto out;
-    }
-    run = found_run;
+  if (run) {
+    rc = load_one(conn, cfg.state_dir, run);
+    goto out;
   }
-  {
-    struct load_counts lc;
-    if (loader_load_run(conn, cfg.state_dir, run, &lc) != PGU_OK) {
-      log_report(LOG_ERROR, NULL, "Nothing of this run is visible; fix the cause and run tthc-load again.",
-                 "loading run %s failed", run);
-      goto out;
-    }
-    if (!lc.already_loaded)
-      log_info("run %s loaded: %lld records (%lld new, %lld updated, %lld unchanged), "
-               "%lld rejects, %lld dossiers merged",
-               run, lc.read, lc.inserted, lc.updated, lc.unchanged, lc.rejected, lc.merged);
-  }
+  /* Every transformed run not yet loaded, oldest first. */
+  runs = rundir_list(cfg.state_dir, RUN_MARK_TRANSFORMED, RUN_MARK_LOADED, &nruns);
+  if (nruns == 0)
+    log_info("no transformed run waiting to be loaded in %s", cfg.state_dir);
   rc = 0;
+  for (size_t i = 0; i < nruns && rc == 0; i++)
+    rc = load_one(conn, cfg.state_dir, runs[i]);
 out:
   if (conn)
     PQfinish(conn);
-  free(found_run);
+  rundir_list_free(runs, nruns);
   config_release(&cfg);
   return rc;
 }

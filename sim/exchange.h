@@ -21,6 +21,8 @@ struct sim_request {
 	/* Request header by case-insensitive name, or NULL when absent. */
 	const char *(*header)(void *ctx, const char *name);
 	void *header_ctx;
+	/* URL query argument by name, decoded, or NULL (ctx: header_ctx). */
+	const char *(*query)(void *ctx, const char *name);
 };
 
 struct sim_response {
@@ -29,6 +31,7 @@ struct sim_response {
 	char *body;			/* owned (malloc), NUL-terminated */
 	size_t len;
 	int retry_after;		/* Retry-After seconds; < 0 = none */
+	const char *www_authenticate;	/* WWW-Authenticate value, or NULL */
 
 	/* Transport instructions (fault injection). */
 	bool truncate;			/* send half the body, then drop */
@@ -40,6 +43,7 @@ struct sim_response {
 	char service[48];		/* service asked for, "" if none */
 	long page_index;		/* page asked for, < 0 if none */
 	char error_code[16];		/* error_code answered, "" if none */
+	int malformed;			/* junk records in the answer */
 };
 
 /* A 500 with no body, nothing else set.  Allocates nothing. */
@@ -58,5 +62,17 @@ int sim_response_set(struct sim_response *r, int status, const char *ctype,
 
 /* Request header lookup that never crashes on a missing callback. */
 const char *sim_request_header(const struct sim_request *q, const char *name);
+
+/* Query argument lookup, likewise. */
+const char *sim_request_query(const struct sim_request *q, const char *name);
+
+/*
+ * Base64 (RFC 4648, with padding).  encode: malloc'd, NULL on OOM.
+ * decode: into out (room for n bytes, NUL-terminated); the decoded
+ * length, or -1 when s is not base64 or does not fit.  url selects the
+ * URL-safe alphabet (-_) for both.
+ */
+char *sim_base64_encode(const void *data, size_t len, bool url);
+long sim_base64_decode(const char *s, char *out, size_t n, bool url);
 
 #endif

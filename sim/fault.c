@@ -9,7 +9,9 @@
 
 static const char *const names[SIM_FAULT_COUNT] = {
 	NULL, "http-5xx", "rate-limit", "unavailable", "error-1",
-	"session-expired", "numeric-code", "truncate", "reset", "stall"
+	"session-expired", "numeric-code", "truncate", "reset", "stall",
+	"http-500", "token-expired", "windows-1258", "ncr", "doctype",
+	"sync-error", "cursor-expired", "drift"
 };
 
 const char *sim_fault_name(enum sim_fault k)
@@ -40,6 +42,19 @@ sim_fault_result sim_faults_add(struct sim_faults *f, const char *spec)
 	double rate;
 	int k;
 
+	if (colon && nlen == 9 && !strncmp(spec, "malformed", 9)) {
+		rate = strtod(colon + 1, &end);
+		if (end == colon + 1)
+			return SIM_FAULT_BAD_RATE;
+		if (*end == '%') {
+			rate /= 100.0;
+			end++;
+		}
+		if (*end || !(rate >= 0.0 && rate <= 1.0))
+			return SIM_FAULT_BAD_RATE;
+		f->malformed_ppm = (unsigned)(rate * 1e6 + 0.5);
+		return SIM_FAULT_OK;
+	}
 	for (k = 1; k < SIM_FAULT_COUNT; k++)
 		if (nlen == strlen(names[k]) && !strncmp(spec, names[k], nlen))
 			break;
@@ -85,10 +100,20 @@ struct sim_fault_hit sim_faults_roll(struct sim_faults *f, unsigned allowed)
 	return hit;
 }
 
+unsigned sim_faults_enabled(const struct sim_faults *f)
+{
+	unsigned mask = 0;
+
+	for (int k = 1; f && k < SIM_FAULT_COUNT; k++)
+		if (f->ppm[k])
+			mask |= SIM_FAULT_BIT(k);
+	return mask;
+}
+
 int sim_fault_preempts(enum sim_fault k)
 {
 	return k == SIM_FAULT_HTTP_5XX || k == SIM_FAULT_RATE_LIMIT ||
-	       k == SIM_FAULT_UNAVAILABLE;
+	       k == SIM_FAULT_UNAVAILABLE || k == SIM_FAULT_HTTP_500;
 }
 
 /* The kind of page a reverse proxy or servlet container sends. */
@@ -123,6 +148,10 @@ int sim_fault_apply(const struct sim_faults *f, struct sim_fault_hit hit,
 		i = (int)(hit.variant % 3);
 		return sim_response_set(r, codes[i], "text/html",
 					html_page(codes[i], reasons[i]), NULL);
+	case SIM_FAULT_HTTP_500:
+		return sim_response_set(r, 500, "text/html",
+					html_page(500, "Internal Server Error"),
+					NULL);
 	case SIM_FAULT_RATE_LIMIT:
 	case SIM_FAULT_UNAVAILABLE:
 		status = hit.kind == SIM_FAULT_RATE_LIMIT ? 429 : 503;

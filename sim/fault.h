@@ -23,6 +23,21 @@
  *   truncate         half the body, then the connection is dropped
  *   reset            the connection is closed without an answer
  *   stall            no answer for --stall-ms, then the normal answer
+ *   http-500         500 with an HTML error page (city)
+ *   token-expired    city data call answered 401; the token really ends
+ *   windows-1258     city page encoded in, and declared as, windows-1258
+ *   ncr              city page with non-ASCII letters as &#NNNN;
+ *   doctype          city page with a DOCTYPE and entity declarations
+ *                    (billion laughs, an external entity) before the root
+ *   sync-error       ministry: status "0", errorCode SYNC_ERROR
+ *   cursor-expired   ministry: a call with a cursor gets CURSOR_EXPIRED
+ *   drift            portal, city: after the page, a few records of the
+ *                    client's window from that page on move to a later
+ *                    NgayCapNhat (<= the window's end)
+ *   malformed        not per request: RATE junk records per real record
+ *                    are slipped into the pages (junk.h)
+ *
+ * Which faults a kind accepts: SIM_FAULTS_PORTAL, _CITY, _MINISTRY.
  *
  * Thread-safe: the roll is done under a lock.
  */
@@ -52,6 +67,14 @@ enum sim_fault {
 	SIM_FAULT_TRUNCATE,
 	SIM_FAULT_RESET,
 	SIM_FAULT_STALL,
+	SIM_FAULT_HTTP_500,
+	SIM_FAULT_TOKEN_EXPIRED,
+	SIM_FAULT_WIN1258,
+	SIM_FAULT_NCR,
+	SIM_FAULT_DOCTYPE,
+	SIM_FAULT_SYNC_ERROR,
+	SIM_FAULT_CURSOR_EXPIRED,
+	SIM_FAULT_DRIFT,
 	SIM_FAULT_COUNT
 };
 
@@ -62,11 +85,28 @@ enum sim_fault {
 	 SIM_FAULT_BIT(SIM_FAULT_UNAVAILABLE) | SIM_FAULT_BIT(SIM_FAULT_TRUNCATE) | \
 	 SIM_FAULT_BIT(SIM_FAULT_RESET) | SIM_FAULT_BIT(SIM_FAULT_STALL))
 #define SIM_FAULTS_ALL ((1u << SIM_FAULT_COUNT) - 2u)
+/* What each kind's data endpoint can meet. */
+#define SIM_FAULTS_PORTAL                                                      \
+	(SIM_FAULTS_TRANSPORT | SIM_FAULT_BIT(SIM_FAULT_ERROR_1) |             \
+	 SIM_FAULT_BIT(SIM_FAULT_SESSION) | SIM_FAULT_BIT(SIM_FAULT_NUMERIC_CODE) | \
+	 SIM_FAULT_BIT(SIM_FAULT_DRIFT))
+#define SIM_FAULTS_CITY_TOKEN                                                  \
+	(SIM_FAULTS_TRANSPORT | SIM_FAULT_BIT(SIM_FAULT_HTTP_500))
+#define SIM_FAULTS_CITY                                                        \
+	(SIM_FAULTS_CITY_TOKEN | SIM_FAULT_BIT(SIM_FAULT_ERROR_1) |            \
+	 SIM_FAULT_BIT(SIM_FAULT_TOKEN_EXPIRED) | SIM_FAULT_BIT(SIM_FAULT_WIN1258) | \
+	 SIM_FAULT_BIT(SIM_FAULT_NCR) | SIM_FAULT_BIT(SIM_FAULT_DOCTYPE) |      \
+	 SIM_FAULT_BIT(SIM_FAULT_DRIFT))
+#define SIM_FAULTS_MINISTRY                                                    \
+	(SIM_FAULTS_TRANSPORT | SIM_FAULT_BIT(SIM_FAULT_HTTP_500) |            \
+	 SIM_FAULT_BIT(SIM_FAULT_SYNC_ERROR) |                                  \
+	 SIM_FAULT_BIT(SIM_FAULT_CURSOR_EXPIRED))
 
 struct sim_faults {
 	unsigned ppm[SIM_FAULT_COUNT];	/* rate per million requests */
 	unsigned stall_ms;		/* how long a stall lasts */
 	unsigned retry_after;		/* Retry-After seconds sent */
+	unsigned malformed_ppm;		/* junk records per million records */
 	struct sim_rng rng;
 	pthread_mutex_t lock;
 };
@@ -83,8 +123,14 @@ void sim_faults_init(struct sim_faults *f, uint64_t seed);
 /* Destroy the lock. */
 void sim_faults_release(struct sim_faults *f);
 
-/* Set a rate from "NAME:RATE" (RATE a fraction such as 0.05, or "5%"). */
+/*
+ * Set a rate from "NAME:RATE" (RATE a fraction such as 0.05, or "5%").
+ * "malformed:RATE" sets malformed_ppm, outside the per-request roll.
+ */
 sim_fault_result sim_faults_add(struct sim_faults *f, const char *spec);
+
+/* Mask of the per-request faults given a non-zero rate. */
+unsigned sim_faults_enabled(const struct sim_faults *f);
 
 /*
  * Draw the fault for one request: two draws, whatever `allowed` is; a

@@ -78,6 +78,11 @@ static const char *lookup_header(void *ctx, const char *name)
 	return MHD_lookup_connection_value(ctx, MHD_HEADER_KIND, name);
 }
 
+static const char *lookup_query(void *ctx, const char *name)
+{
+	return MHD_lookup_connection_value(ctx, MHD_GET_ARGUMENT_KIND, name);
+}
+
 /* Sleep ms, in slices, giving up as soon as the server stops. */
 static void stall(struct sim_httpd *h, unsigned ms)
 {
@@ -142,6 +147,9 @@ static struct MHD_Response *make_response(struct sim_response *r)
 		snprintf(ra, sizeof(ra), "%d", r->retry_after);
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, ra);
 	}
+	if (r->www_authenticate)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+					r->www_authenticate);
 	return resp;
 }
 
@@ -178,6 +186,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 	q.body_len = u->len;
 	q.header = lookup_header;
 	q.header_ctx = conn;
+	q.query = lookup_query;
 	sim_response_init(&r);
 	if (u->too_big)
 		sim_response_set(&r, 413, "text/plain; charset=utf-8", NULL,

@@ -120,3 +120,28 @@ bool sim_links_portal_copy(const struct sim_dossier *d,
 		return true;
 	}
 }
+
+void sim_code_variant(const char *code, uint64_t v, char *out, size_t n)
+{
+	unsigned how = (unsigned)(v % 10);
+	size_t j = 0;
+
+	if (!n)
+		return;
+	if (how == 8 && j + 1 < n)
+		out[j++] = ' ';
+	for (const char *c = code; *c && j + 1 < n; c++) {
+		char ch = *c;
+
+		if ((how == 5 || how == 7) && ch >= 'A' && ch <= 'Z')
+			ch = (char)(ch - 'A' + 'a');
+		if ((how == 6 || how == 7) && ch == '-')
+			ch = '_';
+		out[j++] = ch;
+		if (how == 9 && ch == '.' && c == strchr(code, '.') && j + 1 < n)
+			out[j++] = ' ';
+	}
+	if (how == 8 && j + 1 < n)
+		out[j++] = ' ';
+	out[j] = '\0';
+}

@@ -50,6 +50,14 @@ void sim_links_apply(struct sim_model *m, const struct sim_link_options *o);
 bool sim_links_portal_copy(const struct sim_dossier *d,
 			   struct sim_dossier *out);
 
+/*
+ * A spelling of code as another system keeps it (sources.md: codes
+ * compare after trimming, upper-casing, removing spaces, '_' = '-'):
+ * by v, as it is (half the time), in lower case, with '_' for '-', both,
+ * padded with spaces, or with a space after the first dot.
+ */
+void sim_code_variant(const char *code, uint64_t v, char *out, size_t n);
+
 /* The instant the dossier ended (finished, returned or stopped), or NONE. */
 sim_time sim_links_end(const struct sim_dossier *d);
 

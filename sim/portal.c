@@ -14,6 +14,7 @@
 #include <cjson/cJSON.h>
 
 #include "rng.h"
+#include "view.h"
 
 #define MAX_SESSIONS 256
 #define DEFAULT_PAGE 100
@@ -31,8 +32,7 @@ struct sim_portal {
 	unsigned ttl;
 	bool plain;
 	struct sim_faults *faults;
-	const struct sim_dossier **index;	/* by (NgayCapNhat, MaHoSo) */
-	size_t n;
+	struct sim_view view;	/* copies by (NgayCapNhat, MaHoSo), junk */
 	pthread_mutex_t lock;	/* sessions and token stream */
 	struct sim_rng rng;
 	struct session sessions[MAX_SESSIONS];
@@ -40,20 +40,6 @@ struct sim_portal {
 };
 
 /* ---- setup -------------------------------------------------------------- */
-
-static int index_cmp(const void *a, const void *b)
-{
-	const struct sim_dossier *x = *(const struct sim_dossier *const *)a;
-	const struct sim_dossier *y = *(const struct sim_dossier *const *)b;
-	int c;
-
-	if (x->updated_at != y->updated_at)
-		return x->updated_at < y->updated_at ? -1 : 1;
-	c = strcmp(x->portal_code, y->portal_code);
-	if (c)
-		return c;
-	return x < y ? -1 : x > y;
-}
 
 struct sim_portal *sim_portal_new(const struct sim_model *m,
 				  const struct sim_portal_options *o,
@@ -71,22 +57,17 @@ struct sim_portal *sim_portal_new(const struct sim_model *m,
 	p->username = strdup(o->username ? o->username : "demo");
 	p->password = strdup(o->password ? o->password : "demo-secret");
 	p->agency = strdup(o->agency ? o->agency : "000.00.00.H31");
-	p->index = malloc((m->ndossiers ? m->ndossiers : 1) *
-			  sizeof(*p->index));
-	if (!p->username || !p->password || !p->agency || !p->index) {
+	if (!p->username || !p->password || !p->agency ||
+	    sim_view_build(&p->view, m, SIM_KIND_PORTAL,
+			   faults ? faults->malformed_ppm : 0, o->junk_seed)) {
 		free(p->username);
 		free(p->password);
 		free(p->agency);
-		free(p->index);
 		free(p);
 		return NULL;
 	}
 	dot = strrchr(p->agency, '.');
 	snprintf(p->prefix, sizeof(p->prefix), "%s", dot ? dot + 1 : p->agency);
-	for (size_t i = 0; i < m->ndossiers; i++)
-		p->index[i] = &m->dossiers[i];
-	p->n = m->ndossiers;
-	qsort(p->index, p->n, sizeof(*p->index), index_cmp);
 	sim_rng_init(&p->rng, sim_mix(o->seed, 0x5e55));
 	pthread_mutex_init(&p->lock, NULL);
 	return p;
@@ -100,7 +81,7 @@ void sim_portal_free(struct sim_portal *p)
 	free(p->username);
 	free(p->password);
 	free(p->agency);
-	free(p->index);
+	sim_view_release(&p->view);
 	free(p);
 }
 
@@ -392,8 +373,9 @@ static bool any_reused(const struct sim_dossier *d)
 	return false;
 }
 
-cJSON *sim_portal_render(const struct sim_portal *p,
-			 const struct sim_dossier *d)
+/* The record of d as served with NgayCapNhat upd. */
+static cJSON *render_at(const struct sim_portal *p,
+			const struct sim_dossier *d, sim_time upd)
 {
 	struct render x = { p, d, false };
 	const struct sim_procedure *pr = d->proc;
@@ -405,7 +387,7 @@ cJSON *sim_portal_render(const struct sim_portal *p,
 	put_str(&x, o, "MaHoSo", 1, d->portal_code);
 	put_str(&x, o, "MaHoSoBNDP", 2,
 		strcmp(d->portal_code, d->code) &&
-		d->origin == SIM_ORIGIN_PORTAL ? d->code : NULL);
+		d->origin != SIM_ORIGIN_MINISTRY ? d->code : NULL);
 	put_str(&x, o, "NguonDongBo", 3, origin_name(d->origin));
 	if (pr && pick(&x, 4, 3))
 		snprintf(buf, sizeof(buf), "%s.000.00.00.%s", pr->code, p->prefix);
@@ -438,8 +420,68 @@ cJSON *sim_portal_render(const struct sim_portal *p,
 	render_arrays(&x, o);
 	put_code(&x, o, "DanhGiaHaiLong", 25, d->rating);
 	put_flag(&x, o, "CoPhanAnh", 26, d->complaint);
-	put_time(&x, o, "NgayCapNhat", 27, d->updated_at);
+	put_time(&x, o, "NgayCapNhat", 27, upd);
 	if (x.fail) {
+		cJSON_Delete(o);
+		return NULL;
+	}
+	return o;
+}
+
+cJSON *sim_portal_render(const struct sim_portal *p,
+			 const struct sim_dossier *d)
+{
+	return render_at(p, d, d->updated_at);
+}
+
+static bool replace_str(cJSON *o, const char *name, const char *v)
+{
+	cJSON *s = cJSON_CreateString(v);
+
+	cJSON_DeleteItemFromObjectCaseSensitive(o, name);
+	if (!s || !cJSON_AddItemToObject(o, name, s)) {
+		cJSON_Delete(s);
+		return false;
+	}
+	return true;
+}
+
+/* A junk record: its template's record with one defect (junk.h). */
+static cJSON *render_junk(const struct sim_portal *p, const struct sim_junk *j)
+{
+	cJSON *o = render_at(p, j->tmpl, j->upd);
+	char *name = NULL;
+	bool ok;
+
+	if (!o)
+		return NULL;
+	cJSON_DeleteItemFromObjectCaseSensitive(o, "MaHoSoBNDP");
+	ok = replace_str(o, "MaHoSo", j->code);
+	switch (j->reason) {
+	case SIM_JUNK_BAD_DATE:
+		ok = ok && replace_str(o, "NgayTiepNhan", sim_junk_bad_date(j));
+		break;
+	case SIM_JUNK_UNKNOWN_STATUS: {
+		char buf[16];
+
+		snprintf(buf, sizeof(buf), "%d", sim_junk_status(j));
+		ok = ok && replace_str(o, "TrangThaiHoSo", buf);
+		break;
+	}
+	case SIM_JUNK_MISSING_CODE:
+		cJSON_DeleteItemFromObjectCaseSensitive(o, "MaHoSo");
+		break;
+	case SIM_JUNK_OVERLONG:
+		name = sim_junk_long_name(j->tmpl->proc ? j->tmpl->proc->name
+							: NULL);
+		ok = ok && name && replace_str(o, "TenTTHC", name);
+		break;
+	default:
+		ok = ok && replace_str(o, "TenTTHC", "\xc4\x90\xc4ng k\xfd \xc3\x28");
+		break;
+	}
+	free(name);
+	if (!ok) {
 		cJSON_Delete(o);
 		return NULL;
 	}
@@ -548,46 +590,41 @@ static const char *listing_params(const cJSON *body, struct listing *l,
 	return NULL;
 }
 
-/* First index entry with NgayCapNhat >= t. */
-static size_t lower_bound(const struct sim_portal *p, sim_time t)
-{
-	size_t lo = 0, hi = p->n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (p->index[mid]->updated_at < t)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
 static void reply_listing(struct sim_portal *p, const struct listing *l,
-			  bool numeric_code, struct sim_response *r)
+			  struct sim_fault_hit *hit, struct sim_response *r)
 {
 	cJSON *j = cJSON_CreateObject(), *res;
 	long total = 0, first = (l->page - 1) * l->size;
-	bool fail = !j;
+	bool fail = !j, numeric_code = hit->kind == SIM_FAULT_NUMERIC_CODE;
+	struct sim_view *v = &p->view;
 
 	res = j ? cJSON_CreateArray() : NULL;
 	fail |= !res;
-	for (size_t i = lower_bound(p, l->from);
-	     !fail && i < p->n && p->index[i]->updated_at <= l->to; i++) {
-		const struct sim_dossier *d = p->index[i];
+	pthread_mutex_lock(&v->lock);
+	for (size_t i = sim_view_lower_bound(v, l->from);
+	     !fail && i < v->n && v->v[i].upd <= l->to; i++) {
+		const struct sim_entry *e = &v->v[i];
 		cJSON *h;
 
-		if (l->commune && strcmp(d->commune, l->commune))
+		if (l->commune && strcmp(e->commune, l->commune))
 			continue;
 		if (total++ < first || total > first + l->size)
 			continue;
-		h = sim_portal_render(p, d);
+		if (e->junk) {
+			h = render_junk(p, e->junk);
+			r->malformed++;
+		} else {
+			h = render_at(p, e->d, e->upd);
+		}
 		if (!h || !cJSON_AddItemToArray(res, h)) {
 			cJSON_Delete(h);
 			fail = true;
 		}
 	}
+	if (hit->kind == SIM_FAULT_DRIFT &&
+	    !sim_view_drift(v, l->commune, l->from, l->to, first))
+		hit->kind = SIM_FAULT_NONE;	/* nothing to move */
+	pthread_mutex_unlock(&v->lock);
 	if (!fail)
 		fail = !(numeric_code
 			 ? cJSON_AddNumberToObject(j, "error_code", 0)
@@ -610,14 +647,14 @@ static void reply_listing(struct sim_portal *p, const struct listing *l,
 static bool body_fault(enum sim_fault k)
 {
 	return k == SIM_FAULT_ERROR_1 || k == SIM_FAULT_SESSION ||
-	       k == SIM_FAULT_NUMERIC_CODE;
+	       k == SIM_FAULT_NUMERIC_CODE || k == SIM_FAULT_DRIFT;
 }
 
 static void handle_integration(struct sim_portal *p,
 			       const struct sim_request *q,
 			       struct sim_response *r)
 {
-	struct sim_fault_hit hit = sim_faults_roll(p->faults, SIM_FAULTS_ALL);
+	struct sim_fault_hit hit = sim_faults_roll(p->faults, SIM_FAULTS_PORTAL);
 	char buf[48], tbuf[48], xa[8];
 	const char *svc, *err;
 	bool used = false, live;
@@ -660,7 +697,7 @@ static void handle_integration(struct sim_portal *p,
 		goto out;
 	}
 	used = true;
-	reply_listing(p, &l, hit.kind == SIM_FAULT_NUMERIC_CODE, r);
+	reply_listing(p, &l, &hit, r);
 out:
 	if (body_fault(hit.kind) && !used)
 		hit.kind = SIM_FAULT_NONE;	/* it had no effect: not logged */

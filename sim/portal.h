@@ -53,6 +53,7 @@ struct sim_portal_options {
 	uint64_t seed;		/* session tokens */
 	unsigned session_ttl;	/* seconds, default 1800 */
 	bool plain;		/* no representation variety */
+	uint64_t junk_seed;	/* malformed records and drift (view.h) */
 };
 
 struct sim_portal;

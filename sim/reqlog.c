@@ -68,6 +68,8 @@ void sim_reqlog_write(struct sim_reqlog *log, const struct sim_request *q,
 	cJSON_AddNumberToObject(o, "status", r->reset ? 0 : r->status);
 	add_str_or_null(o, "error_code", r->reset ? NULL : r->error_code);
 	add_str_or_null(o, "fault", r->fault);
+	if (r->malformed > 0)	/* only then: older lines keep their shape */
+		cJSON_AddNumberToObject(o, "malformed", r->malformed);
 	line = cJSON_PrintUnformatted(o);
 	cJSON_Delete(o);
 	if (!line)

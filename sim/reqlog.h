@@ -4,7 +4,8 @@
  * Each line: {"time": "2026-05-05T01:02:03.456Z", "method": "POST",
  * "path": "/api/integration", "service": "LayDanhSachHoSo" | null,
  * "pageIndex": 1 | null, "status": 200, "error_code": "0" | null,
- * "fault": "http-5xx" | null}.  A reset connection logs status 0.
+ * "fault": "http-5xx" | null}, plus "malformed": n when the answer
+ * carried n junk records.  A reset connection logs status 0.
  * Lines are appended and flushed one by one (thread-safe), so a test can
  * read the file while the simulator runs.
  */

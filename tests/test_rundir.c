@@ -21,6 +21,17 @@ static void test_rundir(void)
 	CU_ASSERT_STRING_EQUAL(id, "20260101T000000Z");
 	free(id);
 	CU_ASSERT_PTR_NULL(rundir_find(d, RUN_MARK_LOADED, NULL));
+	{
+		size_t n;
+		char **ids = rundir_list(d, NULL, NULL, &n);
+		CU_ASSERT_EQUAL_FATAL(n, 2); /* "junk" is not a run */
+		CU_ASSERT_STRING_EQUAL(ids[0], "20260101T000000Z"); /* oldest first */
+		CU_ASSERT_STRING_EQUAL(ids[1], "20260102T000000Z");
+		rundir_list_free(ids, n);
+		ids = rundir_list(d, NULL, RUN_MARK_EXTRACTED, &n);
+		CU_ASSERT_EQUAL(n, 1);
+		rundir_list_free(ids, n);
+	}
 	CU_ASSERT(rundir_id_valid("20260101T000000Z"));
 	CU_ASSERT(!rundir_id_valid("../../etc/passwd"));
 	CU_ASSERT(!rundir_id_valid("20260101X000000Z"));

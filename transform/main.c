@@ -7,6 +7,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 
 #include "config.h"
 #include "log.h"
@@ -24,6 +25,33 @@ static void usage(FILE *out)
     "  -h, --help             this help\n");
 }
 
+/* Transforms one run; 0 or 1. */
+static int transform_one(const struct tthc_config *cfg, const char *run)
+{
+  struct transform_counts counts = { 0 };
+  transform_result tr = transform_run(cfg, run, &counts);
+  int rc = 1;
+
+  for (size_t i = 0; i < counts.nsources; i++)
+    log_info("run %s, source %s: %lld records read, %lld accepted, %lld rejected",
+             run, counts.sources[i].name, counts.sources[i].read,
+             counts.sources[i].accepted, counts.sources[i].rejected);
+  if (tr != TRANSFORM_OK) {
+    log_error("transforming run %s failed: %s", run, transform_strerror(tr));
+    goto out;
+  }
+  {
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    /* Memory must stay flat however large the run: say how much was used. */
+    log_info("run %s transformed (%lld pages, peak memory %ld KiB)", run, counts.pages, ru.ru_maxrss);
+  }
+  rc = 0;
+out:
+  transform_counts_release(&counts);
+  return rc;
+}
+
 int main(int argc, char **argv)
 {
   enum { OPT_RUN = 256, OPT_LOGFMT };
@@ -35,11 +63,10 @@ int main(int argc, char **argv)
     { NULL, 0, NULL, 0 }
   };
   const char *config_path = getenv("TTHC_CONFIG"), *run = NULL;
-  char *found = NULL, err[512];
+  char err[512], **runs = NULL;
+  size_t nruns = 0;
   log_format fmt = LOG_FORMAT_TEXT;
   struct tthc_config cfg;
-  struct transform_counts counts = { 0 };
-  transform_result tr;
   int c, rc = 1;
 
   config_init(&cfg);
@@ -71,29 +98,24 @@ int main(int argc, char **argv)
     log_report(LOG_ERROR, NULL, "A run id looks like 20260501T010203Z.", "invalid run id \"%s\"", run);
     goto out;
   }
-  if (!run) {
-    found = rundir_find(cfg.state_dir, RUN_MARK_EXTRACTED, RUN_MARK_TRANSFORMED);
-    if (!found) {
-      log_info("no extracted run waiting to be transformed in %s", cfg.state_dir);
-      rc = 0;
-      goto out;
-    }
-    run = found;
-  }
-  tr = transform_run(&cfg, run, &counts);
-  for (size_t i = 0; i < counts.nsources; i++)
-    log_info("run %s, source %s: %lld records read, %lld accepted, %lld rejected",
-             run, counts.sources[i].name, counts.sources[i].read,
-             counts.sources[i].accepted, counts.sources[i].rejected);
-  if (tr != TRANSFORM_OK) {
-    log_error("transforming run %s failed: %s", run, transform_strerror(tr));
+  if (!cfg.state_dir) {
+    log_report(LOG_ERROR, NULL, "Set [state] dir in the configuration.", "no state directory configured");
     goto out;
   }
-  log_info("run %s transformed (%lld pages)", run, counts.pages);
+  if (run) {
+    rc = transform_one(&cfg, run);
+    goto out;
+  }
+  /* Every extracted run not yet transformed, oldest first. */
+  runs = rundir_list(cfg.state_dir, RUN_MARK_EXTRACTED, RUN_MARK_TRANSFORMED, &nruns);
+  if (nruns == 0)
+    log_info("no extracted run waiting to be transformed in %s", cfg.state_dir);
   rc = 0;
+  for (size_t i = 0; i < nruns; i++)
+    if (transform_one(&cfg, runs[i]))
+      rc = 1;
 out:
-  transform_counts_release(&counts);
-  free(found);
+  rundir_list_free(runs, nruns);
   config_release(&cfg);
   return rc;
 }
