@@ -42,7 +42,7 @@ struct sim_response {
 	const char *fault;		/* injected fault's name, or NULL */
 	char service[48];		/* service asked for, "" if none */
 	long page_index;		/* page asked for, < 0 if none */
-	char error_code[16];		/* error_code answered, "" if none */
+	char error_code[32];		/* error_code answered, "" if none */
 	int malformed;			/* junk records in the answer */
 };
 

@@ -35,7 +35,7 @@ static void national_code(struct sim_dossier *d)
 	const char *dot = strchr(d->code, '.');
 	char buf[SIM_CODE_MAX];
 
-	snprintf(buf, sizeof(buf), "G22.%s", dot ? dot + 1 : d->code);
+	snprintf(buf, sizeof(buf), "G22.%.35s", dot ? dot + 1 : d->code);
 	memcpy(d->portal_code, buf, sizeof(buf));
 }
 

@@ -53,7 +53,13 @@ static void yymmdd(sim_time t, char *out)
 	int y, m, d;
 
 	sim_civil_from_days(sim_local_day(t), &y, &m, &d);
-	snprintf(out, 7, "%02d%02d%02d", y % 100, m % 100, d % 100);
+	out[0] = (char)('0' + (y / 10) % 10);
+	out[1] = (char)('0' + y % 10);
+	out[2] = (char)('0' + m / 10);
+	out[3] = (char)('0' + m % 10);
+	out[4] = (char)('0' + d / 10);
+	out[5] = (char)('0' + d % 10);
+	out[6] = '\0';
 }
 
 static void make_junk(struct sim_view *v, enum sim_kind kind, size_t k,

@@ -2,7 +2,7 @@
  * cunit_main.h — the one main() every CUnit suite shares:
  *
  *   static CU_TestInfo tests[] = { { "name", fn }, ..., CU_TEST_INFO_NULL };
- *   CUNIT_MAIN("suite", tests)
+ *   CUNIT_MAIN("suite", tests)            or CUNIT_MAIN_WITH("suite", tests, init, clean)
  *
  * Exits non-zero when any assertion failed or CUnit itself failed.
  */
@@ -11,9 +11,10 @@
 
 #include <CUnit/Basic.h>
 
-static inline int cunit_run(const char *suite, CU_TestInfo *tests)
+static inline int cunit_run(const char *suite, CU_TestInfo *tests,
+			    CU_InitializeFunc init, CU_CleanupFunc clean)
 {
-	CU_SuiteInfo suites[] = { { suite, NULL, NULL, NULL, NULL, tests }, CU_SUITE_INFO_NULL };
+	CU_SuiteInfo suites[] = { { suite, init, clean, NULL, NULL, tests }, CU_SUITE_INFO_NULL };
 	int rc;
 
 	if (CU_initialize_registry() != CUE_SUCCESS)
@@ -30,6 +31,10 @@ static inline int cunit_run(const char *suite, CU_TestInfo *tests)
 }
 
 #define CUNIT_MAIN(suite, tests) \
-	int main(void) { return cunit_run((suite), (tests)); }
+	int main(void) { return cunit_run((suite), (tests), NULL, NULL); }
+
+/* The same, with a suite set-up and tear-down (return 0 on success). */
+#define CUNIT_MAIN_WITH(suite, tests, init, clean) \
+	int main(void) { return cunit_run((suite), (tests), (init), (clean)); }
 
 #endif

@@ -4,41 +4,7 @@
 #include <string.h>
 
 #include "cunit_main.h"
-#include "source_parser.h"
-
-struct seen {
-	int records, rejects;
-	struct canonical_record last;
-	char reason[300];
-	const char *field;
-	size_t last_index;
-};
-
-static int on_record(void *arg, const struct page_ctx *p, size_t i, const struct canonical_record *r)
-{
-	struct seen *s = arg;
-	(void)p;
-	s->records++;
-	s->last_index = i;
-	canon_release(&s->last);
-	for (int f = 0; f < DF__COUNT; f++)
-		s->last.v[f] = r->v[f] ? strdup(r->v[f]) : NULL;
-	return 0;
-}
-
-static int on_reject(void *arg, const struct page_ctx *p, size_t i, const struct reject_info *why,
-		     const char *raw, size_t len)
-{
-	struct seen *s = arg;
-	(void)p;
-	(void)raw;
-	(void)len;
-	s->rejects++;
-	s->last_index = i;
-	s->field = why->field;
-	snprintf(s->reason, sizeof(s->reason), "%s", why->reason);
-	return 0;
-}
+#include "parse_fixture.h"
 
 #define HOSO(code, ten, extra) \
 	"<HoSo><MaHoSo>" code "</MaHoSo><MaHoSoQuocGia>G-" code "</MaHoSoQuocGia>" \
@@ -64,9 +30,7 @@ static int on_reject(void *arg, const struct page_ctx *p, size_t i, const struct
 
 static parse_result parse(const char *xml, size_t len, struct seen *s)
 {
-	struct page_ctx ctx = { "city-t", SOURCE_CITY, "11002", "RUN/landing/city-t/11002/page-000001.xml" };
-	struct record_sink sink = { on_record, on_reject, s };
-	return source_parser_for(SOURCE_CITY)->parse_page(xml, len, &ctx, &sink);
+	return seen_parse(s, SOURCE_CITY, "11002", "RUN/landing/city-t/11002/page-000001.xml", NULL, xml, len);
 }
 
 #define V(f) (s.last.v[DF_##f])

@@ -1,4 +1,4 @@
-#include <CUnit/Basic.h>
+#include "cunit_main.h"
 #include <string.h>
 
 #include "codes.h"
@@ -115,26 +115,14 @@ static void test_strerror(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(code_strerror(CODE_INVALID), "UTF-8"));
 }
 
-int main(void)
-{
-	CU_pSuite s;
-	int rc;
+static CU_TestInfo tests[] = {
+	{ "normalise basic", test_normalise_basic },
+	{ "equivalence", test_normalise_equivalence },
+	{ "normalise errors", test_normalise_errors },
+	{ "commune", test_commune },
+	{ "scalar", test_scalar },
+	{ "strerror", test_strerror },
+	CU_TEST_INFO_NULL,
+};
 
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return CU_get_error();
-	s = CU_add_suite("codes", NULL, NULL);
-	if (!s || !CU_add_test(s, "normalise basic", test_normalise_basic) ||
-	    !CU_add_test(s, "equivalence", test_normalise_equivalence) ||
-	    !CU_add_test(s, "normalise errors", test_normalise_errors) ||
-	    !CU_add_test(s, "commune", test_commune) ||
-	    !CU_add_test(s, "scalar", test_scalar) ||
-	    !CU_add_test(s, "strerror", test_strerror)) {
-		CU_cleanup_registry();
-		return 1;
-	}
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	rc = CU_get_number_of_failures() != 0 || CU_get_error();
-	CU_cleanup_registry();
-	return rc;
-}
+CUNIT_MAIN("codes", tests)

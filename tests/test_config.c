@@ -1,4 +1,4 @@
-#include <CUnit/Basic.h>
+#include "cunit_main.h"
 #include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -479,32 +479,20 @@ static void test_kind_and_strerror(void)
 				      "invalid"));
 }
 
-int main(void)
-{
-	CU_pSuite s;
-	int rc;
+static CU_TestInfo tests[] = {
+	{ "full", test_full },
+	{ "minimal/BOM/CRLF", test_minimal_and_bom },
+	{ "io errors", test_io_errors },
+	{ "syntax errors", test_syntax_errors },
+	{ "section errors", test_section_errors },
+	{ "key errors", test_key_errors },
+	{ "source value errors", test_source_value_errors },
+	{ "missing required", test_missing_required },
+	{ "conninfo_file", test_conninfo_file },
+	{ "read_secret", test_read_secret },
+	{ "example file", test_example_file },
+	{ "kind/strerror", test_kind_and_strerror },
+	CU_TEST_INFO_NULL,
+};
 
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return CU_get_error();
-	s = CU_add_suite("config", suite_init, suite_clean);
-	if (!s || !CU_add_test(s, "full", test_full) ||
-	    !CU_add_test(s, "minimal/BOM/CRLF", test_minimal_and_bom) ||
-	    !CU_add_test(s, "io errors", test_io_errors) ||
-	    !CU_add_test(s, "syntax errors", test_syntax_errors) ||
-	    !CU_add_test(s, "section errors", test_section_errors) ||
-	    !CU_add_test(s, "key errors", test_key_errors) ||
-	    !CU_add_test(s, "source value errors", test_source_value_errors) ||
-	    !CU_add_test(s, "missing required", test_missing_required) ||
-	    !CU_add_test(s, "conninfo_file", test_conninfo_file) ||
-	    !CU_add_test(s, "read_secret", test_read_secret) ||
-	    !CU_add_test(s, "example file", test_example_file) ||
-	    !CU_add_test(s, "kind/strerror", test_kind_and_strerror)) {
-		CU_cleanup_registry();
-		return 1;
-	}
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	rc = CU_get_number_of_failures() != 0 || CU_get_error();
-	CU_cleanup_registry();
-	return rc;
-}
+CUNIT_MAIN_WITH("config", tests, suite_init, suite_clean)

@@ -1,4 +1,4 @@
-#include <CUnit/Basic.h>
+#include "cunit_main.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -178,34 +178,19 @@ static void test_strerror(void)
 	CU_ASSERT_PTR_NOT_NULL(dynbuf_strerror((dynbuf_result)99));
 }
 
-int main(void)
-{
-	CU_pSuite s;
-	int rc;
+static CU_TestInfo tests[] = {
+	{ "init empty", test_init_empty },
+	{ "add and NUL", test_add_and_nul },
+	{ "max exact", test_max_exact },
+	{ "max zero and one", test_max_zero_and_one },
+	{ "huge len", test_huge_len_no_overflow },
+	{ "grow many", test_grow_many },
+	{ "printf", test_printf },
+	{ "reset", test_reset_keeps_memory },
+	{ "detach", test_detach },
+	{ "truncate", test_truncate },
+	{ "strerror", test_strerror },
+	CU_TEST_INFO_NULL,
+};
 
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return CU_get_error();
-	s = CU_add_suite("dynbuf", NULL, NULL);
-	if (!s)
-		goto fail;
-	if (!CU_add_test(s, "init empty", test_init_empty) ||
-	    !CU_add_test(s, "add and NUL", test_add_and_nul) ||
-	    !CU_add_test(s, "max exact", test_max_exact) ||
-	    !CU_add_test(s, "max zero and one", test_max_zero_and_one) ||
-	    !CU_add_test(s, "huge len", test_huge_len_no_overflow) ||
-	    !CU_add_test(s, "grow many", test_grow_many) ||
-	    !CU_add_test(s, "printf", test_printf) ||
-	    !CU_add_test(s, "reset", test_reset_keeps_memory) ||
-	    !CU_add_test(s, "detach", test_detach) ||
-	    !CU_add_test(s, "truncate", test_truncate) ||
-	    !CU_add_test(s, "strerror", test_strerror))
-		goto fail;
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	rc = CU_get_number_of_failures() != 0 || CU_get_error();
-	CU_cleanup_registry();
-	return rc;
-fail:
-	CU_cleanup_registry();
-	return 1;
-}
+CUNIT_MAIN("dynbuf", tests)

@@ -1,4 +1,4 @@
-#include <CUnit/Basic.h>
+#include "cunit_main.h"
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -222,27 +222,15 @@ static void test_strerror(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(fs_strerror(FS_NOMEM), "memory"));
 }
 
-int main(void)
-{
-	CU_pSuite s;
-	int rc;
+static CU_TestInfo tests[] = {
+	{ "mkdirs", test_mkdirs },
+	{ "write/read", test_write_read },
+	{ "write errors", test_write_errors },
+	{ "read errors", test_read_errors },
+	{ "append", test_append },
+	{ "fsync_dir", test_fsync_dir },
+	{ "strerror", test_strerror },
+	CU_TEST_INFO_NULL,
+};
 
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return CU_get_error();
-	s = CU_add_suite("fsutil", suite_init, suite_clean);
-	if (!s || !CU_add_test(s, "mkdirs", test_mkdirs) ||
-	    !CU_add_test(s, "write/read", test_write_read) ||
-	    !CU_add_test(s, "write errors", test_write_errors) ||
-	    !CU_add_test(s, "read errors", test_read_errors) ||
-	    !CU_add_test(s, "append", test_append) ||
-	    !CU_add_test(s, "fsync_dir", test_fsync_dir) ||
-	    !CU_add_test(s, "strerror", test_strerror)) {
-		CU_cleanup_registry();
-		return 1;
-	}
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	rc = CU_get_number_of_failures() != 0 || CU_get_error();
-	CU_cleanup_registry();
-	return rc;
-}
+CUNIT_MAIN_WITH("fsutil", tests, suite_init, suite_clean)

@@ -1,4 +1,4 @@
-#include <CUnit/Basic.h>
+#include "cunit_main.h"
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <pthread.h>
@@ -288,29 +288,16 @@ static void test_parse(void)
 	CU_ASSERT_STRING_EQUAL(log_level_name(LOG_WARN), "warning");
 }
 
-int main(void)
-{
-	CU_pSuite s;
-	int rc;
+static CU_TestInfo tests[] = {
+	{ "text format", test_text_format },
+	{ "text debug/sanitise", test_text_debug_and_sanitise },
+	{ "min level", test_min_level },
+	{ "json format", test_json_format },
+	{ "long message", test_long_message },
+	{ "errno preserved", test_errno_preserved },
+	{ "threads", test_threads_no_interleave },
+	{ "parse", test_parse },
+	CU_TEST_INFO_NULL,
+};
 
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return CU_get_error();
-	s = CU_add_suite("log", NULL, NULL);
-	if (!s || !CU_add_test(s, "text format", test_text_format) ||
-	    !CU_add_test(s, "text debug/sanitise",
-			 test_text_debug_and_sanitise) ||
-	    !CU_add_test(s, "min level", test_min_level) ||
-	    !CU_add_test(s, "json format", test_json_format) ||
-	    !CU_add_test(s, "long message", test_long_message) ||
-	    !CU_add_test(s, "errno preserved", test_errno_preserved) ||
-	    !CU_add_test(s, "threads", test_threads_no_interleave) ||
-	    !CU_add_test(s, "parse", test_parse)) {
-		CU_cleanup_registry();
-		return 1;
-	}
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	rc = CU_get_number_of_failures() != 0 || CU_get_error();
-	CU_cleanup_registry();
-	return rc;
-}
+CUNIT_MAIN("log", tests)

@@ -5,40 +5,7 @@
 #include <cJSON.h>
 
 #include "cunit_main.h"
-#include "source_parser.h"
-
-struct seen {
-	int records, rejects;
-	struct canonical_record last;
-	char reason[300];
-	const char *field;
-};
-
-static int on_record(void *arg, const struct page_ctx *p, size_t i, const struct canonical_record *r)
-{
-	struct seen *s = arg;
-	(void)p;
-	(void)i;
-	s->records++;
-	canon_release(&s->last);
-	for (int f = 0; f < DF__COUNT; f++)
-		s->last.v[f] = r->v[f] ? strdup(r->v[f]) : NULL;
-	return 0;
-}
-
-static int on_reject(void *arg, const struct page_ctx *p, size_t i, const struct reject_info *why,
-		     const char *raw, size_t len)
-{
-	struct seen *s = arg;
-	(void)p;
-	(void)i;
-	(void)raw;
-	(void)len;
-	s->rejects++;
-	s->field = why->field;
-	snprintf(s->reason, sizeof(s->reason), "%s", why->reason);
-	return 0;
-}
+#include "parse_fixture.h"
 
 static const char *good =
 	"{\"maHoSoLT\":\"BTP-HT-2026-000123\",\"maHoSoMCDT\":\"h31.11002_260401_00012\","
@@ -52,14 +19,17 @@ static const char *good =
 	"\"capNhatLuc\":\"02/04/2026 14:30:05\"}";
 
 /* Parses a page holding the good record with `key` set to `json` (NULL removes it). */
+static const struct source_config *cfg;
+static int drop_returned;  /* parse_with removes thoiGianTraKetQua too */
+
 static parse_result parse_with(const char *key, const char *json, struct seen *s, const char *status)
 {
 	cJSON *page = cJSON_CreateObject(), *arr = cJSON_CreateArray(), *rec = cJSON_Parse(good);
-	struct page_ctx ctx = { "moj", SOURCE_MINISTRY, "11002", "RUN/landing/moj/11002/page-000001.json", NULL };
-	struct record_sink sink = { on_record, on_reject, s };
 	parse_result r;
 	char *text;
 
+	if (drop_returned)
+		cJSON_DeleteItemFromObject(rec, "thoiGianTraKetQua");
 	if (key && json)
 		cJSON_ReplaceItemInObject(rec, key, cJSON_Parse(json));
 	else if (key)
@@ -69,7 +39,8 @@ static parse_result parse_with(const char *key, const char *json, struct seen *s
 	cJSON_AddItemToObject(page, "value", arr);
 	cJSON_AddNullToObject(page, "nextCursor");
 	text = cJSON_PrintUnformatted(page);
-	r = source_parser_for(SOURCE_MINISTRY)->parse_page(text, strlen(text), &ctx, &sink);
+	r = seen_parse(s, SOURCE_MINISTRY, "11002", "RUN/landing/moj/11002/page-000001.json", cfg,
+		       text, strlen(text));
 	free(text);
 	cJSON_Delete(page);
 	return r;
@@ -103,41 +74,34 @@ static void test_mapping(void)
 	canon_release(&s.last);
 }
 
+static void test_field_from_configuration(void)
+{
+	struct seen s = { 0 };
+	struct source_config c = { .name = "moj", .kind = SOURCE_MINISTRY, .field_code = "ht", .field_name = "Hộ tịch" };
+
+	cfg = &c;
+	CU_ASSERT_EQUAL(parse_with(NULL, NULL, &s, "1"), PARSE_OK);
+	cfg = NULL;
+	CU_ASSERT_EQUAL_FATAL(s.records, 1);
+	CU_ASSERT_STRING_EQUAL(V(field_code), "HT");
+	CU_ASSERT_STRING_EQUAL(V(field_name), "Hộ tịch");
+	canon_release(&s.last);
+}
+
 static void test_status_map(void)
 {
-	static const char *const cases[][3] = {
-		{ "1", NULL, "1" }, { "\"2\"", NULL, "5" }, { "3", NULL, "4" },
-		{ "4", "null", "9" }, { "4", NULL, "10" }, { "6", NULL, "3" },
+	/* trangThai, keep thoiGianTraKetQua?, national status */
+	static const struct { const char *ministry; int returned; const char *national; } cases[] = {
+		{ "1", 1, "1" }, { "\"2\"", 1, "5" }, { "3", 1, "4" },
+		{ "4", 0, "9" }, { "4", 1, "10" }, { "6", 1, "3" },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct seen s = { 0 };
-		cJSON *page;
-		(void)page;
-		if (cases[i][1]) {
-			/* without thoiGianTraKetQua a completed dossier is 9 */
-			char *g = strdup(good), *p = strstr(g, ",\"thoiGianTraKetQua\"");
-			char *q = strchr(p + 1, ',');
-			memmove(p, q, strlen(q) + 1);
-			cJSON *rec = cJSON_Parse(g);
-			cJSON *arr = cJSON_CreateArray();
-			struct page_ctx ctx = { "moj", SOURCE_MINISTRY, "11002", "loc", NULL };
-			struct record_sink sink = { on_record, on_reject, &s };
-			char *text;
-			page = cJSON_CreateObject();
-			cJSON_ReplaceItemInObject(rec, "trangThai", cJSON_Parse(cases[i][0]));
-			cJSON_AddItemToArray(arr, rec);
-			cJSON_AddStringToObject(page, "status", "1");
-			cJSON_AddItemToObject(page, "value", arr);
-			text = cJSON_PrintUnformatted(page);
-			source_parser_for(SOURCE_MINISTRY)->parse_page(text, strlen(text), &ctx, &sink);
-			free(text);
-			free(g);
-			cJSON_Delete(page);
-		} else {
-			parse_with("trangThai", cases[i][0], &s, "1");
-		}
+		drop_returned = !cases[i].returned;
+		parse_with("trangThai", cases[i].ministry, &s, "1");
+		drop_returned = 0;
 		CU_ASSERT_EQUAL_FATAL(s.records, 1);
-		CU_ASSERT_STRING_EQUAL(V(status), cases[i][2]);
+		CU_ASSERT_STRING_EQUAL(V(status), cases[i].national);
 		canon_release(&s.last);
 	}
 }
@@ -171,17 +135,15 @@ static void test_error_page(void)
 {
 	struct seen s = { 0 };
 	const char *sync = "{\"status\":\"0\",\"errorCode\":\"SYNC_ERROR\",\"errorDescription\":\"x\"}";
-	struct page_ctx ctx = { "moj", SOURCE_MINISTRY, "11002", "loc", NULL };
-	struct record_sink sink = { on_record, on_reject, &s };
 
-	CU_ASSERT_EQUAL(source_parser_for(SOURCE_MINISTRY)->parse_page(sync, strlen(sync), &ctx, &sink),
-			PARSE_BAD_PAGE);
+	CU_ASSERT_EQUAL(seen_parse(&s, SOURCE_MINISTRY, "11002", "loc", NULL, sync, strlen(sync)), PARSE_BAD_PAGE);
 	CU_ASSERT_PTR_NOT_NULL(strstr(s.reason, "SYNC_ERROR"));
 }
 
 static CU_TestInfo tests[] = {
 	{ "mapping", test_mapping },
 	{ "ministry status to national status", test_status_map },
+	{ "a ministry system's field from its configuration", test_field_from_configuration },
 	{ "rejects name field and reason", test_rejects },
 	{ "error page", test_error_page },
 	CU_TEST_INFO_NULL,

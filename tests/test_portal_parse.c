@@ -5,42 +5,7 @@
 #include <cJSON.h>
 
 #include "cunit_main.h"
-#include "source_parser.h"
-
-/* What the sinks saw. */
-struct seen {
-	int records, rejects;
-	struct canonical_record last;
-	char reason[300];
-	const char *field;
-	char raw[4096];
-	size_t last_index;
-};
-
-static int on_record(void *arg, const struct page_ctx *p, size_t i, const struct canonical_record *r)
-{
-	struct seen *s = arg;
-	(void)p;
-	s->records++;
-	s->last_index = i;
-	canon_release(&s->last);
-	for (int f = 0; f < DF__COUNT; f++)
-		s->last.v[f] = r->v[f] ? strdup(r->v[f]) : NULL;
-	return 0;
-}
-
-static int on_reject(void *arg, const struct page_ctx *p, size_t i, const struct reject_info *why,
-		     const char *raw, size_t len)
-{
-	struct seen *s = arg;
-	(void)p;
-	s->rejects++;
-	s->last_index = i;
-	s->field = why->field;
-	snprintf(s->reason, sizeof(s->reason), "%s", why->reason);
-	snprintf(s->raw, sizeof(s->raw), "%.*s", (int)(len < 4000 ? len : 4000), raw);
-	return 0;
-}
+#include "parse_fixture.h"
 
 /* A well-formed record; tests modify it. */
 static cJSON *good_hoso(void)
@@ -68,14 +33,13 @@ static parse_result parse_records(cJSON *records, struct seen *s, const char *er
 {
 	cJSON *page = cJSON_CreateObject();
 	char *text;
-	struct page_ctx ctx = { "portal-t", SOURCE_PORTAL, "11002", "RUN/landing/portal-t/11002/page-000001.json" };
-	struct record_sink sink = { on_record, on_reject, s };
 	parse_result r;
 
 	cJSON_AddItemToObject(page, "error_code", cJSON_Parse(error_code_json));
 	cJSON_AddItemToObject(page, "result", records);
 	text = cJSON_PrintUnformatted(page);
-	r = source_parser_for(SOURCE_PORTAL)->parse_page(text, strlen(text), &ctx, &sink);
+	r = seen_parse(s, SOURCE_PORTAL, "11002", "RUN/landing/portal-t/11002/page-000001.json", NULL,
+		       text, strlen(text));
 	free(text);
 	cJSON_Delete(page);
 	return r;
@@ -99,7 +63,7 @@ static void test_good_record(void)
 	CU_ASSERT_EQUAL(s.rejects, 0);
 	CU_ASSERT_STRING_EQUAL(V(unit_code), "11002");
 	CU_ASSERT_STRING_EQUAL(V(source_kind), "portal");
-	CU_ASSERT_STRING_EQUAL(V(source_name), "portal-t");
+	CU_ASSERT_STRING_EQUAL(V(source_name), "src-t");
 	CU_ASSERT_STRING_EQUAL(V(source_code), "H31.11002-260401-00012");
 	CU_ASSERT_STRING_EQUAL(V(linked_codes), "[\"BTP-HT-2026-000123\"]");
 	CU_ASSERT_STRING_EQUAL(V(procedure_name), "Đăng ký khai sinh");
@@ -171,10 +135,8 @@ static void test_invalid_utf8(void)
 	/* cJSON keeps raw bytes: a Latin-1 byte inside a string is invalid UTF-8. */
 	const char *page = "{\"error_code\":0,\"result\":[{\"MaHoSo\":\"A1\",\"MaXa\":\"11002\","
 			   "\"TenTTHC\":\"Kh\xe9 sinh\",\"TrangThaiHoSo\":\"2\",\"NgayCapNhat\":\"20260402143005\"}]}";
-	struct page_ctx ctx = { "portal-t", SOURCE_PORTAL, "11002", "loc" };
-	struct record_sink sink = { on_record, on_reject, &s };
 
-	CU_ASSERT_EQUAL(source_parser_for(SOURCE_PORTAL)->parse_page(page, strlen(page), &ctx, &sink), PARSE_OK);
+	CU_ASSERT_EQUAL(seen_parse(&s, SOURCE_PORTAL, "11002", "loc", NULL, page, strlen(page)), PARSE_OK);
 	CU_ASSERT_EQUAL(s.rejects, 1);
 	CU_ASSERT_STRING_EQUAL(s.field, "TenTTHC");
 	CU_ASSERT_PTR_NOT_NULL(strstr(s.reason, "UTF-8"));
@@ -183,12 +145,9 @@ static void test_invalid_utf8(void)
 static void test_bad_pages(void)
 {
 	struct seen s = { 0 };
-	struct page_ctx ctx = { "portal-t", SOURCE_PORTAL, "11002", "loc" };
-	struct record_sink sink = { on_record, on_reject, &s };
-	const struct source_parser *p = source_parser_for(SOURCE_PORTAL);
 	const char *cut = "{\"error_code\":\"0\",\"result\":[{\"MaHoSo\":\"A";
 
-	CU_ASSERT_EQUAL(p->parse_page(cut, strlen(cut), &ctx, &sink), PARSE_BAD_PAGE);
+	CU_ASSERT_EQUAL(seen_parse(&s, SOURCE_PORTAL, "11002", "loc", NULL, cut, strlen(cut)), PARSE_BAD_PAGE);
 	CU_ASSERT_EQUAL(s.rejects, 1);
 	CU_ASSERT_EQUAL(s.last_index, SIZE_MAX);
 	CU_ASSERT_PTR_NOT_NULL(strstr(s.reason, "not valid JSON"));

@@ -1,4 +1,4 @@
-#include <CUnit/Basic.h>
+#include "cunit_main.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -106,26 +106,14 @@ static void test_boundaries(void)
 				   "e9b0a925a5258e241c9f1e910f734318");
 }
 
-int main(void)
-{
-	CU_pSuite s;
-	int rc;
+static CU_TestInfo tests[] = {
+	{ "empty", test_empty },
+	{ "abc", test_abc },
+	{ "448-bit", test_448 },
+	{ "896-bit", test_896 },
+	{ "million a", test_million_a },
+	{ "boundaries", test_boundaries },
+	CU_TEST_INFO_NULL,
+};
 
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return CU_get_error();
-	s = CU_add_suite("sha256", NULL, NULL);
-	if (!s || !CU_add_test(s, "empty", test_empty) ||
-	    !CU_add_test(s, "abc", test_abc) ||
-	    !CU_add_test(s, "448-bit", test_448) ||
-	    !CU_add_test(s, "896-bit", test_896) ||
-	    !CU_add_test(s, "million a", test_million_a) ||
-	    !CU_add_test(s, "boundaries", test_boundaries)) {
-		CU_cleanup_registry();
-		return 1;
-	}
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	rc = CU_get_number_of_failures() != 0 || CU_get_error();
-	CU_cleanup_registry();
-	return rc;
-}
+CUNIT_MAIN("sha256", tests)

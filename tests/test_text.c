@@ -1,4 +1,4 @@
-#include <CUnit/Basic.h>
+#include "cunit_main.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -159,26 +159,14 @@ static void test_strerror(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(text_strerror(TEXT_ABSENT), "absent"));
 }
 
-int main(void)
-{
-	CU_pSuite s;
-	int rc;
+static CU_TestInfo tests[] = {
+	{ "utf8_valid", test_utf8_valid },
+	{ "clean ok", test_clean_ok },
+	{ "clean errors", test_clean_errors },
+	{ "clean truncate", test_clean_truncate },
+	{ "copy_escape", test_copy_escape },
+	{ "strerror", test_strerror },
+	CU_TEST_INFO_NULL,
+};
 
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return CU_get_error();
-	s = CU_add_suite("text", NULL, NULL);
-	if (!s || !CU_add_test(s, "utf8_valid", test_utf8_valid) ||
-	    !CU_add_test(s, "clean ok", test_clean_ok) ||
-	    !CU_add_test(s, "clean errors", test_clean_errors) ||
-	    !CU_add_test(s, "clean truncate", test_clean_truncate) ||
-	    !CU_add_test(s, "copy_escape", test_copy_escape) ||
-	    !CU_add_test(s, "strerror", test_strerror)) {
-		CU_cleanup_registry();
-		return 1;
-	}
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	rc = CU_get_number_of_failures() != 0 || CU_get_error();
-	CU_cleanup_registry();
-	return rc;
-}
+CUNIT_MAIN("text", tests)

@@ -1,4 +1,4 @@
-#include <CUnit/Basic.h>
+#include "cunit_main.h"
 #include <string.h>
 
 #include "timeutil.h"
@@ -262,30 +262,18 @@ static void test_strerror(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(time_strerror(TIME_ABSENT), "absent"));
 }
 
-int main(void)
-{
-	CU_pSuite s;
-	int rc;
+static CU_TestInfo tests[] = {
+	{ "from_local", test_from_local },
+	{ "compact ok", test_compact_ok },
+	{ "compact bad", test_compact_bad },
+	{ "dmy", test_dmy },
+	{ "iso", test_iso },
+	{ "date", test_date },
+	{ "since", test_since },
+	{ "format", test_format },
+	{ "roundtrip", test_roundtrip },
+	{ "strerror", test_strerror },
+	CU_TEST_INFO_NULL,
+};
 
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return CU_get_error();
-	s = CU_add_suite("timeutil", NULL, NULL);
-	if (!s || !CU_add_test(s, "from_local", test_from_local) ||
-	    !CU_add_test(s, "compact ok", test_compact_ok) ||
-	    !CU_add_test(s, "compact bad", test_compact_bad) ||
-	    !CU_add_test(s, "dmy", test_dmy) ||
-	    !CU_add_test(s, "iso", test_iso) ||
-	    !CU_add_test(s, "date", test_date) ||
-	    !CU_add_test(s, "since", test_since) ||
-	    !CU_add_test(s, "format", test_format) ||
-	    !CU_add_test(s, "roundtrip", test_roundtrip) ||
-	    !CU_add_test(s, "strerror", test_strerror)) {
-		CU_cleanup_registry();
-		return 1;
-	}
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	rc = CU_get_number_of_failures() != 0 || CU_get_error();
-	CU_cleanup_registry();
-	return rc;
-}
+CUNIT_MAIN("timeutil", tests)
