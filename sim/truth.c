@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "links.h"
+
 #define UNKNOWN_FIELD_CODE "?"
 #define UNKNOWN_FIELD_NAME "Chưa xác định lĩnh vực"
 #define TOTAL_NAME "Tổng cộng"
@@ -299,4 +301,148 @@ void sim_bieu06_release(struct sim_bieu06 *t)
 	free(t->rows);
 	t->rows = NULL;
 	t->nrows = 0;
+}
+
+/* ---- sync discrepancies ------------------------------------------------------ */
+
+enum outcome { O_NONE, O_EARLY, O_ON_TIME, O_LATE, O_PEND_IN, O_PEND_LATE,
+	       O_STOPPED };
+
+/* How a record stands at instant t (decisions.md rules). */
+static enum outcome outcome_at(const struct sim_dossier *d, sim_time t)
+{
+	bool resolved;
+	sim_time end;
+
+	if (!d->received_at)
+		return O_NONE;
+	end = terminal_end(d, &resolved);
+	if (end && end <= t) {
+		if (!resolved)
+			return O_STOPPED;
+		switch (classify_resolved(d, end)) {
+		case SIM_B06_EARLY:
+			return O_EARLY;
+		case SIM_B06_ON_TIME:
+			return O_ON_TIME;
+		default:
+			return O_LATE;
+		}
+	}
+	return classify_pending(d, t) == SIM_B06_PENDING_IN_TIME ? O_PEND_IN
+								 : O_PEND_LATE;
+}
+
+static int progress(int status)
+{
+	switch (status) {
+	case 1:
+		return 1;
+	case 2:
+		return 2;
+	case 4:
+	case 5:
+	case 6:
+		return 3;
+	case 9:
+		return 4;
+	case 3:
+	case 7:
+	case 8:
+	case 10:
+		return 5;
+	default:
+		return 0;
+	}
+}
+
+static bool differ(sim_time a, sim_time b)
+{
+	if (!a != !b)
+		return true;
+	return a && (a - b > 60 || b - a > 60);
+}
+
+struct disc_row {
+	char line[SIM_CODE_MAX + 64];
+};
+
+static int disc_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct disc_row *)a)->line,
+		      ((const struct disc_row *)b)->line);
+}
+
+sim_truth_result sim_truth_discrepancies(const struct sim_model *m, FILE *fp)
+{
+	struct disc_row *rows = NULL;
+	size_t n = 0, cap = 0;
+	sim_time t = m->as_of;
+
+	for (size_t i = 0; i < m->ndossiers; i++) {
+		const struct sim_dossier *d = &m->dossiers[i];
+		struct sim_dossier origin = *d, copy;
+		const char *cls[4];
+		bool ministry = d->origin == SIM_ORIGIN_MINISTRY;
+		char code[SIM_CODE_MAX];
+		int nc = 0;
+
+		if (d->origin == SIM_ORIGIN_PORTAL)
+			continue;
+		if (ministry) {
+			/* What the ministry shows: its status code, no
+			 * refusal time (the update time ends a refusal). */
+			origin.status = sim_ministry_to_national(
+				sim_ministry_status(d->status),
+				d->returned_at != SIM_TIME_NONE);
+			origin.refused_at = SIM_TIME_NONE;
+		}
+		if (!sim_links_portal_copy(d, &copy)) {
+			if (d->received_at && d->received_at < t - SIM_DAY)
+				cls[nc++] = "missing_on_portal";
+		} else {
+			enum outcome o = outcome_at(&origin, t);
+			enum outcome p = outcome_at(&copy, t);
+			bool oend = o == O_EARLY || o == O_ON_TIME ||
+				    o == O_LATE || o == O_STOPPED;
+			bool pend = p == O_EARLY || p == O_ON_TIME ||
+				    p == O_LATE || p == O_STOPPED;
+
+			if (oend && (!pend || progress(copy.status) <
+					      progress(origin.status)))
+				cls[nc++] = "stale_on_portal";
+			if ((o == O_EARLY || o == O_ON_TIME || o == O_PEND_IN) &&
+			    (p == O_LATE || p == O_PEND_LATE))
+				cls[nc++] = "false_overdue_on_portal";
+			if (differ(origin.received_at, copy.received_at) ||
+			    differ(origin.due_at, copy.due_at))
+				cls[nc++] = "date_mismatch";
+		}
+		if (!nc)
+			continue;
+		if (n + (size_t)nc > cap) {
+			size_t c2 = cap ? cap * 2 : 256;
+			struct disc_row *r2 = realloc(rows, c2 * sizeof(*r2));
+
+			if (!r2) {
+				free(rows);
+				return SIM_TRUTH_NOMEM;
+			}
+			rows = r2;
+			cap = c2;
+		}
+		sim_code_normalise(ministry ? d->ministry_code : d->code, code,
+				   sizeof(code));
+		for (int k = 0; k < nc; k++)
+			snprintf(rows[n++].line, sizeof(rows[0].line),
+				 "%s\t%s\t%s\n",
+				 ministry ? "HOTICH_BTP" : "TTHC_TP", code, cls[k]);
+	}
+	if (n)
+		qsort(rows, n, sizeof(*rows), disc_cmp);
+	fputs("origin_system\torigin_code\tclass\n", fp);
+	for (size_t i = 0; i < n; i++)
+		fputs(rows[i].line, fp);
+	free(rows);
+	return fflush(fp) == 0 && !ferror(fp) ? SIM_TRUTH_OK : SIM_TRUTH_IO;
 }

@@ -89,6 +89,27 @@ sim_truth_result sim_bieu06_write_tsv(const struct sim_bieu06 *t, FILE *fp);
 /* Free the rows; safe on a zeroed or released table. */
 void sim_bieu06_release(struct sim_bieu06 *t);
 
+/*
+ * The sync-discrepancy truth (metrics.md §5), judged at the model's
+ * as_of: for every dossier with an origin record (city, or ministry -
+ * the ministry is the origin of a dossier in both), compare the origin's
+ * record with the portal's copy (links.h) and write one row per (dossier,
+ * class), TSV with the header origin_system, origin_code, class, sorted
+ * bytewise.  origin_system is TTHC_TP or HOTICH_BTP, origin_code the
+ * origin's code normalised (sim_code_normalise).  Classes:
+ *   missing_on_portal  accepted more than a day before as_of, no copy;
+ *   stale_on_portal    ended in the origin; the copy has no end, or an
+ *                      earlier status (progress 1 < 2 < 4,5,6 < 9 <
+ *                      10,3,7,8);
+ *   false_overdue_on_portal  early, on time or pending in time by the
+ *                      origin, late or pending late by the copy
+ *                      (pending judged at as_of, decisions.md rules);
+ *   date_mismatch      received or due absent in one and not the other,
+ *                      or more than 60 s apart.
+ * Portal-only dossiers have no origin and give no row.
+ */
+sim_truth_result sim_truth_discrepancies(const struct sim_model *m, FILE *fp);
+
 /* Static English description of r; never NULL. */
 const char *sim_truth_strerror(sim_truth_result r);
 

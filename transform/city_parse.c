@@ -142,24 +142,22 @@ static char *node_text(xmlNodePtr n)
   return text;
 }
 
+static void map_city(struct mapper *m, const struct page_ctx *page)
+{
+  hoso_map(m, &hoso_profile_city, page);
+}
+
+static const struct record_format city_format = {
+  map_city, time_parse_compact, "yyyyMMddHHmmss"
+};
+
 static int emit(xmlNodePtr node, size_t index, const struct page_ctx *page,
                 const struct record_sink *sink)
 {
-  struct canonical_record rec;
-  struct reject_info why = { 0 };
-  struct mapper m;
   cJSON *hoso = hoso_to_json(node);
   char *raw = node_text(node);
-  int rc = -2;
+  int rc = (hoso && raw) ? record_emit(&city_format, hoso, raw, index, page, sink) : -2;
 
-  if (!hoso || !raw)
-    goto out;
-  canon_init(&rec);
-  mapper_init(&m, hoso, &rec, &why, time_parse_compact, "yyyyMMddHHmmss");
-  hoso_map(&m, &hoso_profile_city, page);
-  rc = record_deliver(&m, page, index, raw, sink);
-  canon_release(&rec);
-out:
   cJSON_Delete(hoso);
   free(raw);
   return rc;
@@ -178,7 +176,7 @@ static parse_result bad_page(const struct page_ctx *page, const struct record_si
   va_start(ap, fmt);
   vsnprintf(why.reason, sizeof(why.reason), fmt, ap);
   va_end(ap);
-  return sink->reject(sink->arg, page, SIZE_MAX, &why, data, len) ? PARSE_STOPPED : PARSE_BAD_PAGE;
+  return page_reject(page, sink, &why, data, len);
 }
 
 static parse_result parse_city_page(const char *data, size_t len, const struct page_ctx *page,
@@ -198,7 +196,8 @@ static parse_result parse_city_page(const char *data, size_t len, const struct p
   if (!r)
     return PARSE_NOMEM;
 
-  while ((ret = xmlTextReaderRead(r)) == 1) {
+  ret = xmlTextReaderRead(r);
+  while (ret == 1) {
     int type = xmlTextReaderNodeType(r), depth = xmlTextReaderDepth(r);
     const char *name = (const char *)xmlTextReaderConstLocalName(r);
 
@@ -207,56 +206,37 @@ static parse_result parse_city_page(const char *data, size_t len, const struct p
                         "page declares a DOCTYPE or uses entities; refused unread");
       goto out;
     }
-    if (type != XML_READER_TYPE_ELEMENT)
+    if (type == XML_READER_TYPE_ELEMENT && depth == 2 && !strcmp(name, "HoSo")) {
+      xmlNodePtr node = xmlTextReaderExpand(r);
+      int rc;
+      if (!node)
+        break; /* not well-formed inside: reported below */
+      rc = emit(node, index++, page, sink);
+      if (rc) {
+        result = rc == -2 ? PARSE_NOMEM : PARSE_STOPPED;
+        goto out;
+      }
+      /* Past the subtree just handled; the reader frees it. */
+      ret = xmlTextReaderNext(r);
       continue;
-    if (depth == 0) {
+    }
+    if (type == XML_READER_TYPE_ELEMENT && depth == 0) {
       if (strcmp(name, "KetQuaTraCuu")) {
         result = bad_page(page, sink, data, len, name, "root element is <%.40s>, not <KetQuaTraCuu>", name);
         goto out;
       }
       saw_root = 1;
-    } else if (depth == 1 && !strcmp(name, "MaLoi")) {
+    } else if (type == XML_READER_TYPE_ELEMENT && depth == 1 && !strcmp(name, "MaLoi")) {
       xmlChar *code = xmlTextReaderReadString(r);
       int ok = code && !strcmp((const char *)code, "0");
-      if (!ok) {
+      if (!ok)
         result = bad_page(page, sink, data, len, "MaLoi", "page holds an error answer (MaLoi %.20s)",
                           code ? (const char *)code : "");
-        xmlFree(code);
-        goto out;
-      }
       xmlFree(code);
-    } else if (depth == 2 && !strcmp(name, "HoSo")) {
-      xmlNodePtr node = xmlTextReaderExpand(r);
-      int rc;
-      if (!node)
-        break; /* the parser error is reported below */
-      rc = emit(node, index++, page, sink);
-      if (rc == -2) {
-        result = PARSE_NOMEM;
+      if (!ok)
         goto out;
-      }
-      if (rc) {
-        result = PARSE_STOPPED;
-        goto out;
-      }
-      /* Skip the subtree just handled; the reader frees it. */
-      if (xmlTextReaderNext(r) != 1)
-        break;
-      /* Next() already moved to the sibling: look at it without reading on. */
-      while (xmlTextReaderNodeType(r) == XML_READER_TYPE_ELEMENT && xmlTextReaderDepth(r) == 2 &&
-             !strcmp((const char *)xmlTextReaderConstLocalName(r), "HoSo")) {
-        node = xmlTextReaderExpand(r);
-        if (!node)
-          break;
-        rc = emit(node, index++, page, sink);
-        if (rc) {
-          result = rc == -2 ? PARSE_NOMEM : PARSE_STOPPED;
-          goto out;
-        }
-        if (xmlTextReaderNext(r) != 1)
-          break;
-      }
     }
+    ret = xmlTextReaderRead(r);
   }
   if (ret < 0 || first_error[0] || !saw_root)
     result = bad_page(page, sink, data, len, "KetQuaTraCuu",

@@ -147,64 +147,29 @@ static void map_ministry_record(struct mapper *m, const struct page_ctx *page)
   map_objects(m);
 }
 
-static int emit(const cJSON *item, size_t index, const struct page_ctx *page,
-                const struct record_sink *sink)
-{
-  struct canonical_record rec;
-  struct reject_info why = { 0 };
-  struct mapper m;
-  char *raw = cJSON_PrintUnformatted(item);
-  int rc;
+static const struct record_format ministry_format = {
+  map_ministry_record, time_parse_dmy, "dd/MM/yyyy HH:mm:ss"
+};
 
-  if (!raw)
-    return -2;
-  canon_init(&rec);
-  mapper_init(&m, item, &rec, &why, time_parse_dmy, "dd/MM/yyyy HH:mm:ss");
-  map_ministry_record(&m, page);
-  rc = record_deliver(&m, page, index, raw, sink);
-  canon_release(&rec);
-  free(raw);
-  return rc;
+/* status "1" is success; "0" comes with an errorCode. */
+static int ministry_check(const cJSON *doc, struct reject_info *why)
+{
+  char buf[JF_BUF];
+  const char *code;
+
+  if (jf_equals(doc, "status", "1"))
+    return 0;
+  code = jf_scalar(doc, "errorCode", buf);
+  why->field = "status";
+  snprintf(why->reason, sizeof(why->reason), "page holds an error answer (%.40s)",
+           code ? code : "no errorCode");
+  return -1;
 }
 
 static parse_result parse_ministry_page(const char *data, size_t len, const struct page_ctx *page,
                                         const struct record_sink *sink)
 {
-  cJSON *doc = cJSON_ParseWithLength(data, len);
-  const cJSON *list, *item;
-  struct reject_info why = { "value", "" };
-  parse_result result = PARSE_OK;
-  char buf[JF_BUF];
-  size_t i = 0;
-
-  if (!doc) {
-    snprintf(why.reason, sizeof(why.reason), "page is not valid JSON");
-    goto bad_page;
-  }
-  if (!jf_equals(doc, "status", "1")) {
-    const char *code = jf_scalar(doc, "errorCode", buf);
-    why.field = "status";
-    snprintf(why.reason, sizeof(why.reason), "page holds an error answer (%.40s)", code ? code : "no errorCode");
-    goto bad_page;
-  }
-  list = cJSON_GetObjectItemCaseSensitive(doc, "value");
-  if (list && !cJSON_IsNull(list) && !cJSON_IsArray(list)) {
-    snprintf(why.reason, sizeof(why.reason), "\"value\" is not an array");
-    goto bad_page;
-  }
-  cJSON_ArrayForEach(item, list) {
-    int rc = emit(item, i++, page, sink);
-    if (rc) {
-      result = rc == -2 ? PARSE_NOMEM : PARSE_STOPPED;
-      break;
-    }
-  }
-  cJSON_Delete(doc);
-  return result;
-
-bad_page:
-  cJSON_Delete(doc);
-  return sink->reject(sink->arg, page, SIZE_MAX, &why, data, len) ? PARSE_STOPPED : PARSE_BAD_PAGE;
+  return json_page_parse(&ministry_format, "value", ministry_check, data, len, page, sink);
 }
 
 const struct source_parser ministry_parser = {

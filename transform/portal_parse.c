@@ -12,72 +12,34 @@
 #include "json_field.h"
 #include "source_parser.h"
 
-static int emit(const cJSON *hoso, size_t index, const struct page_ctx *page,
-                const struct record_sink *sink)
+static void map_portal(struct mapper *m, const struct page_ctx *page)
 {
-  struct canonical_record rec;
-  struct reject_info why = { 0 };
-  struct mapper m;
-  char *raw = cJSON_PrintUnformatted(hoso);
-  int rc;
+  hoso_map(m, &hoso_profile_portal, page);
+}
 
-  if (!raw)
-    return -2;
-  canon_init(&rec);
-  mapper_init(&m, hoso, &rec, &why, time_parse_compact, "yyyyMMddHHmmss");
-  hoso_map(&m, &hoso_profile_portal, page);
-  rc = record_deliver(&m, page, index, raw, sink);
-  canon_release(&rec);
-  free(raw);
-  return rc;
+static const struct record_format portal_format = {
+  map_portal, time_parse_compact, "yyyyMMddHHmmss"
+};
+
+/* error_code "0" (or 0) is success; anything else is an error answer. */
+static int portal_check(const cJSON *doc, struct reject_info *why)
+{
+  char buf[JF_BUF];
+  const char *code;
+
+  if (jf_equals(doc, "error_code", "0"))
+    return 0;
+  code = jf_scalar(doc, "error_code", buf);
+  why->field = "error_code";
+  snprintf(why->reason, sizeof(why->reason), "page holds an error answer (error_code %.20s)",
+           code ? code : "absent");
+  return -1;
 }
 
 static parse_result parse_portal_page(const char *data, size_t len, const struct page_ctx *page,
                                       const struct record_sink *sink)
 {
-  cJSON *doc = cJSON_ParseWithLength(data, len);
-  const cJSON *list, *hoso;
-  struct reject_info why = { "result", "" };
-  parse_result result = PARSE_OK;
-  char buf[JF_BUF];
-  size_t i = 0;
-
-  if (!doc) {
-    snprintf(why.reason, sizeof(why.reason), "page is not valid JSON (near byte %zu)",
-             cJSON_GetErrorPtr() ? (size_t)(cJSON_GetErrorPtr() - data) : (size_t)0);
-    goto bad_page;
-  }
-  if (!jf_equals(doc, "error_code", "0")) {
-    const char *code = jf_scalar(doc, "error_code", buf);
-    why.field = "error_code";
-    snprintf(why.reason, sizeof(why.reason), "page holds an error answer (error_code %.20s)",
-             code ? code : "absent");
-    goto bad_page;
-  }
-  list = cJSON_GetObjectItemCaseSensitive(doc, "result");
-  if (list && !cJSON_IsNull(list) && !cJSON_IsArray(list)) {
-    snprintf(why.reason, sizeof(why.reason), "\"result\" is not an array");
-    goto bad_page;
-  }
-  cJSON_ArrayForEach(hoso, list) {
-    int rc = emit(hoso, i++, page, sink);
-    if (rc == -2) {
-      result = PARSE_NOMEM;
-      break;
-    }
-    if (rc) {
-      result = PARSE_STOPPED;
-      break;
-    }
-  }
-  cJSON_Delete(doc);
-  return result;
-
-bad_page:
-  cJSON_Delete(doc);
-  if (sink->reject(sink->arg, page, SIZE_MAX, &why, data, len))
-    return PARSE_STOPPED;
-  return PARSE_BAD_PAGE;
+  return json_page_parse(&portal_format, "result", portal_check, data, len, page, sink);
 }
 
 const struct source_parser portal_parser = {

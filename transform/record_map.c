@@ -211,3 +211,66 @@ void map_supplements(struct mapper *m, const char *list_key, const char *request
   }
   map_json(m, DF_supplements, list_key, out);
 }
+
+int record_emit(const struct record_format *fmt, const cJSON *obj, const char *raw, size_t index,
+                const struct page_ctx *page, const struct record_sink *sink)
+{
+  struct canonical_record rec;
+  struct reject_info why = { 0 };
+  struct mapper m;
+  int rc;
+
+  canon_init(&rec);
+  mapper_init(&m, obj, &rec, &why, fmt->parse_time, fmt->time_format);
+  fmt->map(&m, page);
+  rc = record_deliver(&m, page, index, raw, sink);
+  canon_release(&rec);
+  return rc;
+}
+
+parse_result page_reject(const struct page_ctx *page, const struct record_sink *sink,
+                         const struct reject_info *why, const char *data, size_t len)
+{
+  return sink->reject(sink->arg, page, SIZE_MAX, why, data, len) ? PARSE_STOPPED : PARSE_BAD_PAGE;
+}
+
+parse_result json_page_parse(const struct record_format *fmt, const char *list_key,
+                             int (*check)(const cJSON *doc, struct reject_info *why),
+                             const char *data, size_t len, const struct page_ctx *page,
+                             const struct record_sink *sink)
+{
+  cJSON *doc = cJSON_ParseWithLength(data, len);
+  const cJSON *list, *item;
+  struct reject_info why = { list_key, "" };
+  parse_result result = PARSE_OK;
+  size_t i = 0;
+
+  if (!doc) {
+    snprintf(why.reason, sizeof(why.reason), "page is not valid JSON (near byte %zu)",
+             cJSON_GetErrorPtr() ? (size_t)(cJSON_GetErrorPtr() - data) : (size_t)0);
+    goto bad_page;
+  }
+  if (check(doc, &why))
+    goto bad_page;
+  list = cJSON_GetObjectItemCaseSensitive(doc, list_key);
+  if (list && !cJSON_IsNull(list) && !cJSON_IsArray(list)) {
+    why.field = list_key;
+    snprintf(why.reason, sizeof(why.reason), "\"%s\" is not an array", list_key);
+    goto bad_page;
+  }
+  cJSON_ArrayForEach(item, list) {
+    char *raw = cJSON_PrintUnformatted(item);
+    int rc = raw ? record_emit(fmt, item, raw, i++, page, sink) : -2;
+    free(raw);
+    if (rc) {
+      result = rc == -2 ? PARSE_NOMEM : PARSE_STOPPED;
+      break;
+    }
+  }
+  cJSON_Delete(doc);
+  return result;
+
+bad_page:
+  cJSON_Delete(doc);
+  return page_reject(page, sink, &why, data, len);
+}

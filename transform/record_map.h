@@ -61,4 +61,34 @@ void map_commune(struct mapper *m, const char *key, const struct page_ctx *page)
 int record_deliver(const struct mapper *m, const struct page_ctx *page, size_t index,
                    const char *raw, const struct record_sink *sink);
 
+/* How one source's records are read: its mapper and its date format. */
+struct record_format {
+  void (*map)(struct mapper *m, const struct page_ctx *page);
+  time_result (*parse_time)(const char *s, tthc_time *out);
+  const char *time_format;
+};
+
+/*
+ * Maps one record (obj; raw is its text, kept for lineage and quarantine)
+ * with fmt and delivers it. Returns 0 to go on, -1 when the sink stopped,
+ * -2 when out of memory.
+ */
+int record_emit(const struct record_format *fmt, const cJSON *obj, const char *raw, size_t index,
+                const struct page_ctx *page, const struct record_sink *sink);
+
+/*
+ * A JSON page: parse it (bounded by cJSON's nesting limit), let `check`
+ * accept the envelope (0) or explain in why->reason why the page holds no
+ * records (-1), then emit every element of the array at list_key. A page
+ * that cannot be used is handed to the sink as one reject (index SIZE_MAX).
+ */
+parse_result json_page_parse(const struct record_format *fmt, const char *list_key,
+                             int (*check)(const cJSON *doc, struct reject_info *why),
+                             const char *data, size_t len, const struct page_ctx *page,
+                             const struct record_sink *sink);
+
+/* Hands an unusable page to the sink as one reject. */
+parse_result page_reject(const struct page_ctx *page, const struct record_sink *sink,
+                         const struct reject_info *why, const char *data, size_t len);
+
 #endif
