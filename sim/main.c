@@ -14,19 +14,28 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "city.h"
 #include "fault.h"
 #include "generator.h"
 #include "httpd.h"
+#include "junk.h"
+#include "links.h"
+#include "ministry.h"
 #include "model.h"
 #include "portal.h"
 #include "reqlog.h"
+#include "scenario.h"
 #include "truth.h"
+#include "view.h"
 
 #define MAX_COMMUNES 64
 #define MAX_PROVINCE_MAP 64
 
 static const char usage_text[] =
-"usage: tthc-sim --kind portal [options]\n"
+"usage: tthc-sim --kind portal|city|ministry [options]\n"
+"\n"
+"Start the three kinds with the same data flags: each serves its own\n"
+"system's view of the one model.\n"
 "\n"
 "data:\n"
 "  --seed N               generator seed (default 42)\n"
@@ -38,18 +47,34 @@ static const char usage_text[] =
 "  --per-day N            mean dossiers per commune per weekday (default 20)\n"
 "  --unit-province C:P    commune C is in province P (repeatable; 11002 and\n"
 "                         10792 are known to be in 31)\n"
+"  --scenario NAME        a preset with the figures of a real report:\n"
+"                         thach-khoi-2026-04, an-thanh-2025-q3,\n"
+"                         truong-thi-2023 (sets communes, dates, as-of,\n"
+"                         and the truth's unit and period)\n"
+"  --push-failure RATE    share of ministry dossiers (a quarter of it of\n"
+"                         city ones) whose portal copy is stale, missing or\n"
+"                         has shifted dates (default 0)\n"
+"  --national-codes RATE  share of city dossiers with a portal code of their\n"
+"                         own (MaHoSoQuocGia / MaHoSoBNDP) (default 0)\n"
 "  --plain                no representation variety in records\n"
 "serving:\n"
 "  --bind ADDR            IP literal to listen on (default 127.0.0.1)\n"
 "  --port N               port, 0 = ephemeral (default 0)\n"
-"  --username NAME        portal user (default demo)\n"
-"  --password-file FILE   portal password, first line (default demo-secret)\n"
+"  --username NAME        portal user; city client_id (default demo)\n"
+"  --password-file FILE   first line: portal password, city client secret,\n"
+"                         ministry API key (default demo-secret)\n"
 "  --agency CODE          agency code, dstcode (default 000.00.00.H31)\n"
+"  --token-ttl N          city access-token lifetime, seconds (default 3600)\n"
 "  --request-log FILE     append one JSON line per answered request\n"
 "faults:\n"
 "  --fault NAME:RATE      inject a fault in a share of requests (repeatable):\n"
-"                         http-5xx, rate-limit, unavailable, error-1,\n"
-"                         session-expired, numeric-code, truncate, reset, stall\n"
+"                         all kinds: http-5xx, http-500, rate-limit,\n"
+"                         unavailable, truncate, reset, stall;\n"
+"                         portal: error-1, session-expired, numeric-code,\n"
+"                         drift; city: error-1, token-expired, windows-1258,\n"
+"                         ncr, doctype, drift; ministry: sync-error,\n"
+"                         cursor-expired; and malformed:RATE (junk records\n"
+"                         per real record, every kind)\n"
 "  --fault-seed N         fault stream seed (default 1)\n"
 "  --stall-ms N           how long a stall lasts (default 20000)\n"
 "  --retry-after N        Retry-After seconds sent (default 1)\n"
@@ -57,7 +82,9 @@ static const char usage_text[] =
 "  --truth FILE           write the Biểu 06 truth (TSV) for --unit, --period\n"
 "  --unit CODE            5-digit commune or 2-digit province\n"
 "  --period FROM:TO       local days, e.g. 2026-04-01:2026-04-30\n"
-"  --truth-only           write the truth file and exit\n";
+"  --truth-discrepancies FILE  write the sync-discrepancy truth (TSV)\n"
+"  --truth-rejects FILE   write the injected malformed records (TSV)\n"
+"  --truth-only           write the truth files and exit\n";
 
 struct config {
 	const char *kind;
@@ -71,7 +98,11 @@ struct config {
 	unsigned per_day, port, stall_ms, retry_after;
 	const char *bind, *username, *password_file, *agency;
 	const char *truth, *unit, *request_log;
-	bool truth_only, plain, have_period;
+	const char *truth_disc, *truth_rejects;
+	const struct sim_scenario *scenario;
+	enum sim_kind kindv;
+	unsigned push_ppm, national_ppm, token_ttl;
+	bool truth_only, plain, have_period, data_flags, agency_set;
 	const char *faults[32];
 	size_t nfaults;
 };
@@ -141,6 +172,27 @@ static int parse_pair(const char *s, char *a, size_t alen, char *b,
 	return 0;
 }
 
+/* A share: 0.05 or 5% -> parts per million; -1 when not in 0..1. */
+static int parse_rate(const char *s, unsigned *ppm)
+{
+	char *end;
+	double v;
+
+	if (!s || !*s)
+		return -1;
+	v = strtod(s, &end);
+	if (end == s)
+		return -1;
+	if (*end == '%') {
+		v /= 100.0;
+		end++;
+	}
+	if (*end || !(v >= 0.0 && v <= 1.0))
+		return -1;
+	*ppm = (unsigned)(v * 1e6 + 0.5);
+	return 0;
+}
+
 /* Whether the --fault specs so far are valid together. */
 static int check_faults(const struct config *c)
 {
@@ -154,11 +206,37 @@ static int check_faults(const struct config *c)
 	return rc;
 }
 
+/* Every --fault must be one the kind knows; 0 ok, 2 usage error. */
+static int kind_faults(const struct config *c)
+{
+	static const unsigned allowed[] = {
+		[SIM_KIND_PORTAL] = SIM_FAULTS_PORTAL,
+		[SIM_KIND_CITY] = SIM_FAULTS_CITY,
+		[SIM_KIND_MINISTRY] = SIM_FAULTS_MINISTRY,
+	};
+
+	for (size_t i = 0; i < c->nfaults; i++) {
+		struct sim_faults f;
+		unsigned mask;
+
+		sim_faults_init(&f, 0);
+		sim_faults_add(&f, c->faults[i]);
+		mask = sim_faults_enabled(&f);
+		sim_faults_release(&f);
+		if (mask & ~allowed[c->kindv])
+			return usage("--fault %s: not a fault of --kind %s",
+				     c->faults[i], c->kind);
+	}
+	return 0;
+}
+
 enum {
 	O_KIND = 256, O_SEED, O_COMMUNES, O_FROM, O_TO, O_AS_OF, O_PER_DAY,
 	O_BIND, O_PORT, O_USERNAME, O_PASSWORD_FILE, O_AGENCY, O_TRUTH,
 	O_UNIT, O_PERIOD, O_TRUTH_ONLY, O_REQUEST_LOG, O_FAULT, O_FAULT_SEED,
-	O_STALL_MS, O_RETRY_AFTER, O_UNIT_PROVINCE, O_PLAIN, O_HELP
+	O_STALL_MS, O_RETRY_AFTER, O_UNIT_PROVINCE, O_PLAIN, O_HELP,
+	O_SCENARIO, O_PUSH_FAILURE, O_NATIONAL_CODES, O_TOKEN_TTL,
+	O_TRUTH_DISC, O_TRUTH_REJECTS
 };
 
 static const struct option options[] = {
@@ -186,6 +264,12 @@ static const struct option options[] = {
 	{ "unit-province", required_argument, NULL, O_UNIT_PROVINCE },
 	{ "plain", no_argument, NULL, O_PLAIN },
 	{ "help", no_argument, NULL, O_HELP },
+	{ "scenario", required_argument, NULL, O_SCENARIO },
+	{ "push-failure", required_argument, NULL, O_PUSH_FAILURE },
+	{ "national-codes", required_argument, NULL, O_NATIONAL_CODES },
+	{ "token-ttl", required_argument, NULL, O_TOKEN_TTL },
+	{ "truth-discrepancies", required_argument, NULL, O_TRUTH_DISC },
+	{ "truth-rejects", required_argument, NULL, O_TRUTH_REJECTS },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -223,25 +307,58 @@ static int parse_args(struct config *c, int argc, char **argv)
 			if (parse_u64(a, UINT64_MAX, &c->fault_seed))
 				return usage("--fault-seed: not a number: %s", a);
 			break;
+		case O_SCENARIO:
+			c->scenario = sim_scenario_find(a);
+			if (!c->scenario)
+				return usage("--scenario: unknown preset %s "
+					     "(thach-khoi-2026-04, an-thanh-2025-q3, "
+					     "truong-thi-2023)", a);
+			break;
+		case O_PUSH_FAILURE:
+			if (parse_rate(a, &c->push_ppm))
+				return usage("--push-failure: expected a rate in "
+					     "0..1 or 0..100%%: %s", a);
+			break;
+		case O_NATIONAL_CODES:
+			if (parse_rate(a, &c->national_ppm))
+				return usage("--national-codes: expected a rate "
+					     "in 0..1 or 0..100%%: %s", a);
+			break;
+		case O_TOKEN_TTL:
+			if (parse_u64(a, 86400 * 30, &v) || v == 0)
+				return usage("--token-ttl: expected 1..2592000: %s", a);
+			c->token_ttl = (unsigned)v;
+			break;
+		case O_TRUTH_DISC:
+			c->truth_disc = a;
+			break;
+		case O_TRUTH_REJECTS:
+			c->truth_rejects = a;
+			break;
 		case O_COMMUNES:
+			c->data_flags = true;
 			if (parse_communes(c, a))
 				return usage("--communes: expected 5-digit codes "
 					     "separated by commas: %s", a);
 			break;
 		case O_FROM:
+			c->data_flags = true;
 			if (sim_parse_day(a, &c->from))
 				return usage("--from: expected YYYY-MM-DD: %s", a);
 			break;
 		case O_TO:
+			c->data_flags = true;
 			if (sim_parse_day(a, &c->to))
 				return usage("--to: expected YYYY-MM-DD: %s", a);
 			break;
 		case O_AS_OF:
+			c->data_flags = true;
 			if (sim_parse_local(a, &c->as_of))
 				return usage("--as-of: expected "
 					     "YYYY-MM-DDTHH:MM:SS: %s", a);
 			break;
 		case O_PER_DAY:
+			c->data_flags = true;
 			if (parse_u64(a, 100000, &v) || v == 0)
 				return usage("--per-day: expected 1..100000: %s", a);
 			c->per_day = (unsigned)v;
@@ -262,6 +379,7 @@ static int parse_args(struct config *c, int argc, char **argv)
 			break;
 		case O_AGENCY:
 			c->agency = a;
+			c->agency_set = true;
 			break;
 		case O_TRUTH:
 			c->truth = a;
@@ -329,15 +447,51 @@ static int parse_args(struct config *c, int argc, char **argv)
 	if (optind < argc)
 		return usage("unexpected argument: %s", argv[optind]);
 	if (!c->kind)
-		return usage("%s", "--kind is required (portal)");
-	if (strcmp(c->kind, "portal"))
-		return usage("--kind %s: only 'portal' is implemented", c->kind);
+		return usage("%s", "--kind is required (portal, city or ministry)");
+	if (!strcmp(c->kind, "portal"))
+		c->kindv = SIM_KIND_PORTAL;
+	else if (!strcmp(c->kind, "city"))
+		c->kindv = SIM_KIND_CITY;
+	else if (!strcmp(c->kind, "ministry"))
+		c->kindv = SIM_KIND_MINISTRY;
+	else
+		return usage("--kind %s: expected portal, city or ministry",
+			     c->kind);
+	if (kind_faults(c))
+		return 2;
+	if (c->scenario && c->data_flags)
+		return usage("--scenario %s sets the communes, dates, as-of and "
+			     "volume: leave out --communes, --from, --to, "
+			     "--as-of and --per-day", c->scenario->name);
+	if (c->scenario) {
+		parse_communes(c, c->scenario->commune);
+		if (c->npmap < MAX_PROVINCE_MAP) {
+			strcpy(c->pmap[c->npmap][0], c->scenario->commune);
+			strcpy(c->pmap[c->npmap][1], c->scenario->province);
+			c->npmap++;
+		}
+		sim_parse_day(c->scenario->from, &c->from);
+		sim_parse_day(c->scenario->to, &c->to);
+		sim_parse_local(c->scenario->as_of, &c->as_of);
+		if (!c->agency_set)
+			c->agency = c->scenario->agency;
+		if (!c->unit)
+			c->unit = c->scenario->commune;
+		if (!c->have_period) {
+			c->truth_from = c->from;
+			c->truth_to = c->to;
+			c->have_period = true;
+		}
+	}
 	if (c->to < c->from)
 		return usage("%s", "--to is before --from");
 	if (c->truth && (!c->unit || !c->have_period))
 		return usage("%s", "--truth needs --unit and --period");
-	if (!c->truth && (c->unit || c->have_period || c->truth_only))
-		return usage("%s", "--unit, --period and --truth-only need --truth");
+	if (!c->truth && !c->scenario && (c->unit || c->have_period))
+		return usage("%s", "--unit and --period need --truth");
+	if (c->truth_only && !c->truth && !c->truth_disc && !c->truth_rejects)
+		return usage("%s", "--truth-only needs a --truth, "
+			     "--truth-discrepancies or --truth-rejects file");
 	return 0;
 }
 
@@ -405,17 +559,80 @@ out:
 	return rc;
 }
 
+static int write_discrepancies(const struct config *c,
+			       const struct sim_model *m)
+{
+	FILE *fp = fopen(c->truth_disc, "w");
+	sim_truth_result r;
+
+	if (!fp) {
+		fprintf(stderr, "tthc-sim: %s: %s\n", c->truth_disc,
+			strerror(errno));
+		return 1;
+	}
+	r = sim_truth_discrepancies(m, fp);
+	if (fclose(fp) || r != SIM_TRUTH_OK) {
+		fprintf(stderr, "tthc-sim: %s: %s\n", c->truth_disc,
+			r != SIM_TRUTH_OK ? sim_truth_strerror(r)
+					  : "write failed");
+		return 1;
+	}
+	return 0;
+}
+
+/* The junk records are those the served view holds: build it the same. */
+static int write_rejects(const struct config *c, const struct sim_model *m)
+{
+	struct sim_faults f;
+	struct sim_view v;
+	FILE *fp;
+	int rc = 1;
+
+	sim_faults_init(&f, c->fault_seed);
+	for (size_t i = 0; i < c->nfaults; i++)
+		sim_faults_add(&f, c->faults[i]);
+	if (sim_view_build(&v, m, c->kindv, f.malformed_ppm, c->fault_seed)) {
+		fprintf(stderr, "tthc-sim: out of memory\n");
+		sim_faults_release(&f);
+		return 1;
+	}
+	fp = fopen(c->truth_rejects, "w");
+	if (!fp) {
+		fprintf(stderr, "tthc-sim: %s: %s\n", c->truth_rejects,
+			strerror(errno));
+	} else if (sim_junk_write_truth(v.junk, v.njunk, fp) || fclose(fp)) {
+		fprintf(stderr, "tthc-sim: %s: write failed\n", c->truth_rejects);
+	} else {
+		rc = 0;
+	}
+	sim_view_release(&v);
+	sim_faults_release(&f);
+	return rc;
+}
+
 /* Serve until SIGTERM or SIGINT. */
 static int serve(const struct config *c, const struct sim_model *m,
-		 const char *password)
+		 const char *password, const char *prefix)
 {
 	struct sim_portal_options po = {
 		.username = c->username, .password = password,
-		.agency = c->agency, .seed = c->seed, .plain = c->plain
+		.agency = c->agency, .seed = c->seed, .plain = c->plain,
+		.junk_seed = c->fault_seed
+	};
+	struct sim_city_options co = {
+		.client_id = c->username, .client_secret = password,
+		.prefix = prefix, .seed = c->seed, .junk_seed = c->fault_seed,
+		.token_ttl = c->token_ttl, .plain = c->plain
+	};
+	struct sim_ministry_options mo = {
+		.api_key = password, .junk_seed = c->fault_seed,
+		.plain = c->plain
 	};
 	struct sim_httpd_options ho = { .bind = c->bind, .port = c->port };
 	struct sim_reqlog *log = NULL;
 	struct sim_portal *portal = NULL;
+	struct sim_city *city = NULL;
+	struct sim_ministry *ministry = NULL;
 	struct sim_httpd *httpd = NULL;
 	struct sim_faults faults;
 	sigset_t set;
@@ -432,13 +649,27 @@ static int serve(const struct config *c, const struct sim_model *m,
 			strerror(errno));
 		goto out;
 	}
-	portal = sim_portal_new(m, &po, &faults);
-	if (!portal) {
+	switch (c->kindv) {
+	case SIM_KIND_CITY:
+		city = sim_city_new(m, &co, &faults);
+		ho.handler = sim_city_handler;
+		ho.ctx = city;
+		break;
+	case SIM_KIND_MINISTRY:
+		ministry = sim_ministry_new(m, &mo, &faults);
+		ho.handler = sim_ministry_handler;
+		ho.ctx = ministry;
+		break;
+	default:
+		portal = sim_portal_new(m, &po, &faults);
+		ho.handler = sim_portal_handler;
+		ho.ctx = portal;
+		break;
+	}
+	if (!ho.ctx) {
 		fprintf(stderr, "tthc-sim: out of memory\n");
 		goto out;
 	}
-	ho.handler = sim_portal_handler;
-	ho.ctx = portal;
 	ho.log = log;
 
 	/* Block the stop signals in every thread; sigwait takes them. */
@@ -459,6 +690,8 @@ static int serve(const struct config *c, const struct sim_model *m,
 out:
 	sim_httpd_stop(httpd);
 	sim_portal_free(portal);
+	sim_city_free(city);
+	sim_ministry_free(ministry);
 	sim_reqlog_close(log);
 	sim_faults_release(&faults);
 	return rc;
@@ -469,6 +702,7 @@ int main(int argc, char **argv)
 	struct config c = { 0 };
 	struct sim_model m;
 	struct sim_gen_options go;
+	struct sim_link_options lo;
 	const char *dot;
 	char prefix[16];
 	char *password = NULL;
@@ -493,25 +727,41 @@ int main(int argc, char **argv)
 
 	sim_model_init(&m, c.as_of);
 	rc = 1;
-	for (size_t i = 0; i < c.ncommunes; i++)
-		if (sim_model_add_commune(&m, c.communes[i],
-				province_of(&c, c.communes[i])) != SIM_MODEL_OK) {
-			rc = usage("--communes: duplicate commune %s",
-				   c.communes[i]);
+	if (c.scenario) {
+		if (sim_scenario_build(c.scenario, c.seed, prefix, &m)) {
+			fprintf(stderr, "tthc-sim: scenario %s: out of memory\n",
+				c.scenario->name);
 			goto out;
 		}
-	go = (struct sim_gen_options){ .seed = c.seed, .day_from = c.from,
-		.day_to = c.to, .per_day = c.per_day, .prefix = prefix };
-	gr = sim_generate(&m, &go);
-	if (gr != SIM_GEN_OK) {
-		fprintf(stderr, "tthc-sim: generate: %s\n", sim_gen_strerror(gr));
-		goto out;
+	} else {
+		for (size_t i = 0; i < c.ncommunes; i++)
+			if (sim_model_add_commune(&m, c.communes[i],
+					province_of(&c, c.communes[i])) != SIM_MODEL_OK) {
+				rc = usage("--communes: duplicate commune %s",
+					   c.communes[i]);
+				goto out;
+			}
+		go = (struct sim_gen_options){ .seed = c.seed, .day_from = c.from,
+			.day_to = c.to, .per_day = c.per_day, .prefix = prefix };
+		gr = sim_generate(&m, &go);
+		if (gr != SIM_GEN_OK) {
+			fprintf(stderr, "tthc-sim: generate: %s\n",
+				sim_gen_strerror(gr));
+			goto out;
+		}
 	}
+	lo = (struct sim_link_options){ .seed = c.seed, .push_ppm = c.push_ppm,
+		.national_ppm = c.national_ppm };
+	sim_links_apply(&m, &lo);
 	fprintf(stderr, "tthc-sim: %s: %zu dossiers in %zu communes\n", c.kind,
 		m.ndossiers, m.ncommunes);
 	if (c.truth && write_truth(&c, &m))
 		goto out;
-	rc = c.truth_only ? 0 : serve(&c, &m, password);
+	if (c.truth_disc && write_discrepancies(&c, &m))
+		goto out;
+	if (c.truth_rejects && write_rejects(&c, &m))
+		goto out;
+	rc = c.truth_only ? 0 : serve(&c, &m, password, prefix);
 out:
 	free(password);
 	sim_model_release(&m);
