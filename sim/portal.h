@@ -28,7 +28,11 @@
  * strings; MaTTHC in long or short form; MaLinhVuc in lower case.  The
  * choice is a function of the dossier, so every read gives the same bytes.
  *
- * Faults (fault.h) are rolled once per request to a known endpoint.
+ * The records are the view of view.h: every dossier's portal copy (a
+ * failed push, links.h, makes it stale or missing), MaHoSoBNDP = the city
+ * code when the portal's code differs, plus junk records under the
+ * malformed fault.  Faults (fault.h) are rolled once per request to a
+ * known endpoint; drift moves records of the client's window later.
  *
  *     struct sim_portal *p = sim_portal_new(&model, &opts, &faults);
  *     sim_portal_handle(p, &req, &resp);   // thread-safe

@@ -33,9 +33,10 @@ static int transform_one(const struct tthc_config *cfg, const char *run)
   int rc = 1;
 
   for (size_t i = 0; i < counts.nsources; i++)
-    log_info("run %s, source %s: %lld records read, %lld accepted, %lld rejected",
+    log_info("run %s, source %s: %lld records read, %lld accepted, %lld rejected, "
+             "%lld seen more than once",
              run, counts.sources[i].name, counts.sources[i].read,
-             counts.sources[i].accepted, counts.sources[i].rejected);
+             counts.sources[i].accepted, counts.sources[i].rejected, counts.sources[i].duplicates);
   if (tr != TRANSFORM_OK) {
     log_error("transforming run %s failed: %s", run, transform_strerror(tr));
     goto out;

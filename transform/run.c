@@ -9,6 +9,7 @@
 #include <cJSON.h>
 
 #include "fsutil.h"
+#include "keyset.h"
 #include "log.h"
 #include "quarantine.h"
 #include "rundir.h"
@@ -81,6 +82,7 @@ struct sink_state {
   struct out_file records, rejects;
   struct dynbuf line;
   struct source_counts *counts;   /* of the source being read */
+  struct keyset seen;             /* (source, commune, code) of the run's records */
   int io_error;
 };
 
@@ -98,6 +100,10 @@ static int on_record(void *arg, const struct page_ctx *page, size_t index,
   }
   s->counts->read++;
   s->counts->accepted++;
+  /* The loader keeps the newest of them; here they are only counted. */
+  if (keyset_add(&s->seen, keyset_hash(keyset_hash(keyset_hash(0, page->source_name), page->commune),
+                                       rec->v[DF_source_code])) == 0)
+    s->counts->duplicates++;
   return 0;
 }
 
@@ -265,6 +271,7 @@ static int write_counts(const char *dir, const struct transform_counts *c)
     cJSON_AddNumberToObject(o, "read", (double)c->sources[i].read);
     cJSON_AddNumberToObject(o, "accepted", (double)c->sources[i].accepted);
     cJSON_AddNumberToObject(o, "rejected", (double)c->sources[i].rejected);
+    cJSON_AddNumberToObject(o, "duplicates", (double)c->sources[i].duplicates);
   }
   text = cJSON_Print(root);
   if (text && asprintf(&path, "%s/counts.json", dir) >= 0)
@@ -291,6 +298,7 @@ transform_result transform_run(const struct tthc_config *cfg, const char *run_id
   memset(&s, 0, sizeof(s));
   dynbuf_init(&summary, SUMMARY_MAX);
   dynbuf_init(&s.line, LINE_MAX_BYTES);
+  keyset_init(&s.seen, 200000000); /* 1.6 GB at most: far beyond any night */
 
   summary_path = rundir_path(state_dir, run_id, RUN_MARK_EXTRACTED);
   canon = rundir_path(state_dir, run_id, "canonical");
@@ -371,6 +379,7 @@ out:
   out_release(&s.records);
   out_release(&s.rejects);
   dynbuf_release(&s.line);
+  keyset_release(&s.seen);
   dynbuf_release(&summary);
   cJSON_Delete(doc);
   free(summary_path);

@@ -30,6 +30,7 @@ typedef enum {
 struct source_counts {
   char name[64];
   long long read, accepted, rejected;
+  long long duplicates;   /* accepted records seen before in this run (same source, commune, code) */
 };
 
 struct transform_counts {

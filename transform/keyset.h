@@ -1,0 +1,26 @@
+/*
+ * keyset.h — a set of 64-bit keys (open addressing), to count the records a
+ * run holds more than once per source (overlapping windows, paging drift).
+ * 8 bytes per distinct record of the run, grown by doubling up to a cap.
+ */
+#ifndef TTHC_KEYSET_H
+#define TTHC_KEYSET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct keyset {
+  uint64_t *slots;   /* 0 = empty (a key of 0 is stored as 1) */
+  size_t cap, len, max;
+};
+
+void keyset_init(struct keyset *s, size_t max_entries);
+void keyset_release(struct keyset *s);
+
+/* Adds key: 1 when new, 0 when already present, -1 when full or out of memory. */
+int keyset_add(struct keyset *s, uint64_t key);
+
+/* FNV-1a of a string, chained: h = keyset_hash(h, "part"). Start from 0. */
+uint64_t keyset_hash(uint64_t h, const char *s);
+
+#endif
