@@ -3,6 +3,23 @@
 -- tthc.dossier_period_outcome / tthc.outcome_at (004). The meaning of the
 -- terms §4 leaves open is in docs/decisions.md, "Rates".
 
+-- "Now" for the live views (overdue list, sync discrepancies): the
+-- session's tthc.as_of setting when given (SET tthc.as_of = '2026-05-02
+-- 12:00+07' shows the views as they stood then), else the current time.
+CREATE FUNCTION tthc.as_of_setting()
+RETURNS timestamptz LANGUAGE sql STABLE AS $$
+  SELECT NULLIF(current_setting('tthc.as_of', true), '')::timestamptz
+$$;
+COMMENT ON FUNCTION tthc.as_of_setting() IS
+  'Thời điểm xem báo cáo do phiên đặt (SET tthc.as_of), hoặc NULL / The session''s tthc.as_of setting, or NULL';
+
+CREATE FUNCTION tthc.as_of()
+RETURNS timestamptz LANGUAGE sql STABLE AS $$
+  SELECT COALESCE(tthc.as_of_setting(), now())
+$$;
+COMMENT ON FUNCTION tthc.as_of() IS
+  'Thời điểm "hiện tại" của các view trực tiếp: tthc.as_of nếu đặt, nếu không là now() / The "now" of the live views: tthc.as_of when set, else now()';
+
 CREATE FUNCTION tthc.report_rates(unit_code text, period_from date, period_to date)
 RETURNS TABLE (received bigint, resolved bigint,
                online_rate numeric, on_time_rate numeric, overdue_rate numeric,
@@ -96,15 +113,15 @@ SELECT x.dossier_code, x.unit_code, x.department_code, x.department_name,
          WHEN x.due IS NULL THEN NULL
          WHEN x.outcome = 'late' THEN
            tthc.local_date(tthc.effective_end(x.end_at, x.end_kind, x.supplements)) - tthc.local_date(x.due)
-         ELSE GREATEST(0, tthc.local_date(now())
-                          - tthc.local_date(x.due + (tthc.supplement_state(x.supplements, now())).pause))
+         ELSE GREATEST(0, tthc.local_date(tthc.as_of())
+                          - tthc.local_date(x.due + (tthc.supplement_state(x.supplements, tthc.as_of())).pause))
        END AS days_late
   FROM (
     SELECT d.*, COALESCE(d.due_at, d.received_at + make_interval(days => p.max_days)) AS due,
            e.end_at, e.end_kind,
            tthc.outcome_at(e.end_at, e.end_kind,
                            COALESCE(d.due_at, d.received_at + make_interval(days => p.max_days)),
-                           d.supplements, now()) AS outcome
+                           d.supplements, tthc.as_of()) AS outcome
       FROM tthc.dossier d
       LEFT JOIN tthc.procedure p ON p.procedure_code = d.procedure_code
       CROSS JOIN LATERAL (

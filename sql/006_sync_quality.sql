@@ -53,9 +53,9 @@ WITH origin AS (
          (SELECT max(r.loaded_at) FROM tthc.load_run r WHERE r.outcome = 'ok') AS last_loaded_at,
          (SELECT max(r.loaded_at) FROM tthc.load_run r WHERE r.run_id IN (o.run_id, p.run_id)) AS pair_loaded_at,
          CASE WHEN o.received_at IS NOT NULL
-              THEN tthc.outcome_at(o.end_at, o.end_kind, o.due, o.supplements, now()) END AS origin_outcome,
+              THEN tthc.outcome_at(o.end_at, o.end_kind, o.due, o.supplements, tthc.as_of()) END AS origin_outcome,
          CASE WHEN p.received_at IS NOT NULL AND p.due_at IS NOT NULL
-              THEN tthc.outcome_at(p.end_at, p.end_kind, p.due_at, p.supplements, now()) END AS portal_outcome
+              THEN tthc.outcome_at(p.end_at, p.end_kind, p.due_at, p.supplements, tthc.as_of()) END AS portal_outcome
     FROM origin o
     LEFT JOIN portal p ON p.unit_code = o.unit_code AND p.dossier_code = o.dossier_code
 )
@@ -70,7 +70,8 @@ SELECT x.dossier_code, x.unit_code, k.class, x.origin_system,
   FROM pair x
   CROSS JOIN LATERAL (VALUES
     ('missing_on_portal',
-     NOT x.on_portal AND x.origin_received_at < x.last_loaded_at - interval '1 day'),
+     NOT x.on_portal
+       AND x.origin_received_at < COALESCE(tthc.as_of_setting(), x.last_loaded_at) - interval '1 day'),
     ('stale_on_portal',
      x.on_portal AND x.origin_end_at IS NOT NULL
        AND (x.portal_end_at IS NULL

@@ -17,8 +17,12 @@ static void test_setters(void)
 	CU_ASSERT_EQUAL(canon_set_text(&r, DF_procedure_name, "bad \xff byte"), CANON_INVALID_UTF8);
 	memset(long_text, 'x', sizeof(long_text) - 1);
 	long_text[sizeof(long_text) - 1] = '\0';
+	CU_ASSERT_EQUAL(canon_set_text(&r, DF_field_name, long_text), CANON_TOO_LONG);
+	CU_ASSERT_PTR_NULL(r.v[DF_field_name]);
+	long_text[CANON_TEXT_MAX] = '\0'; /* exactly the cap is fine */
 	CU_ASSERT_EQUAL(canon_set_text(&r, DF_field_name, long_text), CANON_OK);
 	CU_ASSERT_EQUAL(strlen(r.v[DF_field_name]), CANON_TEXT_MAX);
+	CU_ASSERT_STRING_EQUAL(canon_strerror(CANON_TOO_LONG), "longer than 1000 bytes");
 
 	CU_ASSERT_EQUAL(canon_set_code(&r, DF_source_code, " h31.11002_260401 00012 "), CANON_OK);
 	CU_ASSERT_STRING_EQUAL(r.v[DF_source_code], "H31.11002-26040100012");

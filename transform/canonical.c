@@ -7,11 +7,15 @@
 #include "codes.h"
 #include "text.h"
 
+#define TTHC_STR_(x) #x
+#define TTHC_STR(x) TTHC_STR_(x)
+
 const char *canon_strerror(canon_result r)
 {
   switch (r) {
   case CANON_OK:           return "no error";
   case CANON_INVALID_UTF8: return "not valid UTF-8";
+  case CANON_TOO_LONG:     return "longer than " TTHC_STR(CANON_TEXT_MAX) " bytes";
   case CANON_BAD_CODE:     return "not a valid code";
   case CANON_NOMEM:        return "out of memory";
   }
@@ -55,8 +59,10 @@ canon_result canon_set_text(struct canonical_record *r, enum dossier_field f, co
     return CANON_OK;
   case TEXT_INVALID_UTF8:
     return CANON_INVALID_UTF8;
-  case TEXT_OK:
   case TEXT_TRUNCATED:
+    free(clean);
+    return CANON_TOO_LONG;
+  case TEXT_OK:
     break;
   }
   if (!clean)

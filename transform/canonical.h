@@ -16,7 +16,8 @@
 #include "dynbuf.h"
 #include "timeutil.h"
 
-/* Free text longer than this is cut (at a character boundary). */
+/* Free text longer than this (after trimming) is not a real value: names
+ * and descriptions are far shorter; the record is quarantined. */
 #define CANON_TEXT_MAX 1000
 /* Codes longer than this are invalid. */
 #define CANON_CODE_MAX 128
@@ -24,6 +25,7 @@
 typedef enum {
   CANON_OK = 0,
   CANON_INVALID_UTF8,
+  CANON_TOO_LONG,
   CANON_BAD_CODE,
   CANON_NOMEM
 } canon_result;
@@ -35,7 +37,8 @@ struct canonical_record {
 void canon_init(struct canonical_record *r);
 void canon_release(struct canonical_record *r);   /* frees values, back to init */
 
-/* Copies of s (NULL or blank = absent). Text is trimmed and length-capped. */
+/* Copies of s (NULL or blank = absent). Text is trimmed; over CANON_TEXT_MAX
+ * bytes it is refused with CANON_TOO_LONG. */
 canon_result canon_set_text(struct canonical_record *r, enum dossier_field f, const char *s);
 /* Normalised code (codes.h); CANON_BAD_CODE when too long or not printable. */
 canon_result canon_set_code(struct canonical_record *r, enum dossier_field f, const char *s);
