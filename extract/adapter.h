@@ -19,6 +19,9 @@
 struct page_cursor {
   long index;               /* 1-based page index (offset paging) */
   char token[CURSOR_MAX];   /* cursor paging; "" = from the start */
+  tthc_time resume_from;    /* cursor paging restarted after an expired cursor:
+                               list from this update time instead of the
+                               window's start (0 = not restarted) */
 };
 
 /* The part of a source's listing being pulled for one commune. */
@@ -31,7 +34,7 @@ typedef enum {
   ATTEMPT_OK = 0,
   ATTEMPT_TRANSIENT,   /* try again after a backoff (err.retry_after may be set) */
   ATTEMPT_REAUTH,      /* session/token expired: authenticate again, then retry once */
-  ATTEMPT_RESTART,     /* cursor expired: restart the listing from the window start */
+  ATTEMPT_RESTART,     /* cursor expired: list again from the last durable point */
   ATTEMPT_PERMANENT    /* stop this source: configuration or contract error */
 } attempt_outcome;
 
@@ -56,6 +59,8 @@ struct page_result {
   long records;              /* records in the page */
   int last;                  /* no page after this one */
   struct page_cursor next;   /* where the following page starts */
+  tthc_time last_updated;    /* update time of the page's last record (the
+                                listing's order), 0 when unknown */
 };
 
 struct source_adapter {

@@ -142,6 +142,12 @@ landing_result landing_progress(struct landing_window *lw, struct landing_progre
     snprintf(p->next.token, sizeof(p->next.token), "%s",
              cJSON_IsString(cur) ? cur->valuestring : "");
     p->complete = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(doc, "last"));
+    p->next.resume_from = (tthc_time)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(doc, "next_from"));
+    {
+      tthc_time lu = (tthc_time)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(doc, "last_updated"));
+      if (lu > 0)
+        p->last_updated = lu;
+    }
     cJSON_Delete(doc);
   }
 out:
@@ -210,6 +216,9 @@ landing_result landing_write_page(struct landing_window *lw, long page, const vo
   else
     cJSON_AddNullToObject(doc, "next_cursor");
   cJSON_AddBoolToObject(doc, "last", res->last);
+  /* epoch seconds: where a restarted cursor listing resumes */
+  cJSON_AddNumberToObject(doc, "next_from", (double)res->next.resume_from);
+  cJSON_AddNumberToObject(doc, "last_updated", (double)res->last_updated);
   cJSON_AddStringToObject(doc, "fetched_at", now);
   line = cJSON_PrintUnformatted(doc);
   if (!line) {

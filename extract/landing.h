@@ -33,6 +33,7 @@ struct landing_progress {
   long pages;                /* durable pages */
   long records;              /* records in them */
   struct page_cursor next;   /* where to continue */
+  tthc_time last_updated;    /* update time of the last durable record, 0 if unknown */
   int complete;              /* the last page is durable */
 };
 
@@ -49,7 +50,7 @@ landing_result landing_window_bounds(struct landing_window *lw, tthc_time *from,
 /* Reads the manifest: progress of the pages already durable. */
 landing_result landing_progress(struct landing_window *lw, struct landing_progress *p);
 
-/* Forgets the pages of a listing that must restart (cursor expired). */
+/* Forgets every page of the window (a listing that must start over). */
 landing_result landing_restart(struct landing_window *lw);
 
 /* Writes page number `page` durably and appends its manifest line. */

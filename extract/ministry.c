@@ -2,7 +2,7 @@
  * ministry.c — adapter for a ministry's centralised TTHC system
  * (sources.md §3): an API key on every call, cursor paging on
  * /api/v2/ho-so, in-body SYNC_ERROR (transient) and CURSOR_EXPIRED
- * (restart the listing from the window start).
+ * (list again from the last durable record's update time).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,7 +36,9 @@ static attempt_outcome ministry_fetch_page(struct source_session *s, const struc
   const cJSON *value, *nc;
   http_result hr;
 
-  time_format_iso_local(w->from, since);
+  /* After an expired cursor: from the last durable record's update time
+   * (inclusive; the records re-read there are deduplicated downstream). */
+  time_format_iso_local(at->resume_from ? at->resume_from : w->from, since);
   since_q = curl_easy_escape(s->http.curl, since, 0);
   cursor_q = at->token[0] ? curl_easy_escape(s->http.curl, at->token, 0) : NULL;
   snprintf(url, sizeof(url), "%s/api/v2/ho-so?maDonVi=%s&capNhatTu=%s&limit=%d%s%s",
@@ -89,6 +91,15 @@ static attempt_outcome ministry_fetch_page(struct source_session *s, const struc
   }
   res->records = cJSON_GetArraySize(value);
   res->next.index = at->index + 1;
+  res->next.resume_from = at->resume_from;
+  res->last_updated = 0;
+  if (res->records > 0) {
+    const char *last = cJSON_GetStringValue(
+      cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(value, (int)res->records - 1), "capNhatLuc"));
+    tthc_time t;
+    if (last && time_parse_dmy(last, &t) == TIME_OK)
+      res->last_updated = t;
+  }
   snprintf(res->next.token, sizeof(res->next.token), "%s", next ? next : "");
   res->last = !next || !*next;
   out = ATTEMPT_OK;

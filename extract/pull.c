@@ -170,6 +170,9 @@ static int pull_window(struct puller *p, const char *commune, struct window_outc
       prog.records += res.records;
       prog.next = res.next;
       prog.complete = res.last;
+      if (res.last_updated)
+        prog.last_updated = res.last_updated;
+      restarts = 0;
       reauthed = 0;
       retry_success(&p->retry);
       log_debug("source %s, commune %s: page %ld, %ld records", p->cfg->name, commune,
@@ -194,13 +197,17 @@ static int pull_window(struct puller *p, const char *commune, struct window_outc
       reauthed++;
       break;
     case ATTEMPT_RESTART:
-      if (++restarts > MAX_RESTARTS || landing_restart(&lw) != LANDING_OK) {
-        log_attempt_error(LOG_ERROR, p, commune, &err, "listing restarted too often");
+      /* List again from the last durable point: the landed pages stay, the
+       * listing resumes at the last landed record's update time. Restarts
+       * that make no progress in between are limited. */
+      if (++restarts > MAX_RESTARTS) {
+        log_attempt_error(LOG_ERROR, p, commune, &err, "listing restarted too often without progress");
         goto out;
       }
-      log_attempt_error(LOG_WARN, p, commune, &err, "restarting the listing");
-      memset(&prog, 0, sizeof(prog));
-      prog.next.index = 1;
+      log_attempt_error(LOG_WARN, p, commune, &err, "restarting the listing from the last durable point");
+      prog.next.token[0] = '\0';
+      if (prog.last_updated)
+        prog.next.resume_from = prog.last_updated;
       break;
     case ATTEMPT_PERMANENT:
       log_attempt_error(LOG_ERROR, p, commune, &err, "permanent failure, source stopped for this commune");

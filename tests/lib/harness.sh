@@ -49,7 +49,11 @@ harness_start_pg() {
 harness_start_sim() {
   local var=$1 out pid port="" i
   shift
-  out=$TMP/sim.$var.out
+  # A fresh file per start: the child truncates it only after the fork, so
+  # reusing a name could read the previous simulator's port.
+  HARNESS_SIMS=$(( ${HARNESS_SIMS:-0} + 1 ))
+  out=$TMP/sim.$HARNESS_SIMS.$var.out
+  : >"$out"
   "$TTHC_BIN/tthc-sim" --bind 127.0.0.1 --port 0 "$@" >"$out" 2>"$out.err" &
   pid=$!
   HARNESS_PIDS="$HARNESS_PIDS $pid"
