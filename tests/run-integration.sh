@@ -9,7 +9,8 @@ names=""
 for t in tests/integration/test_*.sh; do
   name=$(basename "$t" .sh)
   log=$(mktemp)
-  if bash "$t" >"$log" 2>&1; then
+  # a hung test fails after 15 minutes instead of stalling the run
+  if timeout 900 bash "$t" >"$log" 2>&1; then
     passed=$((passed + 1))
     echo "  PASS  $name ($(grep -c '^ok - ' "$log") checks)"
   else

@@ -65,6 +65,7 @@ assert_eq "$records/$records/1/3" "$(state)" "the re-run loaded the whole run ($
 
 # 4. Two loaders at once: the second waits for the first.
 psql -Xq -c "BEGIN; SELECT pg_advisory_xact_lock(7325002); SELECT pg_sleep(2); COMMIT;" >/dev/null &
+holder=$!
 sleep 0.3
 start=$(date +%s%N)
 assert_cmd "a second loader waits for the lock, then finds nothing to do" \
@@ -72,5 +73,5 @@ assert_cmd "a second loader waits for the lock, then finds nothing to do" \
 ms=$(( ($(date +%s%N) - start) / 1000000 ))
 [ "$ms" -ge 1000 ] && ok "it waited ${ms} ms for the other load" || not_ok "it did not wait (${ms} ms)"
 grep -q "already loaded" "$TMP/last.out" && ok "loading the same run again is a no-op" || not_ok "no 'already loaded'"
-wait
+wait "$holder"
 harness_done
