@@ -29,6 +29,17 @@ static void on_error(void *arg, const char *msg, xmlParserSeverities sev,
   }
 }
 
+void xml_global_init(void)
+{
+  xmlInitParser();
+  xmlSetExternalEntityLoader(refuse_external);
+}
+
+void xml_global_cleanup(void)
+{
+  xmlCleanupParser();
+}
+
 bool xml_has_doctype(const char *data, size_t len)
 {
   size_t i = 0;

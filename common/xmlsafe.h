@@ -13,6 +13,11 @@
 
 #include <libxml/xmlreader.h>
 
+/* libxml2's global state: initialise in the main thread before any other
+ * thread parses, release at exit (also frees the encoding handlers). */
+void xml_global_init(void);
+void xml_global_cleanup(void);
+
 /* True when the prolog (before the root element) declares a DOCTYPE. */
 bool xml_has_doctype(const char *data, size_t len);
 

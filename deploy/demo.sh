@@ -1,45 +1,87 @@
 #!/bin/bash
 # make demo: the main job on the embedded default. Starts a throwaway
-# PostgreSQL cluster and the portal simulator on loopback, runs one full
-# sync (extract over HTTP -> landing -> transform -> load), and prints the
-# Biểu 06 period report the warehouse computes, next to the simulator's
-# ground truth. Everything is stopped and removed afterwards
-# (TTHC_KEEP_TMP=1 keeps the workspace to look around).
+# PostgreSQL cluster and the three source simulators on loopback — the
+# city's TTHC system, the Ministry of Justice's civil-status system and the
+# national portal — serving Phường Thạch Khôi's April 2026 (the report in
+# shared/seeds/004, with the ministry pushes to the portal that failed), runs
+# one full sync (extract over HTTP -> landing -> transform -> load) and prints
+# what the warehouse computed: Biểu 06, the rates, overdue per department and
+# the dossiers the portal shows wrongly. Everything is stopped and removed
+# afterwards (TTHC_KEEP_TMP=1 keeps the workspace to look around).
+#   TTHC_DEMO_SCENARIO=an-thanh-2025-q3 | truong-thi-2023 for the other reports.
 set -eu
 . "$(dirname "$0")/../tests/lib/harness.sh"
 harness_init
 export TTHC_KEEP_TMP=${TTHC_KEEP_TMP:-}
 
-UNIT=${TTHC_DEMO_UNIT:-11002}
-FROM=${TTHC_DEMO_FROM:-2026-04-01}
-TO=${TTHC_DEMO_TO:-2026-04-30}
+SCENARIO=${TTHC_DEMO_SCENARIO:-thach-khoi-2026-04}
+case $SCENARIO in
+  thach-khoi-2026-04) UNIT=11002 FROM=2026-04-01 TO=2026-04-30 AGENCY=000.00.00.H31 ;;
+  an-thanh-2025-q3)   UNIT=10792 FROM=2025-07-01 TO=2025-09-30 AGENCY=000.00.00.H31 ;;
+  truong-thi-2023)    UNIT=14797 FROM=2023-01-01 TO=2023-08-10 AGENCY=000.00.00.H56 ;;
+  *) echo "unknown TTHC_DEMO_SCENARIO $SCENARIO" >&2; exit 2 ;;
+esac
 
 echo "== 1. PostgreSQL warehouse (throwaway cluster in $TMP/pg)"
 harness_start_pg
-echo "== 2. Portal simulator (communes 11002 Thạch Khôi, 10792 An Thành; March-April 2026)"
-harness_start_sim PORT --kind portal --seed 42 --communes 11002,10792 --from 2026-03-01 --to 2026-04-30 \
-  --as-of 2026-05-05T00:00:00 --per-day 20 --username demo \
-  --truth "$TMP/truth.tsv" --unit "$UNIT" --period "$FROM:$TO"
-echo "   listening on 127.0.0.1:$PORT"
-harness_write_config "$TMP/tthc.conf" portal-demo portal "$PORT" "11002, 10792" "page_size = 200"
-"$TTHC_BIN/tthc-load" -c "$TMP/tthc.conf" --units "$SHARED_DIR/reference/units-2025.csv"
+"$TTHC_BIN/tthc-load" --units "$SHARED_DIR/reference/units-2025.csv"
+
+echo "== 2. Source simulators, scenario $SCENARIO"
+for kind in city ministry portal; do
+  harness_start_sim "PORT_$kind" --kind "$kind" --scenario "$SCENARIO" --username demo
+done
+"$TTHC_BIN/tthc-sim" --kind portal --scenario "$SCENARIO" --truth-only --truth "$TMP/truth.tsv"
+echo "   city 127.0.0.1:$PORT_city, ministry 127.0.0.1:$PORT_ministry, portal 127.0.0.1:$PORT_portal"
+harness_write_config "$TMP/tthc.conf" portal portal "$PORT_portal" "$UNIT" "page_size = 1000"
+sed -i "s|^agency_code = .*|agency_code = $AGENCY|; s|^since = .*|since = 2020-01-01|" "$TMP/tthc.conf"
+cat >>"$TMP/tthc.conf" <<CONF
+[source city]
+kind = city
+base_url = http://127.0.0.1:$PORT_city
+username = demo
+secret_file = $TMP/portal.secret
+communes = $UNIT
+page_size = 1000
+since = 2020-01-01
+max_rps = 0
+[source moj]
+kind = ministry
+base_url = http://127.0.0.1:$PORT_ministry
+secret_file = $TMP/portal.secret
+communes = $UNIT
+page_size = 1000
+since = 2020-01-01
+max_rps = 0
+field_code = HT
+field_name = Hộ tịch
+CONF
 
 echo "== 3. Sync: extract -> transform -> load"
-"$TTHC_BIN/tthc-extract" -c "$TMP/tthc.conf"
+"$TTHC_BIN/tthc-extract" -c "$TMP/tthc.conf" >/dev/null
 "$TTHC_BIN/tthc-transform" -c "$TMP/tthc.conf"
 "$TTHC_BIN/tthc-load" -c "$TMP/tthc.conf"
 
+name=$(psql -XAtc "SELECT unit_name || ' (' || unit_code || ', ' || province_name || ')' FROM tthc.unit WHERE unit_code = '$UNIT'")
 echo
-echo "== 4. Biểu 06 — $(psql -XAtc "SELECT unit_name || ' (' || unit_code || ')' FROM tthc.unit WHERE unit_code = '$UNIT'"), $FROM .. $TO"
+echo "== 4. Biểu 06 — $name, $FROM .. $TO"
 psql -X -P footer=off -c "SELECT COALESCE(field_code, '') AS \"lĩnh vực\", field_name AS \"tên\", total AS \"tổng\",
        received_online AS \"trực tuyến\", received_direct AS \"trực tiếp\", received_postal AS \"BCCI\",
        carried_over AS \"kỳ trước\", resolved_early AS \"trước hạn\", resolved_on_time AS \"đúng hạn\",
        resolved_late AS \"quá hạn\", pending_in_time AS \"đang xử lý trong hạn\",
        pending_late AS \"đang xử lý quá hạn\", stopped AS \"dừng/rút/từ chối\"
   FROM tthc.report_bieu06('$UNIT', '$FROM', '$TO')"
+echo "== 5. Rates (766 index)"
+psql -X -P footer=off -x -c "SELECT * FROM tthc.report_rates('$UNIT', '$FROM', '$TO')"
+echo "== 6. Overdue per department"
+psql -X -P footer=off -c "SELECT * FROM tthc.report_overdue_by_department('$UNIT', '$FROM', '$TO')"
+echo "== 7. What the portal shows wrongly (to send for correction)"
+psql -X -P footer=off -c "SET tthc.as_of = '$TO 23:59:59+07';" \
+  -c "SELECT class, origin_system, count(*) AS dossiers FROM tthc.v_sync_discrepancies
+       WHERE unit_code = '$UNIT' GROUP BY 1, 2 ORDER BY 1, 2"
+
 harness_bieu06_tsv "$UNIT" "$FROM" "$TO" >"$TMP/report.tsv"
 if diff -q "$TMP/truth.tsv" "$TMP/report.tsv" >/dev/null; then
-  echo "The warehouse's figures equal the simulator's ground truth."
+  echo "The warehouse's Biểu 06 equals the simulator's ground truth (the figures of the commune's report)."
 else
   echo "WARNING: the warehouse's figures differ from the simulator's ground truth:"
   diff -u "$TMP/truth.tsv" "$TMP/report.tsv" || true

@@ -24,6 +24,7 @@
 #include "log.h"
 #include "pull.h"
 #include "rundir.h"
+#include "xmlsafe.h"
 
 static void usage(FILE *out)
 {
@@ -146,6 +147,7 @@ int main(int argc, char **argv)
 
   po.since = po.until = TTHC_TIME_NONE;
   config_init(&cfg);
+  xml_global_init();
   while ((c = getopt_long(argc, argv, "c:vhj:", opts, NULL)) != -1) {
     switch (c) {
     case 'c': config_path = optarg; break;
@@ -276,5 +278,6 @@ out:
   free(only);
   free(resumable);
   config_release(&cfg);
+  xml_global_cleanup();
   return rc;
 }

@@ -13,6 +13,7 @@
 #include "log.h"
 #include "run.h"
 #include "rundir.h"
+#include "xmlsafe.h"
 
 static void usage(FILE *out)
 {
@@ -71,6 +72,7 @@ int main(int argc, char **argv)
   int c, rc = 1;
 
   config_init(&cfg);
+  xml_global_init();
   log_init("tthc-transform", LOG_FORMAT_TEXT, LOG_INFO);
   while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
     switch (c) {
@@ -118,5 +120,6 @@ int main(int argc, char **argv)
 out:
   rundir_list_free(runs, nruns);
   config_release(&cfg);
+  xml_global_cleanup();
   return rc;
 }
