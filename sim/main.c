@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "city.h"
+#include "dataset.h"
 #include "fault.h"
 #include "generator.h"
 #include "httpd.h"
@@ -33,6 +34,7 @@
 
 static const char usage_text[] =
 "usage: tthc-sim --kind portal|city|ministry [options]\n"
+"       tthc-sim [--kind KIND] --export-dataset FILE [data flags] [truth]\n"
 "\n"
 "Start the three kinds with the same data flags: each serves its own\n"
 "system's view of the one model.\n"
@@ -57,6 +59,13 @@ static const char usage_text[] =
 "  --national-codes RATE  share of city dossiers with a portal code of their\n"
 "                         own (MaHoSoQuocGia / MaHoSoBNDP) (default 0)\n"
 "  --plain                no representation variety in records\n"
+"  --dataset FILE         load the model from a file written by\n"
+"                         --export-dataset instead of generating it (not\n"
+"                         with --seed, --communes, --from, --to, --as-of,\n"
+"                         --per-day, --unit-province, --scenario,\n"
+"                         --push-failure, --national-codes; \"-\" = stdin)\n"
+"  --export-dataset FILE  write the model (JSON Lines) to FILE (\"-\" =\n"
+"                         stdout), write any truth files, and exit\n"
 "serving:\n"
 "  --bind ADDR            IP literal to listen on (default 127.0.0.1)\n"
 "  --port N               port, 0 = ephemeral (default 0)\n"
@@ -103,6 +112,8 @@ struct config {
 	enum sim_kind kindv;
 	unsigned push_ppm, national_ppm, token_ttl;
 	bool truth_only, plain, have_period, data_flags, agency_set;
+	const char *dataset, *export_dataset;
+	const char *gen_flag;		/* a generator flag given, for usage */
 	const char *faults[32];
 	size_t nfaults;
 };
@@ -236,7 +247,7 @@ enum {
 	O_UNIT, O_PERIOD, O_TRUTH_ONLY, O_REQUEST_LOG, O_FAULT, O_FAULT_SEED,
 	O_STALL_MS, O_RETRY_AFTER, O_UNIT_PROVINCE, O_PLAIN, O_HELP,
 	O_SCENARIO, O_PUSH_FAILURE, O_NATIONAL_CODES, O_TOKEN_TTL,
-	O_TRUTH_DISC, O_TRUTH_REJECTS
+	O_TRUTH_DISC, O_TRUTH_REJECTS, O_DATASET, O_EXPORT_DATASET
 };
 
 static const struct option options[] = {
@@ -270,6 +281,8 @@ static const struct option options[] = {
 	{ "token-ttl", required_argument, NULL, O_TOKEN_TTL },
 	{ "truth-discrepancies", required_argument, NULL, O_TRUTH_DISC },
 	{ "truth-rejects", required_argument, NULL, O_TRUTH_REJECTS },
+	{ "dataset", required_argument, NULL, O_DATASET },
+	{ "export-dataset", required_argument, NULL, O_EXPORT_DATASET },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -300,6 +313,7 @@ static int parse_args(struct config *c, int argc, char **argv)
 			c->kind = a;
 			break;
 		case O_SEED:
+			c->gen_flag = "--seed";
 			if (parse_u64(a, UINT64_MAX, &c->seed))
 				return usage("--seed: not a number: %s", a);
 			break;
@@ -308,6 +322,7 @@ static int parse_args(struct config *c, int argc, char **argv)
 				return usage("--fault-seed: not a number: %s", a);
 			break;
 		case O_SCENARIO:
+			c->gen_flag = "--scenario";
 			c->scenario = sim_scenario_find(a);
 			if (!c->scenario)
 				return usage("--scenario: unknown preset %s "
@@ -315,11 +330,13 @@ static int parse_args(struct config *c, int argc, char **argv)
 					     "truong-thi-2023)", a);
 			break;
 		case O_PUSH_FAILURE:
+			c->gen_flag = "--push-failure";
 			if (parse_rate(a, &c->push_ppm))
 				return usage("--push-failure: expected a rate in "
 					     "0..1 or 0..100%%: %s", a);
 			break;
 		case O_NATIONAL_CODES:
+			c->gen_flag = "--national-codes";
 			if (parse_rate(a, &c->national_ppm))
 				return usage("--national-codes: expected a rate "
 					     "in 0..1 or 0..100%%: %s", a);
@@ -329,6 +346,17 @@ static int parse_args(struct config *c, int argc, char **argv)
 				return usage("--token-ttl: expected 1..2592000: %s", a);
 			c->token_ttl = (unsigned)v;
 			break;
+		case O_DATASET:
+			if (!*a)
+				return usage("%s", "--dataset: expected a file name");
+			c->dataset = a;
+			break;
+		case O_EXPORT_DATASET:
+			if (!*a)
+				return usage("%s", "--export-dataset: expected a "
+					     "file name");
+			c->export_dataset = a;
+			break;
 		case O_TRUTH_DISC:
 			c->truth_disc = a;
 			break;
@@ -336,28 +364,33 @@ static int parse_args(struct config *c, int argc, char **argv)
 			c->truth_rejects = a;
 			break;
 		case O_COMMUNES:
+			c->gen_flag = "--communes";
 			c->data_flags = true;
 			if (parse_communes(c, a))
 				return usage("--communes: expected 5-digit codes "
 					     "separated by commas: %s", a);
 			break;
 		case O_FROM:
+			c->gen_flag = "--from";
 			c->data_flags = true;
 			if (sim_parse_day(a, &c->from))
 				return usage("--from: expected YYYY-MM-DD: %s", a);
 			break;
 		case O_TO:
+			c->gen_flag = "--to";
 			c->data_flags = true;
 			if (sim_parse_day(a, &c->to))
 				return usage("--to: expected YYYY-MM-DD: %s", a);
 			break;
 		case O_AS_OF:
+			c->gen_flag = "--as-of";
 			c->data_flags = true;
 			if (sim_parse_local(a, &c->as_of))
 				return usage("--as-of: expected "
 					     "YYYY-MM-DDTHH:MM:SS: %s", a);
 			break;
 		case O_PER_DAY:
+			c->gen_flag = "--per-day";
 			c->data_flags = true;
 			if (parse_u64(a, 100000, &v) || v == 0)
 				return usage("--per-day: expected 1..100000: %s", a);
@@ -424,6 +457,7 @@ static int parse_args(struct config *c, int argc, char **argv)
 			c->retry_after = (unsigned)v;
 			break;
 		case O_UNIT_PROVINCE:
+			c->gen_flag = "--unit-province";
 			if (c->npmap == MAX_PROVINCE_MAP ||
 			    parse_pair(a, x, sizeof(x), y, sizeof(y)) ||
 			    !sim_is_digits(x, 5) || !sim_is_digits(y, 2))
@@ -446,9 +480,14 @@ static int parse_args(struct config *c, int argc, char **argv)
 	}
 	if (optind < argc)
 		return usage("unexpected argument: %s", argv[optind]);
-	if (!c->kind)
-		return usage("%s", "--kind is required (portal, city or ministry)");
-	if (!strcmp(c->kind, "portal"))
+	if (!c->kind && c->export_dataset && !c->truth_rejects)
+		c->kindv = SIM_KIND_PORTAL;	/* not serving: any kind */
+	else if (!c->kind)
+		return usage("%s", c->export_dataset
+			     ? "--truth-rejects needs --kind (portal, city or "
+			       "ministry)"
+			     : "--kind is required (portal, city or ministry)");
+	else if (!strcmp(c->kind, "portal"))
 		c->kindv = SIM_KIND_PORTAL;
 	else if (!strcmp(c->kind, "city"))
 		c->kindv = SIM_KIND_CITY;
@@ -457,8 +496,14 @@ static int parse_args(struct config *c, int argc, char **argv)
 	else
 		return usage("--kind %s: expected portal, city or ministry",
 			     c->kind);
-	if (kind_faults(c))
+	if (c->kind && kind_faults(c))
 		return 2;
+	if (c->dataset && c->gen_flag)
+		return usage("--dataset %s holds the model: leave out %s (and "
+			     "--seed, --communes, --from, --to, --as-of, "
+			     "--per-day, --unit-province, --scenario, "
+			     "--push-failure, --national-codes)", c->dataset,
+			     c->gen_flag);
 	if (c->scenario && c->data_flags)
 		return usage("--scenario %s sets the communes, dates, as-of and "
 			     "volume: leave out --communes, --from, --to, "
@@ -485,7 +530,8 @@ static int parse_args(struct config *c, int argc, char **argv)
 	}
 	if (c->to < c->from)
 		return usage("%s", "--to is before --from");
-	if (c->truth && (!c->unit || !c->have_period))
+	/* With --dataset, the file may give the unit and period (main). */
+	if (c->truth && !c->dataset && (!c->unit || !c->have_period))
 		return usage("%s", "--truth needs --unit and --period");
 	if (!c->truth && !c->scenario && (c->unit || c->have_period))
 		return usage("%s", "--unit and --period need --truth");
@@ -610,6 +656,60 @@ static int write_rejects(const struct config *c, const struct sim_model *m)
 	return rc;
 }
 
+/* The header settings of the model this run built. */
+static int export_dataset(const struct config *c, const struct sim_model *m,
+			  const struct sim_dataset_info *loaded)
+{
+	struct sim_dataset_info info;
+	char err[512], from[16], to[16];
+	int rc;
+
+	sim_dataset_info_init(&info);
+	info.seed = c->seed;
+	snprintf(info.agency, sizeof(info.agency), "%s", c->agency);
+	info.plain = c->plain;
+	if (c->unit && c->have_period) {
+		info.have_truth = true;
+		snprintf(info.unit, sizeof(info.unit), "%s", c->unit);
+		info.truth_from = c->truth_from;
+		info.truth_to = c->truth_to;
+	}
+	if (loaded) {
+		info.source = loaded->source;	/* borrowed: not released */
+	} else {
+		cJSON *o = cJSON_CreateObject();
+		char seed[24];
+
+		sim_format_day(c->from, from);
+		sim_format_day(c->to, to);
+		snprintf(seed, sizeof(seed), "%" PRIu64, c->seed);
+		if (o && cJSON_AddStringToObject(o, "generator", "tthc-sim") &&
+		    cJSON_AddStringToObject(o, "seed", seed) &&
+		    (c->scenario
+		     ? cJSON_AddStringToObject(o, "scenario", c->scenario->name)
+		     : cJSON_AddNullToObject(o, "scenario")) &&
+		    cJSON_AddStringToObject(o, "from", from) &&
+		    cJSON_AddStringToObject(o, "to", to) &&
+		    cJSON_AddNumberToObject(o, "per_day",
+					    c->scenario ? 0 : c->per_day) &&
+		    cJSON_AddNumberToObject(o, "push_failure_ppm", c->push_ppm) &&
+		    cJSON_AddNumberToObject(o, "national_codes_ppm",
+					    c->national_ppm))
+			info.source = cJSON_PrintUnformatted(o);
+		cJSON_Delete(o);
+		if (!info.source) {
+			fprintf(stderr, "tthc-sim: out of memory\n");
+			return 1;
+		}
+	}
+	rc = sim_dataset_save(c->export_dataset, m, &info, err, sizeof(err));
+	if (rc)
+		fprintf(stderr, "tthc-sim: --export-dataset: %s\n", err);
+	if (!loaded)
+		sim_dataset_info_release(&info);
+	return rc ? 1 : 0;
+}
+
 /* Serve until SIGTERM or SIGINT. */
 static int serve(const struct config *c, const struct sim_model *m,
 		 const char *password, const char *prefix)
@@ -703,15 +803,40 @@ int main(int argc, char **argv)
 	struct sim_model m;
 	struct sim_gen_options go;
 	struct sim_link_options lo;
+	struct sim_dataset_info info;
 	const char *dot;
 	char prefix[16];
 	char *password = NULL;
 	sim_gen_result gr;
 	int rc;
 
+	sim_dataset_info_init(&info);
 	rc = parse_args(&c, argc, argv);
 	if (rc)
 		return rc == 1 ? 0 : rc;
+	if (c.dataset) {
+		char err[640];
+
+		if (sim_dataset_load(c.dataset, &m, &info, err, sizeof(err)))
+			return usage("--dataset: %s", err);
+		/* The file's settings, unless given on the command line. */
+		c.seed = info.seed;
+		if (!c.agency_set)
+			c.agency = info.agency;
+		c.plain = c.plain || info.plain;
+		if (info.have_truth && !c.unit && !c.have_period) {
+			c.unit = info.unit;
+			c.truth_from = info.truth_from;
+			c.truth_to = info.truth_to;
+			c.have_period = true;
+		}
+		if (c.truth && (!c.unit || !c.have_period)) {
+			rc = usage("--truth needs --unit and --period (the "
+				   "dataset %s has no truth unit and period)",
+				   c.dataset);
+			goto out;
+		}
+	}
 	if (c.password_file && !(password = read_password(c.password_file))) {
 		fprintf(stderr, "tthc-sim: cannot read the password file %s\n",
 			c.password_file);
@@ -720,14 +845,15 @@ int main(int argc, char **argv)
 	dot = strrchr(c.agency, '.');
 	snprintf(prefix, sizeof(prefix), "%s", dot ? dot + 1 : c.agency);
 	if (!*prefix || strlen(prefix) > 8) {
-		free(password);
-		return usage("--agency: cannot take a code prefix from %s",
-			     c.agency);
+		rc = usage("--agency: cannot take a code prefix from %s",
+			   c.agency);
+		goto out;
 	}
 
-	sim_model_init(&m, c.as_of);
 	rc = 1;
-	if (c.scenario) {
+	if (c.dataset) {
+		/* Loaded as it was written: links already applied. */
+	} else if (c.scenario) {
 		if (sim_scenario_build(c.scenario, c.seed, prefix, &m)) {
 			fprintf(stderr, "tthc-sim: scenario %s: out of memory\n",
 				c.scenario->name);

@@ -87,9 +87,9 @@ $$;
 COMMENT ON FUNCTION tthc.pct(bigint, bigint) IS
   'Tỷ lệ phần trăm chưa làm tròn; NULL khi mẫu số bằng 0 / Unrounded percentage; NULL when the denominator is 0';
 
--- Same columns and results as in 003, end time from the shared function
--- (which is what the expression index below holds).
-CREATE OR REPLACE VIEW tthc.v_dossier_outcome AS
+-- When and how each dossier ended, with the end time from the shared
+-- function (which is what the expression index below holds).
+CREATE VIEW tthc.v_dossier_outcome AS
 SELECT d.unit_code, d.dossier_code, d.field_code, d.field_name,
        d.department_code, d.department_name, d.channel, d.status,
        d.received_at,
@@ -100,6 +100,21 @@ SELECT d.unit_code, d.dossier_code, d.field_code, d.field_name,
        d.supplements
   FROM tthc.dossier d
   LEFT JOIN tthc.procedure p USING (procedure_code);
+COMMENT ON VIEW tthc.v_dossier_outcome IS
+  'Thời điểm và cách kết thúc xử lý của từng hồ sơ (metrics.md §2) / When and how each dossier''s processing ended';
+COMMENT ON COLUMN tthc.v_dossier_outcome.unit_code IS 'Mã xã / Commune code';
+COMMENT ON COLUMN tthc.v_dossier_outcome.dossier_code IS 'Mã hồ sơ hợp nhất / Merged dossier code';
+COMMENT ON COLUMN tthc.v_dossier_outcome.field_code IS 'Mã lĩnh vực / Field code';
+COMMENT ON COLUMN tthc.v_dossier_outcome.field_name IS 'Tên lĩnh vực / Field name';
+COMMENT ON COLUMN tthc.v_dossier_outcome.department_code IS 'Mã phòng ban / Department code';
+COMMENT ON COLUMN tthc.v_dossier_outcome.department_name IS 'Tên phòng ban / Department name';
+COMMENT ON COLUMN tthc.v_dossier_outcome.channel IS 'Kênh nộp / Channel';
+COMMENT ON COLUMN tthc.v_dossier_outcome.status IS 'Trạng thái quốc gia / National status';
+COMMENT ON COLUMN tthc.v_dossier_outcome.received_at IS 'Ngày tiếp nhận / Received';
+COMMENT ON COLUMN tthc.v_dossier_outcome.due_at IS 'Hạn trả (hoặc ngày tiếp nhận + thời hạn tối đa của thủ tục) / Due (or received + the procedure''s maximum time)';
+COMMENT ON COLUMN tthc.v_dossier_outcome.end_at IS 'Thời điểm kết thúc: xử lý xong, trả kết quả, hoặc dừng / từ chối / rút / End of processing';
+COMMENT ON COLUMN tthc.v_dossier_outcome.end_kind IS 'resolved (đã giải quyết) hoặc stopped (dừng, từ chối, rút sau tiếp nhận) / How it ended';
+COMMENT ON COLUMN tthc.v_dossier_outcome.supplements IS 'Các lần yêu cầu bổ sung / Supplement requests';
 
 -- ------------------------------------------------------------ indexes
 -- A period's scope is "received in the period" (dossier_received_idx, from
@@ -174,7 +189,7 @@ COMMENT ON FUNCTION tthc.dossier_period_outcome(text, date, date) IS
   'Mỗi hồ sơ thuộc phạm vi kỳ báo cáo (tiếp nhận trong kỳ hoặc từ kỳ trước chuyển sang) một dòng, kèm phân loại Biểu 06 và các cờ dùng tính tỷ lệ / One row per dossier in a period''s scope (received in the period or carried over) with its Biểu 06 class and the flags the rates need';
 
 -- -------------------------------------------------------------- Biểu 06
-CREATE OR REPLACE FUNCTION tthc.report_bieu06(unit_code text, period_from date, period_to date)
+CREATE FUNCTION tthc.report_bieu06(unit_code text, period_from date, period_to date)
 RETURNS TABLE (field_code text, field_name text, total bigint,
                received_online bigint, received_direct bigint, received_postal bigint,
                carried_over bigint, resolved_early bigint, resolved_on_time bigint,
