@@ -8,11 +8,14 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <cjson/cJSON.h>
 
 #include "city.h"
 #include "dataset.h"
@@ -814,11 +817,14 @@ int main(int argc, char **argv)
 	rc = parse_args(&c, argc, argv);
 	if (rc)
 		return rc == 1 ? 0 : rc;
+	sim_model_init(&m, c.as_of);
 	if (c.dataset) {
 		char err[640];
 
-		if (sim_dataset_load(c.dataset, &m, &info, err, sizeof(err)))
-			return usage("--dataset: %s", err);
+		if (sim_dataset_load(c.dataset, &m, &info, err, sizeof(err))) {
+			rc = usage("--dataset: %s", err);
+			goto out;
+		}
 		/* The file's settings, unless given on the command line. */
 		c.seed = info.seed;
 		if (!c.agency_set)
@@ -840,7 +846,8 @@ int main(int argc, char **argv)
 	if (c.password_file && !(password = read_password(c.password_file))) {
 		fprintf(stderr, "tthc-sim: cannot read the password file %s\n",
 			c.password_file);
-		return 2;
+		rc = 2;
+		goto out;
 	}
 	dot = strrchr(c.agency, '.');
 	snprintf(prefix, sizeof(prefix), "%s", dot ? dot + 1 : c.agency);
@@ -876,20 +883,27 @@ int main(int argc, char **argv)
 			goto out;
 		}
 	}
-	lo = (struct sim_link_options){ .seed = c.seed, .push_ppm = c.push_ppm,
-		.national_ppm = c.national_ppm };
-	sim_links_apply(&m, &lo);
-	fprintf(stderr, "tthc-sim: %s: %zu dossiers in %zu communes\n", c.kind,
-		m.ndossiers, m.ncommunes);
+	if (!c.dataset) {
+		lo = (struct sim_link_options){ .seed = c.seed,
+			.push_ppm = c.push_ppm, .national_ppm = c.national_ppm };
+		sim_links_apply(&m, &lo);
+	}
+	fprintf(stderr, "tthc-sim: %s: %zu dossiers in %zu communes\n",
+		c.kind ? c.kind : "export", m.ndossiers, m.ncommunes);
+	if (c.export_dataset &&
+	    export_dataset(&c, &m, c.dataset ? &info : NULL))
+		goto out;
 	if (c.truth && write_truth(&c, &m))
 		goto out;
 	if (c.truth_disc && write_discrepancies(&c, &m))
 		goto out;
 	if (c.truth_rejects && write_rejects(&c, &m))
 		goto out;
-	rc = c.truth_only ? 0 : serve(&c, &m, password, prefix);
+	rc = c.truth_only || c.export_dataset ? 0
+					      : serve(&c, &m, password, prefix);
 out:
 	free(password);
 	sim_model_release(&m);
+	sim_dataset_info_release(&info);
 	return rc;
 }
