@@ -689,6 +689,7 @@ static int read_communes(struct rd *r, const cJSON *v, struct sim_model *m)
 		case SIM_MODEL_NOMEM:
 			return fail(r, NULL, "out of memory");
 		default:
+			snprintf(field, sizeof(field), "%scode", prefix);
 			return fail(r, field, "commune %s listed twice", code);
 		}
 		i++;

@@ -693,8 +693,9 @@ static int export_dataset(const struct config *c, const struct sim_model *m,
 		     : cJSON_AddNullToObject(o, "scenario")) &&
 		    cJSON_AddStringToObject(o, "from", from) &&
 		    cJSON_AddStringToObject(o, "to", to) &&
-		    cJSON_AddNumberToObject(o, "per_day",
-					    c->scenario ? 0 : c->per_day) &&
+		    (c->scenario
+		     ? cJSON_AddNullToObject(o, "per_day")
+		     : cJSON_AddNumberToObject(o, "per_day", c->per_day)) &&
 		    cJSON_AddNumberToObject(o, "push_failure_ppm", c->push_ppm) &&
 		    cJSON_AddNumberToObject(o, "national_codes_ppm",
 					    c->national_ppm))

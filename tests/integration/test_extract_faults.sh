@@ -77,22 +77,29 @@ if [ "${waits:-0}" -gt 0 ] && [ "$all_ok" = t ]; then
   ok "Retry-After honoured on $waits answers (shortest wait ${min_gap}s >= 1 s)"
 else not_ok "Retry-After: $(cat "$TMP/waits")"; fi
 
-# A permanent error: wrong password. Fast, one attempt, a clear message.
-harness_start_sim PORT_BAD --kind portal "${GEN[@]}" --request-log "$TMP/bad.requests.jsonl"
-mkdir -p "$TMP/bad"
-TTHC_SIM_PASSWORD=wrong harness_write_config "$TMP/bad/tthc.conf" src-f portal "$PORT_BAD" 11002
-sed -i "s|^dir = .*|dir = $TMP/bad/state|" "$TMP/bad/tthc.conf"
-start=$(date +%s%N)
-"$TTHC_BIN/tthc-extract" -c "$TMP/bad/tthc.conf" >"$TMP/bad/out" 2>&1
-rc=$?
-ms=$(( ($(date +%s%N) - start) / 1000000 ))
-assert_eq 1 "$rc" "bad credentials: exit status 1"
-[ "$ms" -lt 5000 ] && ok "bad credentials: gave up in $ms ms" || not_ok "bad credentials took $ms ms"
-assert_eq 1 "$(grep -c '"path":"/api/auth"' "$TMP/bad.requests.jsonl")" "bad credentials: authenticated once, never retried"
-grep -q "source src-f, commune 11002: authentication failed" "$TMP/bad/out" &&
-  grep -q "URL: http://127.0.0.1:$PORT_BAD/api/auth" "$TMP/bad/out" && grep -q "error_code 401" "$TMP/bad/out" &&
-  ok "bad credentials: the message names source, commune, URL and code" ||
-  { not_ok "bad credentials message"; cat "$TMP/bad/out"; }
-grep -q "wrong" "$TMP/bad/out" && not_ok "the password appears in the log" || ok "the password is not logged"
-[ ! -e "$TMP/bad/state/watermarks/src-f/11002" ] && ok "a failed source moves no watermark" || not_ok "watermark moved"
+# A permanent error: wrong credentials (portal password, city client
+# secret, ministry API key). Fast, one attempt, a clear message.
+declare -A AUTH_PATH=([portal]=/api/auth [city]=/token [ministry]=/api/v2/ho-so)
+declare -A AUTH_SAYS=([portal]="error_code 401" [city]="HTTP 401" [ministry]="HTTP 403")
+for kind in portal city ministry; do
+  harness_start_sim PORT_BAD --kind "$kind" "${GEN[@]}" --request-log "$TMP/bad-$kind.requests.jsonl"
+  mkdir -p "$TMP/bad-$kind"
+  TTHC_SIM_PASSWORD=wrong-secret harness_write_config "$TMP/bad-$kind/tthc.conf" src-f "$kind" "$PORT_BAD" 11002
+  sed -i "s|^dir = .*|dir = $TMP/bad-$kind/state|" "$TMP/bad-$kind/tthc.conf"
+  start=$(date +%s%N)
+  "$TTHC_BIN/tthc-extract" -c "$TMP/bad-$kind/tthc.conf" >"$TMP/bad-$kind/out" 2>&1
+  rc=$?
+  ms=$(( ($(date +%s%N) - start) / 1000000 ))
+  out=$TMP/bad-$kind/out
+  if [ "$rc" -eq 1 ] && [ "$ms" -lt 5000 ] &&
+     [ "$(grep -c "\"path\":\"${AUTH_PATH[$kind]}\"" "$TMP/bad-$kind.requests.jsonl")" -eq 1 ]; then
+    ok "$kind, bad credentials: exit 1 after $ms ms and a single attempt"
+  else not_ok "$kind, bad credentials: exit $rc after $ms ms"; cat "$TMP/bad-$kind.requests.jsonl"; fi
+  grep -q "source src-f, commune 11002: " "$out" && grep -q "URL: http://127.0.0.1:$PORT_BAD${AUTH_PATH[$kind]}" "$out" &&
+    grep -q "${AUTH_SAYS[$kind]}" "$out" && ok "$kind, bad credentials: the message names source, commune, URL and status" ||
+    { not_ok "$kind, bad credentials message"; cat "$out"; }
+  grep -q "wrong-secret" "$out" && not_ok "$kind: the secret appears in the log" || ok "$kind: the secret is not logged"
+  [ ! -e "$TMP/bad-$kind/state/watermarks/src-f/11002" ] && ok "$kind: a failed source moves no watermark" ||
+    not_ok "$kind: watermark moved"
+done
 harness_done
