@@ -543,10 +543,11 @@ static void check_generated(uint64_t seed, unsigned push, unsigned national,
 	sim_parse_day("2026-03-01", &from);
 	sim_parse_day("2026-04-30", &to);
 	rows = assert_same_truths(&a, &b, "31", from, to);
-	if (push)
+	if (push) {
 		CU_ASSERT(rows > 10);
-	else
+	} else {
 		CU_ASSERT_EQUAL(rows, 0);
+	}
 	free(bieu06(&a, "11002", from, from + 20));
 	assert_rewrite_identical(&a, &ia, &b, &ib);
 	sim_model_release(&a);
