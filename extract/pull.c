@@ -224,8 +224,16 @@ static int pull_window(struct puller *p, const char *commune, struct window_outc
 out:
   wo->pages = prog.pages;
   wo->records = prog.records;
-  log_info("source %s, commune %s: %s, %ld pages, %ld records, %ld retries", p->cfg->name, commune,
-           wo->complete ? "complete" : "INCOMPLETE", wo->pages, wo->records, wo->retries);
+  {
+    char pages[24], records[24], retries[24];
+    snprintf(pages, sizeof(pages), "%ld", wo->pages);
+    snprintf(records, sizeof(records), "%ld", wo->records);
+    snprintf(retries, sizeof(retries), "%ld", wo->retries);
+    /* One structured line per window: what cron/systemd logs keep. */
+    log_event(wo->complete ? LOG_INFO : LOG_ERROR, "window_done", "source", p->cfg->name,
+              "commune", commune, "complete", wo->complete ? "true" : "false", "pages", pages,
+              "records", records, "retries", retries, (char *)NULL);
+  }
   http_response_release(&resp);
   landing_release(&lw);
   return rc;

@@ -502,11 +502,11 @@ static int parse_args(struct config *c, int argc, char **argv)
 	if (c->kind && kind_faults(c))
 		return 2;
 	if (c->dataset && c->gen_flag)
-		return usage("--dataset %s holds the model: leave out %s (and "
-			     "--seed, --communes, --from, --to, --as-of, "
-			     "--per-day, --unit-province, --scenario, "
-			     "--push-failure, --national-codes)", c->dataset,
-			     c->gen_flag);
+		return usage("--dataset %s holds the model: leave out %s (no "
+			     "generator flag applies: --seed, --communes, "
+			     "--from, --to, --as-of, --per-day, "
+			     "--unit-province, --scenario, --push-failure, "
+			     "--national-codes)", c->dataset, c->gen_flag);
 	if (c->scenario && c->data_flags)
 		return usage("--scenario %s sets the communes, dates, as-of and "
 			     "volume: leave out --communes, --from, --to, "

@@ -761,11 +761,11 @@ static void test_minimal_file_loads(void)
 static void test_bad_json(void)
 {
 	expect("\"status\":10,", "\"status\":10,,",
-	       "t.jsonl:2: not valid JSON (at byte 194)");
+	       "t.jsonl:2: not valid JSON (at byte 165)");
 	expect("\"dossiers\":1}", "\"dossiers\":1} x",
-	       "t.jsonl:1: not valid JSON (at byte 194)");
+	       "t.jsonl:1: not valid JSON (at byte 175)");
 	expect("{\"origin\"", "[{\"origin\"",
-	       "t.jsonl:2: not valid JSON (at byte 454)");
+	       "t.jsonl:2: not valid JSON (at byte 412)");
 	expect(DOSSIER, "[1]\n", "t.jsonl:2: expected a JSON object");
 	expect(DOSSIER, "\n", "t.jsonl:2: not valid JSON (at byte 1)");
 }
@@ -888,6 +888,9 @@ static void test_bad_header(void)
 	expect("\"seed\":\"42\"", "\"seed\":42",
 	       "t.jsonl:1: field \"seed\": expected a decimal string");
 	expect("\"province\":\"31\"", "\"province\":\"310\"",
+	       "t.jsonl:1: field \"communes[0].province\": expected 2 digits "
+	       "or null, not \"310\"");
+	expect("\"province\":\"31\"", "\"province\":\"310310310\"",
 	       "t.jsonl:1: field \"communes[0].province\": longer than 7 bytes");
 	expect("\"province\":\"31\"", "\"province\":\"3\"",
 	       "t.jsonl:1: field \"communes[0].province\": expected 2 digits "
