@@ -6,124 +6,118 @@
 
 static bool is_ascii_space(unsigned char c)
 {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
-	       c == '\v' || c == '\f';
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
 }
 
 static void set_empty(char *dst, size_t dstsz)
 {
-	if (dstsz > 0)
-		dst[0] = '\0';
+  if (dstsz > 0)
+    dst[0] = '\0';
 }
 
 code_result code_normalise(const char *src, char *dst, size_t dstsz)
 {
-	const unsigned char *p, *end;
-	size_t n = 0;
-	code_result r = CODE_OK;
+  const unsigned char *p, *end;
+  size_t n = 0;
+  code_result r = CODE_OK;
 
-	set_empty(dst, dstsz);
-	if (!src)
-		return CODE_ABSENT;
-	p = (const unsigned char *)src;
-	end = p + strlen(src);
-	if (!utf8_valid(src, (size_t)(end - p)))
-		return CODE_INVALID;
-	/* Trim ends, so a trailing "\r\n" from a CSV line is harmless. */
-	while (p < end && is_ascii_space(*p))
-		p++;
-	while (end > p && is_ascii_space(end[-1]))
-		end--;
+  set_empty(dst, dstsz);
+  if (!src)
+    return CODE_ABSENT;
+  p = (const unsigned char *)src;
+  end = p + strlen(src);
+  if (!utf8_valid(src, (size_t)(end - p)))
+    return CODE_INVALID;
+  /* Trim ends, so a trailing "\r\n" from a CSV line is harmless. */
+  while (p < end && is_ascii_space(*p))
+    p++;
+  while (end > p && is_ascii_space(end[-1]))
+    end--;
 
-	while (p < end) {
-		unsigned char c = *p;
+  while (p < end) {
+    unsigned char c = *p;
 
-		if (c == ' ' || c == '\t') {
-			p++;
-			continue;
-		}
-		if (c == 0xC2 && p + 1 < end && p[1] == 0xA0) {	/* NBSP */
-			p += 2;
-			continue;
-		}
-		if (c < 0x20 || c == 0x7F ||
-		    (c == 0xC2 && p + 1 < end && p[1] >= 0x80 && p[1] <= 0x9F)) {
-			r = CODE_INVALID;
-			goto out;
-		}
-		if (c >= 'a' && c <= 'z')
-			c = (unsigned char)(c - 'a' + 'A');
-		else if (c == '_')
-			c = '-';
-		if (n + 1 >= dstsz) {
-			r = CODE_TOO_LONG;
-			goto out;
-		}
-		dst[n++] = (char)c;
-		p++;
-	}
-	if (n == 0) {
-		r = CODE_ABSENT;
-		goto out;
-	}
-	dst[n] = '\0';
+    if (c == ' ' || c == '\t') {
+      p++;
+      continue;
+    }
+    if (c == 0xC2 && p + 1 < end && p[1] == 0xA0) { /* NBSP */
+      p += 2;
+      continue;
+    }
+    if (c < 0x20 || c == 0x7F || (c == 0xC2 && p + 1 < end && p[1] >= 0x80 && p[1] <= 0x9F)) {
+      r = CODE_INVALID;
+      goto out;
+    }
+    if (c >= 'a' && c <= 'z')
+      c = (unsigned char)(c - 'a' + 'A');
+    else if (c == '_')
+      c = '-';
+    if (n + 1 >= dstsz) {
+      r = CODE_TOO_LONG;
+      goto out;
+    }
+    dst[n++] = (char)c;
+    p++;
+  }
+  if (n == 0) {
+    r = CODE_ABSENT;
+    goto out;
+  }
+  dst[n] = '\0';
 out:
-	if (r != CODE_OK)
-		set_empty(dst, dstsz);
-	return r;
+  if (r != CODE_OK)
+    set_empty(dst, dstsz);
+  return r;
 }
 
 bool commune_code_valid(const char *s)
 {
-	if (!s)
-		return false;
-	for (int i = 0; i < 5; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return false;
-	return s[5] == '\0';
+  if (!s)
+    return false;
+  for (int i = 0; i < 5; i++)
+    if (s[i] < '0' || s[i] > '9')
+      return false;
+  return s[5] == '\0';
 }
 
 code_result scalar_code(const char *s, char *dst, size_t dstsz)
 {
-	const char *p, *end, *q;
-	size_t n;
+  const char *p, *end, *q;
+  size_t n;
 
-	set_empty(dst, dstsz);
-	if (!s)
-		return CODE_ABSENT;
-	p = s;
-	end = s + strlen(s);
-	while (p < end && is_ascii_space((unsigned char)*p))
-		p++;
-	while (end > p && is_ascii_space((unsigned char)end[-1]))
-		end--;
-	for (q = p; q < end && *q >= '0' && *q <= '9'; q++)
-		;
-	if (p == end || q != end)
-		return code_normalise(s, dst, dstsz);
+  set_empty(dst, dstsz);
+  if (!s)
+    return CODE_ABSENT;
+  p = s;
+  end = s + strlen(s);
+  while (p < end && is_ascii_space((unsigned char)*p))
+    p++;
+  while (end > p && is_ascii_space((unsigned char)end[-1]))
+    end--;
+  for (q = p; q < end && *q >= '0' && *q <= '9'; q++)
+    ;
+  if (p == end || q != end)
+    return code_normalise(s, dst, dstsz);
 
-	/* All digits: drop leading zeros but keep one digit. */
-	while (end - p > 1 && *p == '0')
-		p++;
-	n = (size_t)(end - p);
-	if (n + 1 > dstsz)
-		return CODE_TOO_LONG;
-	memcpy(dst, p, n);
-	dst[n] = '\0';
-	return CODE_OK;
+  /* All digits: drop leading zeros but keep one digit. */
+  while (end - p > 1 && *p == '0')
+    p++;
+  n = (size_t)(end - p);
+  if (n + 1 > dstsz)
+    return CODE_TOO_LONG;
+  memcpy(dst, p, n);
+  dst[n] = '\0';
+  return CODE_OK;
 }
 
 const char *code_strerror(code_result r)
 {
-	switch (r) {
-	case CODE_OK:
-		return "no error";
-	case CODE_ABSENT:
-		return "code is absent";
-	case CODE_TOO_LONG:
-		return "code is too long";
-	case CODE_INVALID:
-		return "code contains control characters or invalid UTF-8";
-	}
-	return "unknown code error";
+  switch (r) {
+  case CODE_OK: return "no error";
+  case CODE_ABSENT: return "code is absent";
+  case CODE_TOO_LONG: return "code is too long";
+  case CODE_INVALID: return "code contains control characters or invalid UTF-8";
+  }
+  return "unknown code error";
 }

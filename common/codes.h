@@ -12,10 +12,10 @@
 #include <stddef.h>
 
 typedef enum {
-	CODE_OK = 0,
-	CODE_ABSENT,	/* NULL, or nothing left after dropping whitespace */
-	CODE_TOO_LONG,	/* result (with NUL) does not fit dstsz */
-	CODE_INVALID	/* control character or invalid UTF-8 */
+  CODE_OK = 0,
+  CODE_ABSENT,   /* NULL, or nothing left after dropping whitespace */
+  CODE_TOO_LONG, /* result (with NUL) does not fit dstsz */
+  CODE_INVALID   /* control character or invalid UTF-8 */
 } code_result;
 
 /*

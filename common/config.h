@@ -41,41 +41,41 @@ int source_kind_parse(const char *s, source_kind *out);
 #define CONFIG_MAX_SOURCES 64
 
 struct source_config {
-	char *name;		/* from "[source NAME]", [A-Za-z0-9_-]+ */
-	source_kind kind;	/* required */
-	char *base_url;		/* required, http:// or https:// */
-	char *agency_code;	/* portal: dstcode header / madonvi (required) */
-	/* Field (lĩnh vực) of this system's records when they carry none: a
+  char *name;        /* from "[source NAME]", [A-Za-z0-9_-]+ */
+  source_kind kind;  /* required */
+  char *base_url;    /* required, http:// or https:// */
+  char *agency_code; /* portal: dstcode header / madonvi (required) */
+  /* Field (lĩnh vực) of this system's records when they carry none: a
 	 * ministry system serves one field, e.g. HT "Hộ tịch". Optional. */
-	char *field_code;
-	char *field_name;
-	char *username;		/* portal user or city client_id (required for both) */
-	char *secret_file;	/* absolute path (resolved against the config dir) or NULL */
-	char *secret_env;	/* environment variable name or NULL; one of the two is required */
-	char **communes;	/* 5-digit commune codes, no duplicates */
-	size_t ncommunes;
-	int page_size;		/* default 500, 1..1000 */
-	char *since;		/* default "2020-01-01"; "yyyy-MM-dd" or ISO time */
-	int lookback_seconds;	/* default 3600, 0..31536000 */
-	bool insecure;		/* default false; skip TLS checks (simulators only) */
-	double max_rps;		/* default 5, 0 = unlimited, at most 1000 */
-	int timeout_seconds;	/* default 60, 1..3600 */
+  char *field_code;
+  char *field_name;
+  char *username;    /* portal user or city client_id (required for both) */
+  char *secret_file; /* absolute path (resolved against the config dir) or NULL */
+  char *secret_env;  /* environment variable name or NULL; one of the two is required */
+  char **communes;   /* 5-digit commune codes, no duplicates */
+  size_t ncommunes;
+  int page_size;        /* default 500, 1..1000 */
+  char *since;          /* default "2020-01-01"; "yyyy-MM-dd" or ISO time */
+  int lookback_seconds; /* default 3600, 0..31536000 */
+  bool insecure;        /* default false; skip TLS checks (simulators only) */
+  double max_rps;       /* default 5, 0 = unlimited, at most 1000 */
+  int timeout_seconds;  /* default 60, 1..3600 */
 };
 
 struct tthc_config {
-	char *conninfo;		/* NULL if [warehouse] absent; may hold a password: never log it */
-	char *state_dir;	/* absolute (resolved against the config dir) or NULL if absent */
-	double max_reject_share;	/* default 0.01, 0..1 */
-	struct source_config *sources;
-	size_t nsources;
+  char *conninfo;          /* NULL if [warehouse] absent; may hold a password: never log it */
+  char *state_dir;         /* absolute (resolved against the config dir) or NULL if absent */
+  double max_reject_share; /* default 0.01, 0..1 */
+  struct source_config *sources;
+  size_t nsources;
 };
 
 typedef enum {
-	CONFIG_OK = 0,
-	CONFIG_IO,	/* file missing or unreadable */
-	CONFIG_SYNTAX,	/* not INI: bad section line, line without '=' ... */
-	CONFIG_INVALID,	/* well-formed INI with unacceptable content */
-	CONFIG_NOMEM
+  CONFIG_OK = 0,
+  CONFIG_IO,      /* file missing or unreadable */
+  CONFIG_SYNTAX,  /* not INI: bad section line, line without '=' ... */
+  CONFIG_INVALID, /* well-formed INI with unacceptable content */
+  CONFIG_NOMEM
 } config_result;
 
 /* Empty configuration with the defaults; allocates nothing. */
@@ -89,15 +89,13 @@ void config_init(struct tthc_config *c);
  * permission checked like a secret) during the load.  The config file
  * itself may be world readable: it holds no secrets.
  */
-config_result config_load(const char *path, struct tthc_config *c, char *err,
-			  size_t errsz);
+config_result config_load(const char *path, struct tthc_config *c, char *err, size_t errsz);
 
 /* Free everything c owns and return it to the init state. */
 void config_release(struct tthc_config *c);
 
 /* The source called name, or NULL.  Borrowed from c. */
-const struct source_config *config_find_source(const struct tthc_config *c,
-					       const char *name);
+const struct source_config *config_find_source(const struct tthc_config *c, const char *name);
 
 /*
  * Read a secret.  If file is non-NULL it is used (the env var is then
@@ -108,8 +106,8 @@ const struct source_config *config_find_source(const struct tthc_config *c,
  * contains a NUL byte.  *out is malloc'd (caller frees, ideally after
  * clearing it); NULL on error.  The value never appears in err.
  */
-config_result config_read_secret(const char *file, const char *env,
-				 char **out, char *err, size_t errsz);
+config_result config_read_secret(const char *file, const char *env, char **out, char *err,
+                                 size_t errsz);
 
 /* Static English description of r; never NULL. */
 const char *config_strerror(config_result r);

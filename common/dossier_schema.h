@@ -20,9 +20,9 @@ enum dossier_field {
 };
 
 struct dossier_field_info {
-  const char *name;      /* column name */
+  const char *name; /* column name */
   enum field_kind kind;
-  const char *sql_type;  /* as information_schema names it, e.g. "timestamptz" */
+  const char *sql_type; /* as information_schema names it, e.g. "timestamptz" */
 };
 
 extern const struct dossier_field_info dossier_fields[DF__COUNT];

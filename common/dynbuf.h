@@ -21,16 +21,16 @@
 #include <stddef.h>
 
 typedef enum {
-	DYNBUF_OK = 0,
-	DYNBUF_TOO_BIG,	/* the result would exceed the buffer's max */
-	DYNBUF_NOMEM	/* allocation or formatting failure */
+  DYNBUF_OK = 0,
+  DYNBUF_TOO_BIG, /* the result would exceed the buffer's max */
+  DYNBUF_NOMEM    /* allocation or formatting failure */
 } dynbuf_result;
 
 struct dynbuf {
-	char *buf;	/* NULL until the first byte is added */
-	size_t len;	/* bytes of content, excluding the trailing NUL */
-	size_t alloc;	/* bytes allocated for buf */
-	size_t max;	/* upper bound for len + 1 (the NUL counts) */
+  char *buf;    /* NULL until the first byte is added */
+  size_t len;   /* bytes of content, excluding the trailing NUL */
+  size_t alloc; /* bytes allocated for buf */
+  size_t max;   /* upper bound for len + 1 (the NUL counts) */
 };
 
 /*
@@ -68,7 +68,7 @@ dynbuf_result dynbuf_addc(struct dynbuf *b, char c);
  * error the content is unchanged.
  */
 dynbuf_result dynbuf_printf(struct dynbuf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+  __attribute__((format(printf, 2, 3)));
 
 /* The content, NUL terminated; "" when empty, never NULL.  Borrowed:
  * valid until the next modifying call. */

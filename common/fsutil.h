@@ -17,11 +17,11 @@
 #include "dynbuf.h"
 
 typedef enum {
-	FS_OK = 0,
-	FS_IO,		/* a system call failed; see errno */
-	FS_TOO_BIG,	/* file larger than the buffer allows */
-	FS_NOMEM,
-	FS_NOENT	/* the file does not exist */
+  FS_OK = 0,
+  FS_IO,      /* a system call failed; see errno */
+  FS_TOO_BIG, /* file larger than the buffer allows */
+  FS_NOMEM,
+  FS_NOENT /* the file does not exist */
 } fs_result;
 
 /*

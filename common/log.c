@@ -13,324 +13,311 @@
 
 /* The only global mutable state in libcommon: set once by log_init(). */
 static struct {
-	char prog[64];
-	log_format fmt;
-	log_level min;
+  char prog[64];
+  log_format fmt;
+  log_level min;
 } settings = { "tthc", LOG_FORMAT_TEXT, LOG_INFO };
 
 void log_init(const char *progname, log_format fmt, log_level min_level)
 {
-	if (progname)
-		snprintf(settings.prog, sizeof settings.prog, "%s", progname);
-	settings.fmt = fmt;
-	settings.min = min_level;
+  if (progname)
+    snprintf(settings.prog, sizeof settings.prog, "%s", progname);
+  settings.fmt = fmt;
+  settings.min = min_level;
 }
 
 int log_format_parse(const char *s, log_format *out)
 {
-	if (s && strcmp(s, "text") == 0)
-		*out = LOG_FORMAT_TEXT;
-	else if (s && strcmp(s, "json") == 0)
-		*out = LOG_FORMAT_JSON;
-	else
-		return -1;
-	return 0;
+  if (s && strcmp(s, "text") == 0)
+    *out = LOG_FORMAT_TEXT;
+  else if (s && strcmp(s, "json") == 0)
+    *out = LOG_FORMAT_JSON;
+  else
+    return -1;
+  return 0;
 }
 
 int log_level_parse(const char *s, log_level *out)
 {
-	if (!s)
-		return -1;
-	if (strcmp(s, "debug") == 0)
-		*out = LOG_DEBUG;
-	else if (strcmp(s, "info") == 0)
-		*out = LOG_INFO;
-	else if (strcmp(s, "warning") == 0 || strcmp(s, "warn") == 0)
-		*out = LOG_WARN;
-	else if (strcmp(s, "error") == 0)
-		*out = LOG_ERROR;
-	else
-		return -1;
-	return 0;
+  if (!s)
+    return -1;
+  if (strcmp(s, "debug") == 0)
+    *out = LOG_DEBUG;
+  else if (strcmp(s, "info") == 0)
+    *out = LOG_INFO;
+  else if (strcmp(s, "warning") == 0 || strcmp(s, "warn") == 0)
+    *out = LOG_WARN;
+  else if (strcmp(s, "error") == 0)
+    *out = LOG_ERROR;
+  else
+    return -1;
+  return 0;
 }
 
 const char *log_level_name(log_level lvl)
 {
-	switch (lvl) {
-	case LOG_DEBUG:
-		return "debug";
-	case LOG_INFO:
-		return "info";
-	case LOG_WARN:
-		return "warning";
-	case LOG_ERROR:
-		return "error";
-	}
-	return "unknown";
+  switch (lvl) {
+  case LOG_DEBUG: return "debug";
+  case LOG_INFO: return "info";
+  case LOG_WARN: return "warning";
+  case LOG_ERROR: return "error";
+  }
+  return "unknown";
 }
 
 /* Append s as a JSON string literal (with quotes). */
 static dynbuf_result json_str(struct dynbuf *b, const char *s)
 {
-	static const char hex[] = "0123456789abcdef";
-	const unsigned char *p = (const unsigned char *)s;
-	const unsigned char *end = p + strlen(s);
-	dynbuf_result r = dynbuf_addc(b, '"');
+  static const char hex[] = "0123456789abcdef";
+  const unsigned char *p = (const unsigned char *)s;
+  const unsigned char *end = p + strlen(s);
+  dynbuf_result r = dynbuf_addc(b, '"');
 
-	while (r == DYNBUF_OK && p < end) {
-		unsigned char c = *p;
-		size_t n;
+  while (r == DYNBUF_OK && p < end) {
+    unsigned char c = *p;
+    size_t n;
 
-		if (c == '"' || c == '\\') {
-			char esc[2] = { '\\', (char)c };
+    if (c == '"' || c == '\\') {
+      char esc[2] = { '\\', (char)c };
 
-			r = dynbuf_add(b, esc, 2);
-			p++;
-		} else if (c < 0x20 || c == 0x7F) {
-			char esc[6] = { '\\', 'u', '0', '0', hex[c >> 4],
-					hex[c & 15] };
+      r = dynbuf_add(b, esc, 2);
+      p++;
+    } else if (c < 0x20 || c == 0x7F) {
+      char esc[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
 
-			r = dynbuf_add(b, esc, 6);
-			p++;
-		} else if (c < 0x80) {
-			r = dynbuf_addc(b, (char)c);
-			p++;
-		} else if ((n = utf8_seq_len(p, (size_t)(end - p))) != 0) {
-			r = dynbuf_add(b, p, n);
-			p += n;
-		} else {
-			/* One bad byte -> one U+FFFD, then resync. */
-			r = dynbuf_add(b, "\xEF\xBF\xBD", 3);
-			p++;
-		}
-	}
-	if (r == DYNBUF_OK)
-		r = dynbuf_addc(b, '"');
-	return r;
+      r = dynbuf_add(b, esc, 6);
+      p++;
+    } else if (c < 0x80) {
+      r = dynbuf_addc(b, (char)c);
+      p++;
+    } else if ((n = utf8_seq_len(p, (size_t)(end - p))) != 0) {
+      r = dynbuf_add(b, p, n);
+      p += n;
+    } else {
+      /* One bad byte -> one U+FFFD, then resync. */
+      r = dynbuf_add(b, "\xEF\xBF\xBD", 3);
+      p++;
+    }
+  }
+  if (r == DYNBUF_OK)
+    r = dynbuf_addc(b, '"');
+  return r;
 }
 
 static dynbuf_result json_kv(struct dynbuf *b, const char *k, const char *v)
 {
-	dynbuf_result r = dynbuf_addc(b, ',');
+  dynbuf_result r = dynbuf_addc(b, ',');
 
-	if (r == DYNBUF_OK)
-		r = json_str(b, k);
-	if (r == DYNBUF_OK)
-		r = dynbuf_addc(b, ':');
-	if (r == DYNBUF_OK)
-		r = v ? json_str(b, v) : dynbuf_addstr(b, "null");
-	return r;
+  if (r == DYNBUF_OK)
+    r = json_str(b, k);
+  if (r == DYNBUF_OK)
+    r = dynbuf_addc(b, ':');
+  if (r == DYNBUF_OK)
+    r = v ? json_str(b, v) : dynbuf_addstr(b, "null");
+  return r;
 }
 
 /* Text mode: keep newlines and tabs, neutralise other control bytes so a
  * value from a source cannot forge records or terminal escapes. */
 static dynbuf_result text_add(struct dynbuf *b, const char *s)
 {
-	size_t start = b->len;
-	dynbuf_result r = dynbuf_addstr(b, s);
+  size_t start = b->len;
+  dynbuf_result r = dynbuf_addstr(b, s);
 
-	if (r != DYNBUF_OK)
-		return r;
-	for (size_t i = start; i < b->len; i++) {
-		unsigned char c = (unsigned char)b->buf[i];
+  if (r != DYNBUF_OK)
+    return r;
+  for (size_t i = start; i < b->len; i++) {
+    unsigned char c = (unsigned char)b->buf[i];
 
-		if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7F)
-			b->buf[i] = '?';
-	}
-	return DYNBUF_OK;
+    if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7F)
+      b->buf[i] = '?';
+  }
+  return DYNBUF_OK;
 }
 
 /* key=value with quoting when the value would be ambiguous. */
 static dynbuf_result text_kv(struct dynbuf *b, const char *k, const char *v)
 {
-	size_t start = b->len;
-	dynbuf_result r = dynbuf_addc(b, ' ');
+  size_t start = b->len;
+  dynbuf_result r = dynbuf_addc(b, ' ');
 
-	if (r == DYNBUF_OK)
-		r = text_add(b, k);
-	if (r == DYNBUF_OK)
-		r = dynbuf_addc(b, '=');
-	if (r != DYNBUF_OK)
-		return r;
-	if (!v)
-		return dynbuf_addstr(b, "(null)");
-	if (*v && !strpbrk(v, " \t\n\r\"=\\"))
-		return text_add(b, v);
-	r = dynbuf_addc(b, '"');
-	for (const char *p = v; r == DYNBUF_OK && *p; p++) {
-		if (*p == '"' || *p == '\\')
-			r = dynbuf_addc(b, '\\');
-		if (r == DYNBUF_OK)
-			r = dynbuf_addc(b, *p);
-	}
-	if (r == DYNBUF_OK)
-		r = dynbuf_addc(b, '"');
-	if (r == DYNBUF_OK) {
-		/* same neutralisation as text_add, for the quoted value */
-		for (size_t i = start; i < b->len; i++)
-			if (((unsigned char)b->buf[i] < 0x20 &&
-			     b->buf[i] != '\n' && b->buf[i] != '\t') ||
-			    b->buf[i] == 0x7F)
-				b->buf[i] = '?';
-	}
-	return r;
+  if (r == DYNBUF_OK)
+    r = text_add(b, k);
+  if (r == DYNBUF_OK)
+    r = dynbuf_addc(b, '=');
+  if (r != DYNBUF_OK)
+    return r;
+  if (!v)
+    return dynbuf_addstr(b, "(null)");
+  if (*v && !strpbrk(v, " \t\n\r\"=\\"))
+    return text_add(b, v);
+  r = dynbuf_addc(b, '"');
+  for (const char *p = v; r == DYNBUF_OK && *p; p++) {
+    if (*p == '"' || *p == '\\')
+      r = dynbuf_addc(b, '\\');
+    if (r == DYNBUF_OK)
+      r = dynbuf_addc(b, *p);
+  }
+  if (r == DYNBUF_OK)
+    r = dynbuf_addc(b, '"');
+  if (r == DYNBUF_OK) {
+    /* same neutralisation as text_add, for the quoted value */
+    for (size_t i = start; i < b->len; i++)
+      if (((unsigned char)b->buf[i] < 0x20 && b->buf[i] != '\n' && b->buf[i] != '\t') ||
+          b->buf[i] == 0x7F)
+        b->buf[i] = '?';
+  }
+  return r;
 }
 
 static void write_all(const char *p, size_t len)
 {
-	while (len > 0) {
-		ssize_t n = write(STDERR_FILENO, p, len);
+  while (len > 0) {
+    ssize_t n = write(STDERR_FILENO, p, len);
 
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return;	/* nowhere left to report it */
-		}
-		p += n;
-		len -= (size_t)n;
-	}
+    if (n < 0) {
+      if (errno == EINTR)
+        continue;
+      return; /* nowhere left to report it */
+    }
+    p += n;
+    len -= (size_t)n;
+  }
 }
 
 /*
  * Build and write one record.  kv, when not NULL, is the rest of a
  * log_event() argument list.
  */
-static void emit(log_level lvl, const char *msg, const char *detail,
-		 const char *hint, const char *event, va_list *kv)
+static void emit(log_level lvl, const char *msg, const char *detail, const char *hint,
+                 const char *event, va_list *kv)
 {
-	struct dynbuf b;
-	dynbuf_result r;
-	const char *k, *v;
+  struct dynbuf b;
+  dynbuf_result r;
+  const char *k, *v;
 
-	dynbuf_init(&b, LOG_LINE_MAX);
-	if (settings.fmt == LOG_FORMAT_JSON) {
-		struct timespec ts;
-		char when[21];
+  dynbuf_init(&b, LOG_LINE_MAX);
+  if (settings.fmt == LOG_FORMAT_JSON) {
+    struct timespec ts;
+    char when[21];
 
-		clock_gettime(CLOCK_REALTIME, &ts);
-		time_format_iso_utc((tthc_time)ts.tv_sec, when);
-		r = dynbuf_addstr(&b, "{\"ts\":");
-		if (r == DYNBUF_OK)
-			r = json_str(&b, when);
-		if (r == DYNBUF_OK)
-			r = json_kv(&b, "level", log_level_name(lvl));
-		if (r == DYNBUF_OK)
-			r = json_kv(&b, "prog", settings.prog);
-		if (r == DYNBUF_OK)
-			r = json_kv(&b, "msg", msg);
-		if (r == DYNBUF_OK && event)
-			r = json_kv(&b, "event", event);
-		if (r == DYNBUF_OK && detail)
-			r = json_kv(&b, "detail", detail);
-		if (r == DYNBUF_OK && hint)
-			r = json_kv(&b, "hint", hint);
-		while (r == DYNBUF_OK && kv &&
-		       (k = va_arg(*kv, const char *)) != NULL) {
-			v = va_arg(*kv, const char *);
-			r = json_kv(&b, k, v);
-		}
-		if (r == DYNBUF_OK)
-			r = dynbuf_addstr(&b, "}\n");
-	} else {
-		r = dynbuf_printf(&b, "%s: ", settings.prog);
-		if (r == DYNBUF_OK && lvl != LOG_INFO)
-			r = dynbuf_printf(&b, "%s: ", log_level_name(lvl));
-		if (r == DYNBUF_OK)
-			r = text_add(&b, msg);
-		while (r == DYNBUF_OK && kv &&
-		       (k = va_arg(*kv, const char *)) != NULL) {
-			v = va_arg(*kv, const char *);
-			r = text_kv(&b, k, v);
-		}
-		if (r == DYNBUF_OK && detail) {
-			r = dynbuf_addstr(&b, "\nDETAIL: ");
-			if (r == DYNBUF_OK)
-				r = text_add(&b, detail);
-		}
-		if (r == DYNBUF_OK && hint) {
-			r = dynbuf_addstr(&b, "\nHINT: ");
-			if (r == DYNBUF_OK)
-				r = text_add(&b, hint);
-		}
-		if (r == DYNBUF_OK)
-			r = dynbuf_addc(&b, '\n');
-	}
+    clock_gettime(CLOCK_REALTIME, &ts);
+    time_format_iso_utc((tthc_time)ts.tv_sec, when);
+    r = dynbuf_addstr(&b, "{\"ts\":");
+    if (r == DYNBUF_OK)
+      r = json_str(&b, when);
+    if (r == DYNBUF_OK)
+      r = json_kv(&b, "level", log_level_name(lvl));
+    if (r == DYNBUF_OK)
+      r = json_kv(&b, "prog", settings.prog);
+    if (r == DYNBUF_OK)
+      r = json_kv(&b, "msg", msg);
+    if (r == DYNBUF_OK && event)
+      r = json_kv(&b, "event", event);
+    if (r == DYNBUF_OK && detail)
+      r = json_kv(&b, "detail", detail);
+    if (r == DYNBUF_OK && hint)
+      r = json_kv(&b, "hint", hint);
+    while (r == DYNBUF_OK && kv && (k = va_arg(*kv, const char *)) != NULL) {
+      v = va_arg(*kv, const char *);
+      r = json_kv(&b, k, v);
+    }
+    if (r == DYNBUF_OK)
+      r = dynbuf_addstr(&b, "}\n");
+  } else {
+    r = dynbuf_printf(&b, "%s: ", settings.prog);
+    if (r == DYNBUF_OK && lvl != LOG_INFO)
+      r = dynbuf_printf(&b, "%s: ", log_level_name(lvl));
+    if (r == DYNBUF_OK)
+      r = text_add(&b, msg);
+    while (r == DYNBUF_OK && kv && (k = va_arg(*kv, const char *)) != NULL) {
+      v = va_arg(*kv, const char *);
+      r = text_kv(&b, k, v);
+    }
+    if (r == DYNBUF_OK && detail) {
+      r = dynbuf_addstr(&b, "\nDETAIL: ");
+      if (r == DYNBUF_OK)
+        r = text_add(&b, detail);
+    }
+    if (r == DYNBUF_OK && hint) {
+      r = dynbuf_addstr(&b, "\nHINT: ");
+      if (r == DYNBUF_OK)
+        r = text_add(&b, hint);
+    }
+    if (r == DYNBUF_OK)
+      r = dynbuf_addc(&b, '\n');
+  }
 
-	if (r != DYNBUF_OK) {
-		/* Never lose the fact that something was logged. */
-		char fb[256];
-		int n;
+  if (r != DYNBUF_OK) {
+    /* Never lose the fact that something was logged. */
+    char fb[256];
+    int n;
 
-		if (settings.fmt == LOG_FORMAT_JSON)
-			n = snprintf(fb, sizeof fb,
-				     "{\"level\":\"%s\",\"msg\":\"log record "
-				     "dropped: %s\"}\n",
-				     log_level_name(lvl), dynbuf_strerror(r));
-		else
-			n = snprintf(fb, sizeof fb,
-				     "log record dropped: %s\n",
-				     dynbuf_strerror(r));
-		if (n > 0)
-			write_all(fb, (size_t)n < sizeof fb ? (size_t)n
-							    : sizeof fb - 1);
-	} else {
-		write_all(dynbuf_ptr(&b), dynbuf_len(&b));
-	}
-	dynbuf_release(&b);
+    if (settings.fmt == LOG_FORMAT_JSON)
+      n = snprintf(fb, sizeof fb,
+                   "{\"level\":\"%s\",\"msg\":\"log record "
+                   "dropped: %s\"}\n",
+                   log_level_name(lvl), dynbuf_strerror(r));
+    else
+      n = snprintf(fb, sizeof fb, "log record dropped: %s\n", dynbuf_strerror(r));
+    if (n > 0)
+      write_all(fb, (size_t)n < sizeof fb ? (size_t)n : sizeof fb - 1);
+  } else {
+    write_all(dynbuf_ptr(&b), dynbuf_len(&b));
+  }
+  dynbuf_release(&b);
 }
 
 /* Format into a fixed buffer; overlong messages end in "...". */
 static void format_msg(char *buf, const char *fmt, va_list ap)
 {
-	int n = vsnprintf(buf, LOG_MSG_MAX, fmt, ap);
+  int n = vsnprintf(buf, LOG_MSG_MAX, fmt, ap);
 
-	if (n < 0)
-		snprintf(buf, LOG_MSG_MAX, "(unformattable log message)");
-	else if (n >= LOG_MSG_MAX)
-		memcpy(buf + LOG_MSG_MAX - 4, "...", 4);
+  if (n < 0)
+    snprintf(buf, LOG_MSG_MAX, "(unformattable log message)");
+  else if (n >= LOG_MSG_MAX)
+    memcpy(buf + LOG_MSG_MAX - 4, "...", 4);
 }
 
 void log_msg(log_level lvl, const char *fmt, ...)
 {
-	char msg[LOG_MSG_MAX];
-	int saved = errno;
-	va_list ap;
+  char msg[LOG_MSG_MAX];
+  int saved = errno;
+  va_list ap;
 
-	if (lvl < settings.min)
-		return;
-	va_start(ap, fmt);
-	format_msg(msg, fmt, ap);
-	va_end(ap);
-	emit(lvl, msg, NULL, NULL, NULL, NULL);
-	errno = saved;
+  if (lvl < settings.min)
+    return;
+  va_start(ap, fmt);
+  format_msg(msg, fmt, ap);
+  va_end(ap);
+  emit(lvl, msg, NULL, NULL, NULL, NULL);
+  errno = saved;
 }
 
-void log_report(log_level lvl, const char *detail, const char *hint,
-		const char *fmt, ...)
+void log_report(log_level lvl, const char *detail, const char *hint, const char *fmt, ...)
 {
-	char msg[LOG_MSG_MAX];
-	int saved = errno;
-	va_list ap;
+  char msg[LOG_MSG_MAX];
+  int saved = errno;
+  va_list ap;
 
-	if (lvl < settings.min)
-		return;
-	va_start(ap, fmt);
-	format_msg(msg, fmt, ap);
-	va_end(ap);
-	emit(lvl, msg, detail, hint, NULL, NULL);
-	errno = saved;
+  if (lvl < settings.min)
+    return;
+  va_start(ap, fmt);
+  format_msg(msg, fmt, ap);
+  va_end(ap);
+  emit(lvl, msg, detail, hint, NULL, NULL);
+  errno = saved;
 }
 
 void log_event(log_level lvl, const char *event, ...)
 {
-	int saved = errno;
-	va_list ap;
+  int saved = errno;
+  va_list ap;
 
-	if (lvl < settings.min)
-		return;
-	va_start(ap, event);
-	emit(lvl, event ? event : "(null)", NULL, NULL,
-	     event ? event : "(null)", &ap);
-	va_end(ap);
-	errno = saved;
+  if (lvl < settings.min)
+    return;
+  va_start(ap, event);
+  emit(lvl, event ? event : "(null)", NULL, NULL, event ? event : "(null)", &ap);
+  va_end(ap);
+  errno = saved;
 }

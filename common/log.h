@@ -30,7 +30,7 @@ typedef enum { LOG_FORMAT_TEXT, LOG_FORMAT_JSON } log_format;
 
 /* Upper bound on one formatted primary message (longer ones are cut and
  * end in "..."), and on a whole record. */
-#define LOG_MSG_MAX 8192
+#define LOG_MSG_MAX  8192
 #define LOG_LINE_MAX 65536
 
 /*
@@ -51,12 +51,11 @@ int log_level_parse(const char *s, log_level *out);
 const char *log_level_name(log_level lvl);
 
 /* Emit a primary message at lvl (dropped when below the minimum). */
-void log_msg(log_level lvl, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+void log_msg(log_level lvl, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Emit a primary message plus optional detail and hint (NULL = none). */
-void log_report(log_level lvl, const char *detail, const char *hint,
-		const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void log_report(log_level lvl, const char *detail, const char *hint, const char *fmt, ...)
+  __attribute__((format(printf, 4, 5)));
 
 #define log_error(...) log_msg(LOG_ERROR, __VA_ARGS__)
 #define log_warn(...)  log_msg(LOG_WARN, __VA_ARGS__)
@@ -73,7 +72,6 @@ void log_report(log_level lvl, const char *detail, const char *hint,
  * prog, msg, event, detail or hint.  Text: "prog: event key=value ...",
  * with values quoted when they contain blanks, quotes, '=' or are empty.
  */
-void log_event(log_level lvl, const char *event, ...)
-	__attribute__((sentinel));
+void log_event(log_level lvl, const char *event, ...) __attribute__((sentinel));
 
 #endif

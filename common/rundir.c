@@ -64,8 +64,7 @@ char **rundir_list(const char *state_dir, const char *have, const char *lacking,
   if (!d)
     return NULL;
   while ((e = readdir(d))) {
-    if (!rundir_id_valid(e->d_name) ||
-        (have && !rundir_has(state_dir, e->d_name, have)) ||
+    if (!rundir_id_valid(e->d_name) || (have && !rundir_has(state_dir, e->d_name, have)) ||
         (lacking && rundir_has(state_dir, e->d_name, lacking)))
       continue;
     if (*n == cap) {

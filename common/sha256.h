@@ -10,10 +10,10 @@
 #include <stdint.h>
 
 struct sha256_ctx {
-	uint32_t state[8];
-	uint64_t bits;		/* message length so far, in bits */
-	uint8_t block[64];
-	size_t used;		/* bytes pending in block */
+  uint32_t state[8];
+  uint64_t bits; /* message length so far, in bits */
+  uint8_t block[64];
+  size_t used; /* bytes pending in block */
 };
 
 /* Start a new digest.  The context holds no heap memory. */

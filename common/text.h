@@ -24,10 +24,10 @@ bool utf8_valid(const char *s, size_t len);
 size_t utf8_seq_len(const unsigned char *s, size_t avail);
 
 typedef enum {
-	TEXT_OK = 0,
-	TEXT_ABSENT,		/* NULL, or nothing left after trimming */
-	TEXT_INVALID_UTF8,
-	TEXT_TRUNCATED		/* cleaned text was cut to max_bytes */
+  TEXT_OK = 0,
+  TEXT_ABSENT, /* NULL, or nothing left after trimming */
+  TEXT_INVALID_UTF8,
+  TEXT_TRUNCATED /* cleaned text was cut to max_bytes */
 } text_result;
 
 /*

@@ -23,18 +23,13 @@
 
 #include <stdint.h>
 
-typedef int64_t tthc_time;		/* seconds since the Unix epoch, UTC */
-#define TTHC_TIME_NONE INT64_MIN	/* absent */
+typedef int64_t tthc_time;       /* seconds since the Unix epoch, UTC */
+#define TTHC_TIME_NONE INT64_MIN /* absent */
 
 /* Vietnam local time offset from UTC, in seconds. */
 #define TTHC_LOCAL_OFFSET (7 * 3600)
 
-typedef enum {
-	TIME_OK = 0,
-	TIME_ABSENT,
-	TIME_SYNTAX,
-	TIME_RANGE
-} time_result;
+typedef enum { TIME_OK = 0, TIME_ABSENT, TIME_SYNTAX, TIME_RANGE } time_result;
 
 /* "yyyyMMddHHmmss", local time (portal, city). */
 time_result time_parse_compact(const char *s, tthc_time *out);
@@ -64,10 +59,10 @@ time_result time_parse_since(const char *s, tthc_time *out);
  * TTHC_TIME_NONE or an instant whose year is outside 0..9999 they write
  * "" so callers never emit garbage.
  */
-void time_format_utc(tthc_time t, char out[32]);	   /* "2026-04-01 01:30:00+00" */
+void time_format_utc(tthc_time t, char out[32]);           /* "2026-04-01 01:30:00+00" */
 void time_format_compact_local(tthc_time t, char out[15]); /* "20260401083000" */
-void time_format_dmy_local(tthc_time t, char out[20]);	   /* "01/04/2026 08:30:00" */
-void time_format_iso_local(tthc_time t, char out[26]);	   /* "2026-04-01T08:30:00+07:00" */
+void time_format_dmy_local(tthc_time t, char out[20]);     /* "01/04/2026 08:30:00" */
+void time_format_iso_local(tthc_time t, char out[26]);     /* "2026-04-01T08:30:00+07:00" */
 
 /* Added: "2026-04-01T01:30:00Z" (UTC, used by the JSON logger). */
 void time_format_iso_utc(tthc_time t, char out[21]);

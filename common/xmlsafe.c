@@ -6,8 +6,9 @@
 
 #include <libxml/parser.h>
 
-#define XML_OPTIONS (XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_COMPACT | \
-                     XML_PARSE_NOERROR | XML_PARSE_NOWARNING)
+#define XML_OPTIONS                                                              \
+  (XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_COMPACT | XML_PARSE_NOERROR | \
+   XML_PARSE_NOWARNING)
 
 /* Never fetch anything, whatever a document asks for. */
 static xmlParserInputPtr refuse_external(const char *url, const char *id, xmlParserCtxtPtr ctxt)

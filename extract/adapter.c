@@ -46,14 +46,12 @@ void attempt_error_set(struct attempt_error *err, const char *url, const struct 
 }
 
 attempt_outcome attempt_classify_http(http_result hr, const char *url,
-                                      const struct http_response *resp,
-                                      struct attempt_error *err)
+                                      const struct http_response *resp, struct attempt_error *err)
 {
   long st = resp->status;
 
   switch (hr) {
-  case HTTP_OK:
-    break;
+  case HTTP_OK: break;
   case HTTP_TRANSPORT:
     attempt_error_set(err, url, NULL, "%s", resp->error);
     return ATTEMPT_TRANSIENT;

@@ -17,9 +17,9 @@
 
 /* Where the next page starts: an offset page index, or an opaque cursor. */
 struct page_cursor {
-  long index;               /* 1-based page index (offset paging) */
-  char token[CURSOR_MAX];   /* cursor paging; "" = from the start */
-  tthc_time resume_from;    /* cursor paging restarted after an expired cursor:
+  long index;             /* 1-based page index (offset paging) */
+  char token[CURSOR_MAX]; /* cursor paging; "" = from the start */
+  tthc_time resume_from;  /* cursor paging restarted after an expired cursor:
                                list from this update time instead of the
                                window's start (0 = not restarted) */
 };
@@ -27,45 +27,45 @@ struct page_cursor {
 /* The part of a source's listing being pulled for one commune. */
 struct pull_window {
   const char *commune;
-  tthc_time from, until;    /* update-time bounds, both inclusive */
+  tthc_time from, until; /* update-time bounds, both inclusive */
 };
 
 typedef enum {
   ATTEMPT_OK = 0,
-  ATTEMPT_TRANSIENT,   /* try again after a backoff (err.retry_after may be set) */
-  ATTEMPT_REAUTH,      /* session/token expired: authenticate again, then retry once */
-  ATTEMPT_RESTART,     /* cursor expired: list again from the last durable point */
-  ATTEMPT_PERMANENT    /* stop this source: configuration or contract error */
+  ATTEMPT_TRANSIENT, /* try again after a backoff (err.retry_after may be set) */
+  ATTEMPT_REAUTH,    /* session/token expired: authenticate again, then retry once */
+  ATTEMPT_RESTART,   /* cursor expired: list again from the last durable point */
+  ATTEMPT_PERMANENT  /* stop this source: configuration or contract error */
 } attempt_outcome;
 
 /* What went wrong, for the log: never holds a secret. */
 struct attempt_error {
   char message[300];
-  char url[300];       /* without query secrets */
-  long http_status;    /* 0 when no response */
-  long retry_after;    /* seconds, -1 when absent */
-  char excerpt[160];   /* start of the response body */
+  char url[300];     /* without query secrets */
+  long http_status;  /* 0 when no response */
+  long retry_after;  /* seconds, -1 when absent */
+  char excerpt[160]; /* start of the response body */
 };
 
 /* One source's connection state, shared by its callbacks. */
 struct source_session {
   const struct source_config *cfg;
   struct http_client http;
-  char *secret;        /* password / client secret / API key */
-  char *token;         /* session or access token, NULL before auth */
+  char *secret; /* password / client secret / API key */
+  char *token;  /* session or access token, NULL before auth */
 };
 
 struct page_result {
-  long records;              /* records in the page */
-  int last;                  /* no page after this one */
-  struct page_cursor next;   /* where the following page starts */
-  tthc_time last_updated;    /* update time of the page's last record (the
+  long records;            /* records in the page */
+  int last;                /* no page after this one */
+  struct page_cursor next; /* where the following page starts */
+  tthc_time last_updated;  /* update time of the page's last record (the
                                 listing's order), 0 when unknown */
 };
 
 struct source_adapter {
   source_kind kind;
-  const char *page_suffix;   /* landing file suffix: ".json", ".xml" */
+  const char *page_suffix; /* landing file suffix: ".json", ".xml" */
   /* Gets a session/token into s->token (or nothing to do: API keys). */
   attempt_outcome (*authenticate)(struct source_session *s, struct attempt_error *err);
   /* Fetches the page at `at`; on ATTEMPT_OK resp->body holds it exactly as
@@ -84,7 +84,6 @@ void attempt_error_set(struct attempt_error *err, const char *url, const struct 
  * source: transport errors, 408, 429 and 5xx are transient. Returns
  * ATTEMPT_OK for 2xx. */
 attempt_outcome attempt_classify_http(http_result hr, const char *url,
-                                      const struct http_response *resp,
-                                      struct attempt_error *err);
+                                      const struct http_response *resp, struct attempt_error *err);
 
 #endif

@@ -14,7 +14,8 @@
 
 static attempt_outcome city_authenticate(struct source_session *s, struct attempt_error *err)
 {
-  struct curl_slist *headers = curl_slist_append(NULL, "Content-Type: application/x-www-form-urlencoded");
+  struct curl_slist *headers =
+    curl_slist_append(NULL, "Content-Type: application/x-www-form-urlencoded");
   struct http_response resp;
   char url[300], *userpwd = NULL;
   attempt_outcome out = ATTEMPT_PERMANENT;
@@ -30,7 +31,8 @@ static attempt_outcome city_authenticate(struct source_session *s, struct attemp
     attempt_error_set(err, url, NULL, "out of memory");
     goto out;
   }
-  hr = http_request(&s->http, "POST", url, headers, "grant_type=client_credentials", userpwd, &resp);
+  hr =
+    http_request(&s->http, "POST", url, headers, "grant_type=client_credentials", userpwd, &resp);
   if (hr == HTTP_OK && (resp.status == 401 || resp.status == 400 || resp.status == 403)) {
     /* a configuration error: never retried */
     attempt_error_set(err, url, &resp, "client credentials refused (HTTP %ld)", resp.status);
@@ -72,8 +74,8 @@ static attempt_outcome scan_page(const struct http_response *resp, struct city_p
 {
   char first_error[200];
   bool doctype;
-  xmlTextReaderPtr r = xml_reader_open(dynbuf_ptr(&resp->body), dynbuf_len(&resp->body),
-                                       first_error, &doctype);
+  xmlTextReaderPtr r =
+    xml_reader_open(dynbuf_ptr(&resp->body), dynbuf_len(&resp->body), first_error, &doctype);
   int ret;
 
   memset(p, 0, sizeof(*p));

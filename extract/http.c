@@ -10,10 +10,10 @@
 const char *http_strerror(http_result r)
 {
   switch (r) {
-  case HTTP_OK:         return "no error";
-  case HTTP_TRANSPORT:  return "transport error";
-  case HTTP_TOO_BIG:    return "response body too large";
-  case HTTP_SETUP:      return "HTTP client setup failed";
+  case HTTP_OK: return "no error";
+  case HTTP_TRANSPORT: return "transport error";
+  case HTTP_TOO_BIG: return "response body too large";
+  case HTTP_SETUP: return "HTTP client setup failed";
   case HTTP_UNSAFE_URL: return "URL is neither https nor loopback http";
   }
   return "unknown error";
@@ -126,8 +126,8 @@ static size_t on_header(char *ptr, size_t size, size_t nmemb, void *userdata)
 }
 
 http_result http_request(struct http_client *c, const char *method, const char *url,
-                         const struct curl_slist *headers, const char *body,
-                         const char *userpwd, struct http_response *resp)
+                         const struct curl_slist *headers, const char *body, const char *userpwd,
+                         struct http_response *resp)
 {
   CURL *h = c->curl;
   CURLcode cc;
@@ -146,7 +146,8 @@ http_result http_request(struct http_client *c, const char *method, const char *
       curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L) ||
       curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L) ||
       curl_easy_setopt(h, CURLOPT_TIMEOUT, c->timeout_seconds) ||
-      curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, c->timeout_seconds < 30 ? c->timeout_seconds : 30L) ||
+      curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT,
+                       c->timeout_seconds < 30 ? c->timeout_seconds : 30L) ||
       curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, c->insecure ? 0L : 1L) ||
       curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, c->insecure ? 0L : 2L) ||
       curl_easy_setopt(h, CURLOPT_USERAGENT, "tthc-etl/1") ||

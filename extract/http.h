@@ -12,11 +12,11 @@
 #include "dynbuf.h"
 
 typedef enum {
-  HTTP_OK = 0,        /* a response arrived (any status) */
-  HTTP_TRANSPORT,     /* connect/timeout/reset/truncated: transient */
-  HTTP_TOO_BIG,       /* body larger than the cap */
-  HTTP_SETUP,         /* libcurl refused an option, or out of memory */
-  HTTP_UNSAFE_URL     /* not https, and not loopback */
+  HTTP_OK = 0,    /* a response arrived (any status) */
+  HTTP_TRANSPORT, /* connect/timeout/reset/truncated: transient */
+  HTTP_TOO_BIG,   /* body larger than the cap */
+  HTTP_SETUP,     /* libcurl refused an option, or out of memory */
+  HTTP_UNSAFE_URL /* not https, and not loopback */
 } http_result;
 
 struct http_client {
@@ -29,7 +29,7 @@ struct http_client {
 
 struct http_response {
   long status;
-  long retry_after;            /* seconds from Retry-After, -1 when absent */
+  long retry_after; /* seconds from Retry-After, -1 when absent */
   struct dynbuf body;
   char error[CURL_ERROR_SIZE]; /* libcurl's message for HTTP_TRANSPORT */
 };
@@ -59,8 +59,8 @@ bool http_url_allowed(const char *url);
  * NULL. The response is reset first.
  */
 http_result http_request(struct http_client *c, const char *method, const char *url,
-                         const struct curl_slist *headers, const char *body,
-                         const char *userpwd, struct http_response *resp);
+                         const struct curl_slist *headers, const char *body, const char *userpwd,
+                         struct http_response *resp);
 
 const char *http_strerror(http_result r);
 

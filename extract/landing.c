@@ -20,10 +20,10 @@
 const char *landing_strerror(landing_result r)
 {
   switch (r) {
-  case LANDING_OK:      return "no error";
-  case LANDING_IO:      return "landing zone input/output error";
+  case LANDING_OK: return "no error";
+  case LANDING_IO: return "landing zone input/output error";
   case LANDING_CORRUPT: return "landing manifest is not readable";
-  case LANDING_NOMEM:   return "out of memory";
+  case LANDING_NOMEM: return "out of memory";
   }
   return "unknown error";
 }
@@ -142,9 +142,11 @@ landing_result landing_progress(struct landing_window *lw, struct landing_progre
     snprintf(p->next.token, sizeof(p->next.token), "%s",
              cJSON_IsString(cur) ? cur->valuestring : "");
     p->complete = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(doc, "last"));
-    p->next.resume_from = (tthc_time)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(doc, "next_from"));
+    p->next.resume_from =
+      (tthc_time)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(doc, "next_from"));
     {
-      tthc_time lu = (tthc_time)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(doc, "last_updated"));
+      tthc_time lu =
+        (tthc_time)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(doc, "last_updated"));
       if (lu > 0)
         p->last_updated = lu;
     }
@@ -174,15 +176,14 @@ landing_result landing_restart(struct landing_window *lw)
       if (!strncmp(e->d_name, "page-", 5))
         (void)unlinkat(dirfd(d), e->d_name, 0);
     closedir(d);
-  }
-  else if (fs_fsync_dir(lw->dir) != FS_OK)
+  } else if (fs_fsync_dir(lw->dir) != FS_OK)
     result = LANDING_IO;
   free(path);
   return result;
 }
 
-landing_result landing_write_page(struct landing_window *lw, long page, const void *data, size_t len,
-                                  long http_status, const struct page_result *res)
+landing_result landing_write_page(struct landing_window *lw, long page, const void *data,
+                                  size_t len, long http_status, const struct page_result *res)
 {
   char name[64], hex[65], now[32];
   char *path = NULL, *manifest = NULL, *line = NULL;

@@ -19,7 +19,7 @@
 typedef enum {
   LANDING_OK = 0,
   LANDING_IO,
-  LANDING_CORRUPT,   /* manifest or window file unreadable */
+  LANDING_CORRUPT, /* manifest or window file unreadable */
   LANDING_NOMEM
 } landing_result;
 
@@ -30,11 +30,11 @@ struct landing_window {
 
 /* Where a window stands after what is already durable. */
 struct landing_progress {
-  long pages;                /* durable pages */
-  long records;              /* records in them */
-  struct page_cursor next;   /* where to continue */
-  tthc_time last_updated;    /* update time of the last durable record, 0 if unknown */
-  int complete;              /* the last page is durable */
+  long pages;              /* durable pages */
+  long records;            /* records in them */
+  struct page_cursor next; /* where to continue */
+  tthc_time last_updated;  /* update time of the last durable record, 0 if unknown */
+  int complete;            /* the last page is durable */
 };
 
 /* Creates the window directory. */
@@ -54,8 +54,8 @@ landing_result landing_progress(struct landing_window *lw, struct landing_progre
 landing_result landing_restart(struct landing_window *lw);
 
 /* Writes page number `page` durably and appends its manifest line. */
-landing_result landing_write_page(struct landing_window *lw, long page, const void *data, size_t len,
-                                  long http_status, const struct page_result *res);
+landing_result landing_write_page(struct landing_window *lw, long page, const void *data,
+                                  size_t len, long http_status, const struct page_result *res);
 
 const char *landing_strerror(landing_result r);
 

@@ -28,20 +28,21 @@
 
 static void usage(FILE *out)
 {
-  fprintf(out,
-    "Usage: tthc-extract -c FILE [OPTIONS]\n"
-    "Pull dossier status from the configured sources into a run's landing zone.\n\n"
-    "  -c, --config FILE      configuration (default $TTHC_CONFIG)\n"
-    "      --source NAME      only this source (repeatable)\n"
-    "      --since TIME       backfill from TIME (yyyy-MM-dd or ISO 8601) instead of the watermark\n"
-    "      --until TIME       backfill up to TIME (default: now)\n"
-    "      --run RUN          resume this run (default: the newest unfinished run, else a new one)\n"
-    "      --insecure         do not verify TLS certificates (simulators only!)\n"
-    "      --log-format FMT   text (default) or json\n"
-    "  -j, --jobs N           worker threads over all sources (default 4)\n"
-    "      --per-source N     communes of one source pulled at once (default 2)\n"
-    "  -v, --verbose          log every page\n"
-    "  -h, --help             this help\n");
+  fprintf(out, "Usage: tthc-extract -c FILE [OPTIONS]\n"
+               "Pull dossier status from the configured sources into a run's landing zone.\n\n"
+               "  -c, --config FILE      configuration (default $TTHC_CONFIG)\n"
+               "      --source NAME      only this source (repeatable)\n"
+               "      --since TIME       backfill from TIME (yyyy-MM-dd or ISO 8601) instead of "
+               "the watermark\n"
+               "      --until TIME       backfill up to TIME (default: now)\n"
+               "      --run RUN          resume this run (default: the newest unfinished run, else "
+               "a new one)\n"
+               "      --insecure         do not verify TLS certificates (simulators only!)\n"
+               "      --log-format FMT   text (default) or json\n"
+               "  -j, --jobs N           worker threads over all sources (default 4)\n"
+               "      --per-source N     communes of one source pulled at once (default 2)\n"
+               "  -v, --verbose          log every page\n"
+               "  -h, --help             this help\n");
 }
 
 /* A new run directory; its id is the UTC second, so wait out a collision. */
@@ -71,8 +72,8 @@ static int new_run(const char *state_dir, char id[17])
   return -1;
 }
 
-static int write_summary(const char *state_dir, const char *run_id,
-                         const struct window_outcome *w, size_t n)
+static int write_summary(const char *state_dir, const char *run_id, const struct window_outcome *w,
+                         size_t n)
 {
   cJSON *root = cJSON_CreateObject(), *arr;
   char *text = NULL, *path = rundir_path(state_dir, run_id, RUN_MARK_EXTRACTED);
@@ -118,21 +119,27 @@ static int parse_time_opt(const char *opt, const char *s, tthc_time *out)
 
 int main(int argc, char **argv)
 {
-  enum { OPT_SOURCE = 256, OPT_SINCE, OPT_UNTIL, OPT_RUN, OPT_INSECURE, OPT_LOGFMT, OPT_PER_SOURCE };
-  static const struct option opts[] = {
-    { "config", required_argument, NULL, 'c' },
-    { "source", required_argument, NULL, OPT_SOURCE },
-    { "since", required_argument, NULL, OPT_SINCE },
-    { "until", required_argument, NULL, OPT_UNTIL },
-    { "run", required_argument, NULL, OPT_RUN },
-    { "insecure", no_argument, NULL, OPT_INSECURE },
-    { "log-format", required_argument, NULL, OPT_LOGFMT },
-    { "verbose", no_argument, NULL, 'v' },
-    { "jobs", required_argument, NULL, 'j' },
-    { "per-source", required_argument, NULL, OPT_PER_SOURCE },
-    { "help", no_argument, NULL, 'h' },
-    { NULL, 0, NULL, 0 }
+  enum {
+    OPT_SOURCE = 256,
+    OPT_SINCE,
+    OPT_UNTIL,
+    OPT_RUN,
+    OPT_INSECURE,
+    OPT_LOGFMT,
+    OPT_PER_SOURCE
   };
+  static const struct option opts[] = { { "config", required_argument, NULL, 'c' },
+                                        { "source", required_argument, NULL, OPT_SOURCE },
+                                        { "since", required_argument, NULL, OPT_SINCE },
+                                        { "until", required_argument, NULL, OPT_UNTIL },
+                                        { "run", required_argument, NULL, OPT_RUN },
+                                        { "insecure", no_argument, NULL, OPT_INSECURE },
+                                        { "log-format", required_argument, NULL, OPT_LOGFMT },
+                                        { "verbose", no_argument, NULL, 'v' },
+                                        { "jobs", required_argument, NULL, 'j' },
+                                        { "per-source", required_argument, NULL, OPT_PER_SOURCE },
+                                        { "help", no_argument, NULL, 'h' },
+                                        { NULL, 0, NULL, 0 } };
   const char *config_path = getenv("TTHC_CONFIG"), *run_arg = NULL;
   const char **only = NULL;
   size_t nonly = 0;
@@ -159,8 +166,14 @@ int main(int argc, char **argv)
       only[nonly++] = optarg;
       break;
     }
-    case OPT_SINCE: if (parse_time_opt("--since", optarg, &po.since)) return 2; break;
-    case OPT_UNTIL: if (parse_time_opt("--until", optarg, &po.until)) return 2; break;
+    case OPT_SINCE:
+      if (parse_time_opt("--since", optarg, &po.since))
+        return 2;
+      break;
+    case OPT_UNTIL:
+      if (parse_time_opt("--until", optarg, &po.until))
+        return 2;
+      break;
     case OPT_RUN: run_arg = optarg; break;
     case OPT_INSECURE: insecure = 1; break;
     case OPT_LOGFMT:
@@ -184,8 +197,14 @@ int main(int argc, char **argv)
         per_source = (int)v;
       break;
     }
-    case 'h': usage(stdout); free(only); return 0;
-    default: usage(stderr); free(only); return 2;
+    case 'h':
+      usage(stdout);
+      free(only);
+      return 0;
+    default:
+      usage(stderr);
+      free(only);
+      return 2;
     }
   }
   if (optind < argc || !config_path) {
@@ -242,7 +261,8 @@ int main(int argc, char **argv)
   log_info("run %s: extracting into %s/runs/%s", run_id, cfg.state_dir, run_id);
 
   {
-    const struct source_config **selected = calloc(cfg.nsources ? cfg.nsources : 1, sizeof(*selected));
+    const struct source_config **selected =
+      calloc(cfg.nsources ? cfg.nsources : 1, sizeof(*selected));
     size_t nselected = 0;
     if (!selected)
       goto out;

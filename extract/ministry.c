@@ -68,7 +68,8 @@ static attempt_outcome ministry_fetch_page(struct source_session *s, const struc
   if (!status && cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(doc, "status")))
     status = cJSON_GetObjectItemCaseSensitive(doc, "status")->valueint == 1 ? "1" : "0";
   if (!status || strcmp(status, "1")) {
-    const char *desc = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(doc, "errorDescription"));
+    const char *desc =
+      cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(doc, "errorDescription"));
     code = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(doc, "errorCode"));
     attempt_error_set(err, shown, resp, "ministry system error %s: %s", code ? code : "(none)",
                       desc ? desc : "");
@@ -94,8 +95,8 @@ static attempt_outcome ministry_fetch_page(struct source_session *s, const struc
   res->next.resume_from = at->resume_from;
   res->last_updated = 0;
   if (res->records > 0) {
-    const char *last = cJSON_GetStringValue(
-      cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(value, (int)res->records - 1), "capNhatLuc"));
+    const char *last = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+      cJSON_GetArrayItem(value, (int)res->records - 1), "capNhatLuc"));
     tthc_time t;
     if (last && time_parse_dmy(last, &t) == TIME_OK)
       res->last_updated = t;

@@ -31,8 +31,8 @@ static const char *message_of(const cJSON *doc)
 }
 
 static attempt_outcome post_json(struct source_session *s, const char *path, const char *body,
-                                 struct http_response *resp, char *url, size_t urlsz,
-                                 cJSON **doc, struct attempt_error *err)
+                                 struct http_response *resp, char *url, size_t urlsz, cJSON **doc,
+                                 struct attempt_error *err)
 {
   struct curl_slist *headers = NULL, *h;
   char dst[200];
@@ -123,8 +123,7 @@ static attempt_outcome portal_fetch_page(struct source_session *s, const struct 
 
   time_format_compact_local(w->from, from);
   time_format_compact_local(w->until, until);
-  if (!req ||
-      !cJSON_AddStringToObject(req, "session", s->token ? s->token : "") ||
+  if (!req || !cJSON_AddStringToObject(req, "session", s->token ? s->token : "") ||
       !cJSON_AddStringToObject(req, "madonvi", s->cfg->agency_code ? s->cfg->agency_code : "") ||
       !cJSON_AddStringToObject(req, "service", "LayDanhSachHoSo") ||
       !cJSON_AddStringToObject(req, "MaXa", w->commune) ||
@@ -165,9 +164,9 @@ static attempt_outcome portal_fetch_page(struct source_session *s, const struct 
   res->next = *at;
   res->next.index = at->index + 1;
   /* The last page: short, or the declared total reached. */
-  res->last = res->records < s->cfg->page_size ||
-              (cJSON_IsNumber(total) &&
-               (double)at->index * s->cfg->page_size >= total->valuedouble);
+  res->last =
+    res->records < s->cfg->page_size ||
+    (cJSON_IsNumber(total) && (double)at->index * s->cfg->page_size >= total->valuedouble);
 out:
   free(body);
   cJSON_Delete(req);

@@ -13,22 +13,22 @@
 #include "watermark.h"
 
 #define PAGE_MAX_BODY (64u << 20)
-#define MAX_RESTARTS 3
-#define MAX_REAUTH 4
+#define MAX_RESTARTS  3
+#define MAX_REAUTH    4
 
 /* What the workers pulling one source's communes share. */
 struct source_state {
   const struct source_config *cfg;
   const struct source_adapter *ad;
   char *secret;
-  CURLSH *share;                     /* connections, TLS sessions and DNS */
+  CURLSH *share; /* connections, TLS sessions and DNS */
   pthread_mutex_t share_locks[CURL_LOCK_DATA_LAST];
-  pthread_mutex_t lock;              /* guards the fields below */
-  int64_t next_request_ms;           /* rate limit: earliest next request */
-  int64_t started_ms;                /* the retry deadline counts from here */
-  int active;                        /* communes being pulled now */
-  int auth_failed;                   /* permanent: skip the remaining communes */
-  int ready;                         /* set up without error */
+  pthread_mutex_t lock;    /* guards the fields below */
+  int64_t next_request_ms; /* rate limit: earliest next request */
+  int64_t started_ms;      /* the retry deadline counts from here */
+  int active;              /* communes being pulled now */
+  int auth_failed;         /* permanent: skip the remaining communes */
+  int ready;               /* set up without error */
 };
 
 /* One worker's pull of one commune of a source. */
@@ -162,8 +162,8 @@ static int pull_window(struct puller *p, const char *commune, struct window_outc
     case ATTEMPT_OK:
       if (landing_write_page(&lw, prog.pages + 1, dynbuf_ptr(&resp.body), dynbuf_len(&resp.body),
                              resp.status, &res) != LANDING_OK) {
-        log_error("source %s, commune %s: could not write page %ld durably in \"%s\"",
-                  p->cfg->name, commune, prog.pages + 1, lw.dir);
+        log_error("source %s, commune %s: could not write page %ld durably in \"%s\"", p->cfg->name,
+                  commune, prog.pages + 1, lw.dir);
         goto out;
       }
       prog.pages++;
@@ -175,8 +175,8 @@ static int pull_window(struct puller *p, const char *commune, struct window_outc
       restarts = 0;
       reauthed = 0;
       retry_success(&p->retry);
-      log_debug("source %s, commune %s: page %ld, %ld records", p->cfg->name, commune,
-                prog.pages, res.records);
+      log_debug("source %s, commune %s: page %ld, %ld records", p->cfg->name, commune, prog.pages,
+                res.records);
       break;
     case ATTEMPT_TRANSIENT:
       if (backoff(p, commune, &err, &wo->retries))
@@ -186,7 +186,8 @@ static int pull_window(struct puller *p, const char *commune, struct window_outc
       /* One re-authentication per expiry; a session that keeps expiring
        * right away is retried with backoff, a few times, then given up. */
       if (reauthed >= MAX_REAUTH) {
-        log_attempt_error(LOG_ERROR, p, commune, &err, "session keeps expiring right after authenticating");
+        log_attempt_error(LOG_ERROR, p, commune, &err,
+                          "session keeps expiring right after authenticating");
         goto out;
       }
       if (reauthed && backoff(p, commune, &err, &wo->retries))
@@ -201,16 +202,19 @@ static int pull_window(struct puller *p, const char *commune, struct window_outc
        * listing resumes at the last landed record's update time. Restarts
        * that make no progress in between are limited. */
       if (++restarts > MAX_RESTARTS) {
-        log_attempt_error(LOG_ERROR, p, commune, &err, "listing restarted too often without progress");
+        log_attempt_error(LOG_ERROR, p, commune, &err,
+                          "listing restarted too often without progress");
         goto out;
       }
-      log_attempt_error(LOG_WARN, p, commune, &err, "restarting the listing from the last durable point");
+      log_attempt_error(LOG_WARN, p, commune, &err,
+                        "restarting the listing from the last durable point");
       prog.next.token[0] = '\0';
       if (prog.last_updated)
         prog.next.resume_from = prog.last_updated;
       break;
     case ATTEMPT_PERMANENT:
-      log_attempt_error(LOG_ERROR, p, commune, &err, "permanent failure, source stopped for this commune");
+      log_attempt_error(LOG_ERROR, p, commune, &err,
+                        "permanent failure, source stopped for this commune");
       goto out;
     }
   }
@@ -230,9 +234,9 @@ out:
     snprintf(records, sizeof(records), "%ld", wo->records);
     snprintf(retries, sizeof(retries), "%ld", wo->retries);
     /* One structured line per window: what cron/systemd logs keep. */
-    log_event(wo->complete ? LOG_INFO : LOG_ERROR, "window_done", "source", p->cfg->name,
-              "commune", commune, "complete", wo->complete ? "true" : "false", "pages", pages,
-              "records", records, "retries", retries, (char *)NULL);
+    log_event(wo->complete ? LOG_INFO : LOG_ERROR, "window_done", "source", p->cfg->name, "commune",
+              commune, "complete", wo->complete ? "true" : "false", "pages", pages, "records",
+              records, "retries", retries, (char *)NULL);
   }
   http_response_release(&resp);
   landing_release(&lw);
@@ -278,15 +282,16 @@ static void source_state_init(struct source_state *src, const struct source_conf
   }
   if (cfg->insecure)
     log_warn("source %s: TLS verification is OFF (insecure = true). Use this only with the "
-             "project's simulators, never with a real system.", cfg->name);
-  if (config_read_secret(cfg->secret_file, cfg->secret_env, &src->secret, err, sizeof(err)) != CONFIG_OK) {
+             "project's simulators, never with a real system.",
+             cfg->name);
+  if (config_read_secret(cfg->secret_file, cfg->secret_env, &src->secret, err, sizeof(err)) !=
+      CONFIG_OK) {
     log_report(LOG_ERROR, err, "Set secret_file or secret_env in the source's section.",
                "source %s: no credentials", cfg->name);
     return;
   }
   src->share = curl_share_init();
-  if (!src->share ||
-      curl_share_setopt(src->share, CURLSHOPT_LOCKFUNC, share_lock) ||
+  if (!src->share || curl_share_setopt(src->share, CURLSHOPT_LOCKFUNC, share_lock) ||
       curl_share_setopt(src->share, CURLSHOPT_UNLOCKFUNC, share_unlock) ||
       curl_share_setopt(src->share, CURLSHOPT_USERDATA, src) ||
       curl_share_setopt(src->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS) ||
@@ -319,13 +324,13 @@ static int pull_task(struct source_state *src, const char *commune, const struct
   int rc = -1;
 
   p.session.cfg = src->cfg;
-  p.session.secret = src->secret;  /* borrowed */
+  p.session.secret = src->secret; /* borrowed */
   if (http_client_init(&p.session.http, src->cfg->timeout_seconds, src->cfg->insecure,
                        PAGE_MAX_BODY) != HTTP_OK ||
       http_client_share(&p.session.http, src->share) != HTTP_OK)
     goto out;
   retry_init(&p.retry, &opts->retry, (uint64_t)(uintptr_t)wo ^ (uint64_t)retry_now_ms());
-  p.retry.started_ms = src->started_ms;  /* the deadline is per source */
+  p.retry.started_ms = src->started_ms; /* the deadline is per source */
   rc = pull_window(&p, commune, wo);
 out:
   http_client_release(&p.session.http);
@@ -337,7 +342,7 @@ struct task {
   struct source_state *src;
   const char *commune;
   struct window_outcome *wo;
-  int state;   /* 0 waiting, 1 running, 2 done */
+  int state; /* 0 waiting, 1 running, 2 done */
 };
 
 struct pool {
@@ -449,7 +454,7 @@ int pull_all(const struct source_config *const *sources, size_t nsources,
     if (pthread_create(&threads[i], NULL, worker, &pl) == 0)
       started++;
   if (started == 0)
-    worker(&pl);  /* no thread could start: do the work here */
+    worker(&pl); /* no thread could start: do the work here */
   for (int i = 0; i < started; i++)
     pthread_join(threads[i], NULL);
   pthread_cond_destroy(&pl.changed);

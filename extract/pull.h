@@ -18,12 +18,12 @@
 struct pull_options {
   const char *state_dir;
   const char *run_id;
-  tthc_time run_end;         /* fixed end of every window, captured at run start */
-  tthc_time since;           /* backfill lower bound, or TTHC_TIME_NONE */
-  tthc_time until;           /* backfill upper bound, or TTHC_TIME_NONE (= run_end) */
+  tthc_time run_end; /* fixed end of every window, captured at run start */
+  tthc_time since;   /* backfill lower bound, or TTHC_TIME_NONE */
+  tthc_time until;   /* backfill upper bound, or TTHC_TIME_NONE (= run_end) */
   struct retry_policy retry;
-  int jobs;                  /* worker threads over all sources */
-  int per_source;            /* communes of one source pulled at once */
+  int jobs;       /* worker threads over all sources */
+  int per_source; /* communes of one source pulled at once */
 };
 
 /* What happened to one window; the run summary lists them. */

@@ -58,7 +58,8 @@ long retry_next_delay_ms(struct retry_state *s, long retry_after_s)
     ceiling = s->policy.cap_ms;
   delay = (long)(next_random(s) % (uint64_t)(ceiling + 1));
   if (retry_after_s >= 0) {
-    long ra = retry_after_s < s->policy.max_retry_after_s ? retry_after_s : s->policy.max_retry_after_s;
+    long ra =
+      retry_after_s < s->policy.max_retry_after_s ? retry_after_s : s->policy.max_retry_after_s;
     if (ra * 1000 > delay)
       delay = ra * 1000;
   }

@@ -10,16 +10,16 @@
 #include <stdint.h>
 
 struct retry_policy {
-  long base_ms;            /* first backoff ceiling, default 500 */
-  long cap_ms;             /* ceiling of one wait, default 30 000 */
-  long max_retry_after_s;  /* a larger Retry-After is cut to this, default 300 */
-  long deadline_s;         /* total time for one source, default 1800 */
+  long base_ms;           /* first backoff ceiling, default 500 */
+  long cap_ms;            /* ceiling of one wait, default 30 000 */
+  long max_retry_after_s; /* a larger Retry-After is cut to this, default 300 */
+  long deadline_s;        /* total time for one source, default 1800 */
 };
 
 struct retry_state {
   struct retry_policy policy;
   int64_t started_ms;
-  int attempt;            /* failures so far in the current operation */
+  int attempt; /* failures so far in the current operation */
   uint64_t rng;
 };
 

@@ -12,7 +12,7 @@
 
 /* Serialises loads: a second tthc-load waits for the first to commit. */
 #define LOAD_LOCK_KEY "7325002"
-#define SUMMARY_MAX (16u << 20)
+#define SUMMARY_MAX   (16u << 20)
 
 /* Upsert from staging; newest update (then greatest hash) wins, within the
  * run and against the warehouse. Reports inserted and updated rows. */
@@ -39,8 +39,8 @@ static char *build_upsert_sql(void)
 
   dynbuf_init(&set, 1 << 16);
   for (int i = 0; i < DF__COUNT; i++)
-    if (dynbuf_printf(&set, "%s%s = EXCLUDED.%s", i ? ", " : "",
-                      dossier_fields[i].name, dossier_fields[i].name))
+    if (dynbuf_printf(&set, "%s%s = EXCLUDED.%s", i ? ", " : "", dossier_fields[i].name,
+                      dossier_fields[i].name))
       goto out;
   if (asprintf(&sql, upsert_fmt, cols, cols, dynbuf_ptr(&set)) < 0)
     sql = NULL;
@@ -56,8 +56,8 @@ static long long ll_value(const PGresult *res, int row, int col)
 
 static pgu_result take_lock(PGconn *conn)
 {
-  PGresult *res = pgu_exec(conn, "SELECT pg_try_advisory_xact_lock(" LOAD_LOCK_KEY ")",
-                           0, NULL, PGRES_TUPLES_OK);
+  PGresult *res =
+    pgu_exec(conn, "SELECT pg_try_advisory_xact_lock(" LOAD_LOCK_KEY ")", 0, NULL, PGRES_TUPLES_OK);
   int got;
 
   if (!res)
@@ -70,8 +70,8 @@ static pgu_result take_lock(PGconn *conn)
   return pgu_command(conn, "SELECT pg_advisory_xact_lock(" LOAD_LOCK_KEY ")", 0, NULL);
 }
 
-static pgu_result copy_records(PGconn *conn, const char *canon_dir,
-                               struct load_counts *c, const char *run_id)
+static pgu_result copy_records(PGconn *conn, const char *canon_dir, struct load_counts *c,
+                               const char *run_id)
 {
   pgu_result result;
   char *path = NULL, *copy_sql = NULL, *upsert = NULL;
@@ -79,8 +79,9 @@ static pgu_result copy_records(PGconn *conn, const char *canon_dir,
   const char *params[] = { run_id };
 
   result = pgu_command(conn,
-    "CREATE TEMP TABLE stage_source ON COMMIT DROP AS "
-    "SELECT * FROM tthc.dossier_source WITH NO DATA", 0, NULL);
+                       "CREATE TEMP TABLE stage_source ON COMMIT DROP AS "
+                       "SELECT * FROM tthc.dossier_source WITH NO DATA",
+                       0, NULL);
   if (result)
     goto out;
   result = PGU_NOMEM;
@@ -107,27 +108,31 @@ out:
   return result;
 }
 
-static pgu_result copy_rejects(PGconn *conn, const char *canon_dir,
-                               struct load_counts *c, const char *run_id)
+static pgu_result copy_rejects(PGconn *conn, const char *canon_dir, struct load_counts *c,
+                               const char *run_id)
 {
   pgu_result result;
   char *path = NULL;
   const char *params[] = { run_id };
 
-  result = pgu_command(conn,
+  result = pgu_command(
+    conn,
     "CREATE TEMP TABLE stage_reject (source_name text, source_kind text, unit_code text,"
-    " location text, field text, reason text, raw text) ON COMMIT DROP", 0, NULL);
+    " location text, field text, reason text, raw text) ON COMMIT DROP",
+    0, NULL);
   if (result)
     return result;
   if (asprintf(&path, "%s/rejected.copy", canon_dir) < 0)
     return PGU_NOMEM;
   result = pgu_copy_file(conn, "COPY stage_reject FROM STDIN", path, &c->rejected);
   if (result == PGU_OK)
-    result = pgu_command(conn,
-      "INSERT INTO tthc.rejected_record (run_id, source_name, source_kind, unit_code,"
-      "  location, field, reason, raw)"
-      " SELECT $1, source_name, source_kind, unit_code, location, field, reason, raw"
-      "   FROM stage_reject ON CONFLICT DO NOTHING", 1, params);
+    result =
+      pgu_command(conn,
+                  "INSERT INTO tthc.rejected_record (run_id, source_name, source_kind, unit_code,"
+                  "  location, field, reason, raw)"
+                  " SELECT $1, source_name, source_kind, unit_code, location, field, reason, raw"
+                  "   FROM stage_reject ON CONFLICT DO NOTHING",
+                  1, params);
   free(path);
   return result;
 }
@@ -159,13 +164,15 @@ static pgu_result record_run(PGconn *conn, const char *state_dir, const char *ru
   {
     const char *params[] = { run_id, dynbuf_ptr(&summary), n[0], n[1], n[2], n[3], n[4] };
     result = pgu_command(conn,
-      "INSERT INTO tthc.load_run (run_id, sources, records_read, records_new,"
-      "  records_updated, records_unchanged, records_rejected, outcome)"
-      " VALUES ($1, $2::jsonb -> 'windows', $3, $4, $5, $6, $7, 'ok')", 7, params);
+                         "INSERT INTO tthc.load_run (run_id, sources, records_read, records_new,"
+                         "  records_updated, records_unchanged, records_rejected, outcome)"
+                         " VALUES ($1, $2::jsonb -> 'windows', $3, $4, $5, $6, $7, 'ok')",
+                         7, params);
     if (result)
       goto out;
     /* A backfill never moves a watermark backwards. */
-    result = pgu_command(conn,
+    result = pgu_command(
+      conn,
       "INSERT INTO tthc.source_watermark AS w (source_name, unit_code, covered_until, run_id)"
       " SELECT source, commune, until::timestamptz, $1"
       "   FROM jsonb_to_recordset($2::jsonb -> 'windows')"
@@ -173,7 +180,8 @@ static pgu_result record_run(PGconn *conn, const char *state_dir, const char *ru
       "  WHERE complete"
       " ON CONFLICT (unit_code, source_name) DO UPDATE"
       "   SET covered_until = EXCLUDED.covered_until, run_id = EXCLUDED.run_id"
-      "   WHERE EXCLUDED.covered_until > w.covered_until", 2, params);
+      "   WHERE EXCLUDED.covered_until > w.covered_until",
+      2, params);
   }
 out:
   dynbuf_release(&summary);
@@ -208,8 +216,7 @@ pgu_result loader_load_run(PGconn *conn, const char *state_dir, const char *run_
   result = take_lock(conn);
   if (result)
     goto rollback;
-  res = pgu_exec(conn, "SELECT 1 FROM tthc.load_run WHERE run_id = $1", 1, params,
-                 PGRES_TUPLES_OK);
+  res = pgu_exec(conn, "SELECT 1 FROM tthc.load_run WHERE run_id = $1", 1, params, PGRES_TUPLES_OK);
   if (!res) {
     result = PGU_SQL;
     goto rollback;

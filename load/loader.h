@@ -15,13 +15,13 @@
 #include "pgutil.h"
 
 struct load_counts {
-  long long read;       /* canonical records in the run */
-  long long inserted;   /* new source records */
-  long long updated;    /* replaced an older version */
-  long long unchanged;  /* not newer than what is stored */
-  long long rejected;   /* quarantined records recorded */
-  long long merged;     /* merged dossiers rebuilt */
-  int already_loaded;   /* the run was loaded before: nothing done */
+  long long read;      /* canonical records in the run */
+  long long inserted;  /* new source records */
+  long long updated;   /* replaced an older version */
+  long long unchanged; /* not newer than what is stored */
+  long long rejected;  /* quarantined records recorded */
+  long long merged;    /* merged dossiers rebuilt */
+  int already_loaded;  /* the run was loaded before: nothing done */
 };
 
 /* Loads STATE/runs/RUN (which must be TRANSFORMED) and marks it LOADED. */

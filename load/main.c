@@ -23,7 +23,8 @@
 
 static void usage(FILE *out)
 {
-  fprintf(out,
+  fprintf(
+    out,
     "Usage: tthc-load [OPTIONS]\n"
     "Load a transformed run into the warehouse.\n\n"
     "  -c, --config FILE      configuration (default $TTHC_CONFIG)\n"
@@ -40,7 +41,8 @@ static int load_one(PGconn *conn, const char *state_dir, const char *run)
   struct load_counts lc;
 
   if (loader_load_run(conn, state_dir, run, &lc) != PGU_OK) {
-    log_report(LOG_ERROR, NULL, "Nothing of this run is visible; fix the cause and run tthc-load again.",
+    log_report(LOG_ERROR, NULL,
+               "Nothing of this run is visible; fix the cause and run tthc-load again.",
                "loading run %s failed", run);
     return 1;
   }
@@ -54,15 +56,13 @@ static int load_one(PGconn *conn, const char *state_dir, const char *run)
 int main(int argc, char **argv)
 {
   enum { OPT_RUN = 256, OPT_MIGRATE, OPT_UNITS, OPT_LOGFMT };
-  static const struct option opts[] = {
-    { "config", required_argument, NULL, 'c' },
-    { "run", required_argument, NULL, OPT_RUN },
-    { "migrate", no_argument, NULL, OPT_MIGRATE },
-    { "units", required_argument, NULL, OPT_UNITS },
-    { "log-format", required_argument, NULL, OPT_LOGFMT },
-    { "help", no_argument, NULL, 'h' },
-    { NULL, 0, NULL, 0 }
-  };
+  static const struct option opts[] = { { "config", required_argument, NULL, 'c' },
+                                        { "run", required_argument, NULL, OPT_RUN },
+                                        { "migrate", no_argument, NULL, OPT_MIGRATE },
+                                        { "units", required_argument, NULL, OPT_UNITS },
+                                        { "log-format", required_argument, NULL, OPT_LOGFMT },
+                                        { "help", no_argument, NULL, 'h' },
+                                        { NULL, 0, NULL, 0 } };
   const char *config_path = getenv("TTHC_CONFIG"), *run = NULL, *units = NULL;
   const char *conninfo;
   int migrate = 0, c, rc = 1;
@@ -102,7 +102,8 @@ int main(int argc, char **argv)
     goto out;
   }
   if (run && !rundir_id_valid(run)) {
-    log_report(LOG_ERROR, NULL, "A run id looks like 20260501T010203Z.", "invalid run id \"%s\"", run);
+    log_report(LOG_ERROR, NULL, "A run id looks like 20260501T010203Z.", "invalid run id \"%s\"",
+               run);
     goto out;
   }
   conninfo = cfg.conninfo ? cfg.conninfo : getenv("TTHC_CONNINFO");
@@ -128,7 +129,8 @@ int main(int argc, char **argv)
   }
 
   if (!cfg.state_dir) {
-    log_report(LOG_ERROR, NULL, "Pass -c FILE with a [state] dir.", "no state directory configured");
+    log_report(LOG_ERROR, NULL, "Pass -c FILE with a [state] dir.",
+               "no state directory configured");
     goto out;
   }
   if (run) {

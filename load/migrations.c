@@ -13,7 +13,8 @@ static const char bootstrap_sql[] =
   "COMMENT ON TABLE tthc.schema_migration IS "
   "  'Các bản nâng cấp lược đồ đã áp dụng / Schema migrations applied';"
   "COMMENT ON COLUMN tthc.schema_migration.name IS 'Tên tệp migration / Migration file name';"
-  "COMMENT ON COLUMN tthc.schema_migration.applied_at IS 'Thời điểm áp dụng / When it was applied';";
+  "COMMENT ON COLUMN tthc.schema_migration.applied_at IS 'Thời điểm áp dụng / When it was "
+  "applied';";
 
 static pgu_result apply_one(PGconn *conn, const struct migration *m, int *applied)
 {
@@ -24,8 +25,8 @@ static pgu_result apply_one(PGconn *conn, const struct migration *m, int *applie
   result = pgu_command(conn, "BEGIN", 0, NULL);
   if (result)
     return result;
-  res = pgu_exec(conn, "SELECT 1 FROM tthc.schema_migration WHERE name = $1",
-                 1, params, PGRES_TUPLES_OK);
+  res = pgu_exec(conn, "SELECT 1 FROM tthc.schema_migration WHERE name = $1", 1, params,
+                 PGRES_TUPLES_OK);
   if (!res) {
     result = PGU_SQL;
     goto out;
@@ -38,8 +39,7 @@ static pgu_result apply_one(PGconn *conn, const struct migration *m, int *applie
   result = pgu_command(conn, m->sql, 0, NULL);
   if (result)
     goto out;
-  result = pgu_command(conn, "INSERT INTO tthc.schema_migration (name) VALUES ($1)",
-                       1, params);
+  result = pgu_command(conn, "INSERT INTO tthc.schema_migration (name) VALUES ($1)", 1, params);
   if (result)
     goto out;
   (*applied)++;

@@ -9,7 +9,7 @@
 #include <stddef.h>
 
 struct migration {
-  const char *name;  /* file name, e.g. "001_core.sql" */
+  const char *name; /* file name, e.g. "001_core.sql" */
   const char *sql;
 };
 

@@ -10,11 +10,11 @@
 const char *pgu_strerror(pgu_result r)
 {
   switch (r) {
-  case PGU_OK:      return "no error";
+  case PGU_OK: return "no error";
   case PGU_CONNECT: return "could not connect to the warehouse";
-  case PGU_SQL:     return "a statement failed";
-  case PGU_IO:      return "could not read a local file";
-  case PGU_NOMEM:   return "out of memory";
+  case PGU_SQL: return "a statement failed";
+  case PGU_IO: return "could not read a local file";
+  case PGU_NOMEM: return "out of memory";
   }
   return "unknown error";
 }
@@ -29,15 +29,13 @@ static void log_pg_failure(PGconn *conn, const PGresult *res, const char *sql)
 
   if (!primary)
     primary = PQerrorMessage(conn);
-  log_report(LOG_ERROR, detail, hint, "query failed: %s%s%s%s\nQUERY: %.2000s",
-             primary, state ? " (SQLSTATE " : "", state ? state : "",
-             state ? ")" : "", sql);
+  log_report(LOG_ERROR, detail, hint, "query failed: %s%s%s%s\nQUERY: %.2000s", primary,
+             state ? " (SQLSTATE " : "", state ? state : "", state ? ")" : "", sql);
 }
 
 /* Without parameters the simple protocol is used, which allows several
  * statements in one string (migrations). */
-static PGresult *run(PGconn *conn, const char *sql, int nparams,
-                     const char *const *params)
+static PGresult *run(PGconn *conn, const char *sql, int nparams, const char *const *params)
 {
   if (nparams == 0)
     return PQexec(conn, sql);
@@ -69,8 +67,8 @@ PGconn *pgu_connect(const char *conninfo, const char *progname)
   return conn;
 }
 
-PGresult *pgu_exec(PGconn *conn, const char *sql, int nparams,
-                   const char *const *params, ExecStatusType expect)
+PGresult *pgu_exec(PGconn *conn, const char *sql, int nparams, const char *const *params,
+                   ExecStatusType expect)
 {
   PGresult *res = run(conn, sql, nparams, params);
   if (!res || PQresultStatus(res) != expect) {
@@ -81,8 +79,7 @@ PGresult *pgu_exec(PGconn *conn, const char *sql, int nparams,
   return res;
 }
 
-pgu_result pgu_command(PGconn *conn, const char *sql, int nparams,
-                       const char *const *params)
+pgu_result pgu_command(PGconn *conn, const char *sql, int nparams, const char *const *params)
 {
   PGresult *res = run(conn, sql, nparams, params);
   ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
@@ -96,8 +93,7 @@ pgu_result pgu_command(PGconn *conn, const char *sql, int nparams,
   return result;
 }
 
-pgu_result pgu_copy_file(PGconn *conn, const char *copy_sql, const char *path,
-                         long long *rows)
+pgu_result pgu_copy_file(PGconn *conn, const char *copy_sql, const char *path, long long *rows)
 {
   pgu_result result = PGU_OK;
   PGresult *res = NULL;

@@ -11,9 +11,9 @@
 
 typedef enum {
   PGU_OK = 0,
-  PGU_CONNECT,   /* could not connect */
-  PGU_SQL,       /* a statement failed (already logged) */
-  PGU_IO,        /* a local file could not be read */
+  PGU_CONNECT, /* could not connect */
+  PGU_SQL,     /* a statement failed (already logged) */
+  PGU_IO,      /* a local file could not be read */
   PGU_NOMEM
 } pgu_result;
 
@@ -27,16 +27,14 @@ PGconn *pgu_connect(const char *conninfo, const char *progname);
 /* Runs sql with text parameters and expects `expect` (PGRES_COMMAND_OK or
  * PGRES_TUPLES_OK). Returns the result (caller PQclear()s) or NULL after
  * logging the failure. */
-PGresult *pgu_exec(PGconn *conn, const char *sql, int nparams,
-                   const char *const *params, ExecStatusType expect);
+PGresult *pgu_exec(PGconn *conn, const char *sql, int nparams, const char *const *params,
+                   ExecStatusType expect);
 
 /* pgu_exec for statements whose rows are not needed. */
-pgu_result pgu_command(PGconn *conn, const char *sql, int nparams,
-                       const char *const *params);
+pgu_result pgu_command(PGconn *conn, const char *sql, int nparams, const char *const *params);
 
 /* COPY ... FROM STDIN with the contents of the file at path; *rows gets the
  * number of rows copied (may be NULL). */
-pgu_result pgu_copy_file(PGconn *conn, const char *copy_sql, const char *path,
-                         long long *rows);
+pgu_result pgu_copy_file(PGconn *conn, const char *copy_sql, const char *path, long long *rows);
 
 #endif

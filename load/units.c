@@ -8,13 +8,15 @@ pgu_result units_load(PGconn *conn, const char *csv_path, long long *count)
   if (result)
     return result;
   result = pgu_command(conn,
-    "CREATE TEMP TABLE stage_unit (commune_code text, commune_name text,"
-    " province_code text, province_name text) ON COMMIT DROP", 0, NULL);
+                       "CREATE TEMP TABLE stage_unit (commune_code text, commune_name text,"
+                       " province_code text, province_name text) ON COMMIT DROP",
+                       0, NULL);
   if (result == PGU_OK)
     result = pgu_copy_file(conn, "COPY stage_unit FROM STDIN WITH (FORMAT csv, HEADER true)",
                            csv_path, count);
   if (result == PGU_OK)
-    result = pgu_command(conn,
+    result = pgu_command(
+      conn,
       "INSERT INTO tthc.unit (unit_code, unit_name, province_code, province_name)"
       " SELECT trim(commune_code), trim(commune_name), trim(province_code), trim(province_name)"
       "   FROM stage_unit"

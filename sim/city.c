@@ -18,828 +18,779 @@
 #include "rng.h"
 #include "view.h"
 
-#define MAX_TOKENS 256
+#define MAX_TOKENS   256
 #define DEFAULT_PAGE 100
-#define XML_CT "application/xml; charset=utf-8"
-#define JSON_CT "application/json; charset=utf-8"
+#define XML_CT       "application/xml; charset=utf-8"
+#define JSON_CT      "application/json; charset=utf-8"
 
 struct token {
-	char value[41];		/* "" = free slot */
-	double expires;		/* CLOCK_MONOTONIC seconds */
+  char value[41]; /* "" = free slot */
+  double expires; /* CLOCK_MONOTONIC seconds */
 };
 
 struct sim_city {
-	const struct sim_model *m;
-	char *client_id, *client_secret;
-	char prefix[16];
-	unsigned ttl;
-	bool plain;
-	struct sim_faults *faults;
-	struct sim_view view;
-	pthread_mutex_t lock;	/* tokens and their stream */
-	struct sim_rng rng;
-	struct token tokens[MAX_TOKENS];
-	size_t next_slot;
+  const struct sim_model *m;
+  char *client_id, *client_secret;
+  char prefix[16];
+  unsigned ttl;
+  bool plain;
+  struct sim_faults *faults;
+  struct sim_view view;
+  pthread_mutex_t lock; /* tokens and their stream */
+  struct sim_rng rng;
+  struct token tokens[MAX_TOKENS];
+  size_t next_slot;
 };
 
 /* ---- text buffer ------------------------------------------------------------ */
 
 struct buf {
-	char *s;
-	size_t len, cap;
-	bool fail;
+  char *s;
+  size_t len, cap;
+  bool fail;
 };
 
 static void put(struct buf *b, const char *s, size_t n)
 {
-	if (b->fail)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 4096;
-		char *t;
+  if (b->fail)
+    return;
+  if (b->len + n + 1 > b->cap) {
+    size_t cap = b->cap ? b->cap : 4096;
+    char *t;
 
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		t = realloc(b->s, cap);
-		if (!t) {
-			b->fail = true;
-			return;
-		}
-		b->s = t;
-		b->cap = cap;
-	}
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = '\0';
+    while (cap < b->len + n + 1)
+      cap *= 2;
+    t = realloc(b->s, cap);
+    if (!t) {
+      b->fail = true;
+      return;
+    }
+    b->s = t;
+    b->cap = cap;
+  }
+  memcpy(b->s + b->len, s, n);
+  b->len += n;
+  b->s[b->len] = '\0';
 }
 
 static void puts_(struct buf *b, const char *s)
 {
-	put(b, s, strlen(s));
+  put(b, s, strlen(s));
 }
 
-static void printf_(struct buf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+static void printf_(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static void printf_(struct buf *b, const char *fmt, ...)
 {
-	char tmp[512];
-	va_list ap;
-	int n;
+  char tmp[512];
+  va_list ap;
+  int n;
 
-	va_start(ap, fmt);
-	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= sizeof(tmp))
-		b->fail = true;
-	else
-		put(b, tmp, (size_t)n);
+  va_start(ap, fmt);
+  n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+  va_end(ap);
+  if (n < 0 || (size_t)n >= sizeof(tmp))
+    b->fail = true;
+  else
+    put(b, tmp, (size_t)n);
 }
 
 /* XML-escaped text (valid in content and in double-quoted attributes). */
 static void esc(struct buf *b, const char *s)
 {
-	for (; s && *s; s++) {
-		switch (*s) {
-		case '&':
-			puts_(b, "&amp;");
-			break;
-		case '<':
-			puts_(b, "&lt;");
-			break;
-		case '>':
-			puts_(b, "&gt;");
-			break;
-		case '"':
-			puts_(b, "&quot;");
-			break;
-		case '\'':
-			puts_(b, "&apos;");
-			break;
-		default:
-			put(b, s, 1);
-		}
-	}
+  for (; s && *s; s++) {
+    switch (*s) {
+    case '&': puts_(b, "&amp;"); break;
+    case '<': puts_(b, "&lt;"); break;
+    case '>': puts_(b, "&gt;"); break;
+    case '"': puts_(b, "&quot;"); break;
+    case '\'': puts_(b, "&apos;"); break;
+    default: put(b, s, 1);
+    }
+  }
 }
 
 /* ---- setup, tokens ---------------------------------------------------------- */
 
-struct sim_city *sim_city_new(const struct sim_model *m,
-			      const struct sim_city_options *o,
-			      struct sim_faults *faults)
+struct sim_city *sim_city_new(const struct sim_model *m, const struct sim_city_options *o,
+                              struct sim_faults *faults)
 {
-	struct sim_city *c = calloc(1, sizeof(*c));
+  struct sim_city *c = calloc(1, sizeof(*c));
 
-	if (!c)
-		return NULL;
-	c->m = m;
-	c->faults = faults;
-	c->plain = o->plain;
-	c->ttl = o->token_ttl ? o->token_ttl : 3600;
-	snprintf(c->prefix, sizeof(c->prefix), "%s", o->prefix ? o->prefix : "H31");
-	c->client_id = strdup(o->client_id ? o->client_id : "demo");
-	c->client_secret = strdup(o->client_secret ? o->client_secret
-						    : "demo-secret");
-	if (!c->client_id || !c->client_secret ||
-	    sim_view_build(&c->view, m, SIM_KIND_CITY,
-			   faults ? faults->malformed_ppm : 0, o->junk_seed)) {
-		free(c->client_id);
-		free(c->client_secret);
-		free(c);
-		return NULL;
-	}
-	sim_rng_init(&c->rng, sim_mix(o->seed, 0xc17e));
-	pthread_mutex_init(&c->lock, NULL);
-	return c;
+  if (!c)
+    return NULL;
+  c->m = m;
+  c->faults = faults;
+  c->plain = o->plain;
+  c->ttl = o->token_ttl ? o->token_ttl : 3600;
+  snprintf(c->prefix, sizeof(c->prefix), "%s", o->prefix ? o->prefix : "H31");
+  c->client_id = strdup(o->client_id ? o->client_id : "demo");
+  c->client_secret = strdup(o->client_secret ? o->client_secret : "demo-secret");
+  if (!c->client_id || !c->client_secret ||
+      sim_view_build(&c->view, m, SIM_KIND_CITY, faults ? faults->malformed_ppm : 0,
+                     o->junk_seed)) {
+    free(c->client_id);
+    free(c->client_secret);
+    free(c);
+    return NULL;
+  }
+  sim_rng_init(&c->rng, sim_mix(o->seed, 0xc17e));
+  pthread_mutex_init(&c->lock, NULL);
+  return c;
 }
 
 void sim_city_free(struct sim_city *c)
 {
-	if (!c)
-		return;
-	pthread_mutex_destroy(&c->lock);
-	free(c->client_id);
-	free(c->client_secret);
-	sim_view_release(&c->view);
-	free(c);
+  if (!c)
+    return;
+  pthread_mutex_destroy(&c->lock);
+  free(c->client_id);
+  free(c->client_secret);
+  sim_view_release(&c->view);
+  free(c);
 }
 
 static double now_mono(void)
 {
-	struct timespec ts;
+  struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 static void token_new(struct sim_city *c, char *out)
 {
-	struct token *t;
+  struct token *t;
 
-	pthread_mutex_lock(&c->lock);
-	t = &c->tokens[c->next_slot++ % MAX_TOKENS];
-	snprintf(t->value, sizeof(t->value), "%016" PRIx64 "%016" PRIx64,
-		 sim_rng_next(&c->rng), sim_rng_next(&c->rng));
-	t->expires = now_mono() + c->ttl;
-	memcpy(out, t->value, sizeof(t->value));
-	pthread_mutex_unlock(&c->lock);
+  pthread_mutex_lock(&c->lock);
+  t = &c->tokens[c->next_slot++ % MAX_TOKENS];
+  snprintf(t->value, sizeof(t->value), "%016" PRIx64 "%016" PRIx64, sim_rng_next(&c->rng),
+           sim_rng_next(&c->rng));
+  t->expires = now_mono() + c->ttl;
+  memcpy(out, t->value, sizeof(t->value));
+  pthread_mutex_unlock(&c->lock);
 }
 
 /* Whether the token is live; `drop` ends it (token-expired fault). */
 static bool token_check(struct sim_city *c, const char *v, bool drop)
 {
-	bool ok = false;
+  bool ok = false;
 
-	if (!v || !*v)
-		return false;
-	pthread_mutex_lock(&c->lock);
-	for (size_t i = 0; i < MAX_TOKENS; i++) {
-		struct token *t = &c->tokens[i];
+  if (!v || !*v)
+    return false;
+  pthread_mutex_lock(&c->lock);
+  for (size_t i = 0; i < MAX_TOKENS; i++) {
+    struct token *t = &c->tokens[i];
 
-		if (!t->value[0] || strcmp(t->value, v))
-			continue;
-		ok = t->expires > now_mono();
-		if (drop || !ok)
-			t->value[0] = '\0';
-		break;
-	}
-	pthread_mutex_unlock(&c->lock);
-	return ok;
+    if (!t->value[0] || strcmp(t->value, v))
+      continue;
+    ok = t->expires > now_mono();
+    if (drop || !ok)
+      t->value[0] = '\0';
+    break;
+  }
+  pthread_mutex_unlock(&c->lock);
+  return ok;
 }
 
 /* ---- HoSo rendering --------------------------------------------------------- */
 
 struct render {
-	const struct sim_city *c;
-	const struct sim_dossier *d;
-	const struct sim_junk *junk;
-	struct buf *b;
+  const struct sim_city *c;
+  const struct sim_dossier *d;
+  const struct sim_junk *junk;
+  struct buf *b;
 };
 
 static unsigned pick(const struct render *x, unsigned salt, unsigned n)
 {
-	return x->c->plain ? 0 : (unsigned)(sim_mix(x->d->variety, salt) % n);
+  return x->c->plain ? 0 : (unsigned)(sim_mix(x->d->variety, salt) % n);
 }
 
 /* <name>v</name>; an absent value as <name/>, <name></name> or nothing. */
-static void el(struct render *x, const char *name, unsigned salt,
-	       const char *v)
+static void el(struct render *x, const char *name, unsigned salt, const char *v)
 {
-	if (v && *v) {
-		printf_(x->b, "      <%s>", name);
-		esc(x->b, v);
-		printf_(x->b, "</%s>\n", name);
-		return;
-	}
-	switch (pick(x, salt, 3)) {
-	case 0:
-		printf_(x->b, "      <%s/>\n", name);
-		break;
-	case 1:
-		printf_(x->b, "      <%s></%s>\n", name, name);
-		break;
-	default:
-		break;
-	}
+  if (v && *v) {
+    printf_(x->b, "      <%s>", name);
+    esc(x->b, v);
+    printf_(x->b, "</%s>\n", name);
+    return;
+  }
+  switch (pick(x, salt, 3)) {
+  case 0: printf_(x->b, "      <%s/>\n", name); break;
+  case 1: printf_(x->b, "      <%s></%s>\n", name, name); break;
+  default: break;
+  }
 }
 
 static const char *fmt_time(sim_time t, char *buf)
 {
-	if (!t)
-		return "";
-	sim_format_compact(t, buf);
-	return buf;
+  if (!t)
+    return "";
+  sim_format_compact(t, buf);
+  return buf;
 }
 
-static void el_time(struct render *x, const char *name, unsigned salt,
-		    sim_time t)
+static void el_time(struct render *x, const char *name, unsigned salt, sim_time t)
 {
-	char buf[16];
+  char buf[16];
 
-	el(x, name, salt, fmt_time(t, buf));
+  el(x, name, salt, fmt_time(t, buf));
 }
 
 static void el_int(struct render *x, const char *name, unsigned salt, int v)
 {
-	char buf[16];
+  char buf[16];
 
-	snprintf(buf, sizeof(buf), "%d", v);
-	el(x, name, salt, v ? buf : NULL);
+  snprintf(buf, sizeof(buf), "%d", v);
+  el(x, name, salt, v ? buf : NULL);
 }
 
 /* Online service level of a procedure (MucDoDVC). */
 static int service_level(const struct sim_procedure *pr)
 {
-	if (!pr)
-		return 2;
-	return pr->online_pm >= 600 ? 4 : pr->online_pm >= 250 ? 3 : 2;
+  if (!pr)
+    return 2;
+  return pr->online_pm >= 600 ? 4 : pr->online_pm >= 250 ? 3 : 2;
 }
 
 struct step {
-	sim_time at;
-	int status;
+  sim_time at;
+  int status;
 };
 
 static int step_cmp(const void *a, const void *b)
 {
-	const struct step *x = a, *y = b;
+  const struct step *x = a, *y = b;
 
-	if (x->at != y->at)
-		return x->at < y->at ? -1 : 1;
-	return x->status - y->status;
+  if (x->at != y->at)
+    return x->at < y->at ? -1 : 1;
+  return x->status - y->status;
 }
 
 /* QuaTrinhXuLy: the national status reached at each known moment. */
 static void render_steps(struct render *x)
 {
-	const struct sim_dossier *d = x->d;
-	struct step st[4 + 2 * SIM_MAX_SUPP + 2];
-	const char *dept = d->dept ? d->dept->code : "";
-	int n = 0;
+  const struct sim_dossier *d = x->d;
+  struct step st[4 + 2 * SIM_MAX_SUPP + 2];
+  const char *dept = d->dept ? d->dept->code : "";
+  int n = 0;
 
-	if (!d->received_at) {
-		st[n++] = (struct step){ d->submitted_at, 1 };
-		if (d->refused_at)
-			st[n++] = (struct step){ d->refused_at, 3 };
-	} else {
-		st[n++] = (struct step){ d->received_at, 2 };
-		if (d->status == 4 || d->status == 6) {
-			sim_time t = d->received_at + 600;
+  if (!d->received_at) {
+    st[n++] = (struct step){ d->submitted_at, 1 };
+    if (d->refused_at)
+      st[n++] = (struct step){ d->refused_at, 3 };
+  } else {
+    st[n++] = (struct step){ d->received_at, 2 };
+    if (d->status == 4 || d->status == 6) {
+      sim_time t = d->received_at + 600;
 
-			st[n++] = (struct step){ t < d->updated_at ? t
-						 : d->updated_at, d->status };
-		}
-		for (int i = 0; i < d->nsupp; i++) {
-			st[n++] = (struct step){ d->supp[i].requested_at, 5 };
-			if (d->supp[i].completed_at)
-				st[n++] = (struct step){
-					d->supp[i].completed_at, 4 };
-		}
-		if (d->finished_at)
-			st[n++] = (struct step){ d->finished_at, 9 };
-		if (d->returned_at)
-			st[n++] = (struct step){ d->returned_at, 10 };
-		/* A stop the system did not date has no step either. */
-		if ((d->status == 3 || d->status == 7 || d->status == 8) &&
-		    d->refused_at)
-			st[n++] = (struct step){ d->refused_at, d->status };
-	}
-	qsort(st, (size_t)n, sizeof(st[0]), step_cmp);
-	puts_(x->b, "      <QuaTrinhXuLy>\n");
-	for (int i = 0; i < n; i++) {
-		char buf[16];
+      st[n++] = (struct step){ t < d->updated_at ? t : d->updated_at, d->status };
+    }
+    for (int i = 0; i < d->nsupp; i++) {
+      st[n++] = (struct step){ d->supp[i].requested_at, 5 };
+      if (d->supp[i].completed_at)
+        st[n++] = (struct step){ d->supp[i].completed_at, 4 };
+    }
+    if (d->finished_at)
+      st[n++] = (struct step){ d->finished_at, 9 };
+    if (d->returned_at)
+      st[n++] = (struct step){ d->returned_at, 10 };
+    /* A stop the system did not date has no step either. */
+    if ((d->status == 3 || d->status == 7 || d->status == 8) && d->refused_at)
+      st[n++] = (struct step){ d->refused_at, d->status };
+  }
+  qsort(st, (size_t)n, sizeof(st[0]), step_cmp);
+  puts_(x->b, "      <QuaTrinhXuLy>\n");
+  for (int i = 0; i < n; i++) {
+    char buf[16];
 
-		printf_(x->b, "        <Buoc thoiDiem=\"%s\" trangThai=\"%d\" "
-			"phongBan=\"", fmt_time(st[i].at, buf), st[i].status);
-		esc(x->b, dept);
-		puts_(x->b, "\"/>\n");
-	}
-	puts_(x->b, "      </QuaTrinhXuLy>\n");
+    printf_(x->b,
+            "        <Buoc thoiDiem=\"%s\" trangThai=\"%d\" "
+            "phongBan=\"",
+            fmt_time(st[i].at, buf), st[i].status);
+    esc(x->b, dept);
+    puts_(x->b, "\"/>\n");
+  }
+  puts_(x->b, "      </QuaTrinhXuLy>\n");
 }
 
 static void render_lists(struct render *x)
 {
-	const struct sim_dossier *d = x->d;
-	char a[16], b[16], c[16];
+  const struct sim_dossier *d = x->d;
+  char a[16], b[16], c[16];
 
-	if (d->ncomp) {
-		puts_(x->b, "      <ThanhPhanHoSo>\n");
-		for (int i = 0; i < d->ncomp; i++) {
-			const struct sim_component *k = &d->comp[i];
+  if (d->ncomp) {
+    puts_(x->b, "      <ThanhPhanHoSo>\n");
+    for (int i = 0; i < d->ncomp; i++) {
+      const struct sim_component *k = &d->comp[i];
 
-			puts_(x->b, "        <GiayTo ma=\"");
-			esc(x->b, k->code);
-			printf_(x->b, "\" duocSoHoa=\"%d\" duocTaiSuDung=\"%d\" "
-				"layTuKhoDMQG=\"%d\"/>\n", k->digitised,
-				k->reused, k->from_store);
-		}
-		puts_(x->b, "      </ThanhPhanHoSo>\n");
-	}
-	for (int i = 0; i < d->nresults; i++) {
-		puts_(x->b, "      <KetQua ma=\"");
-		esc(x->b, d->results[i].code);
-		puts_(x->b, "\" tepDinhKem=\"");
-		esc(x->b, d->results[i].link);
-		puts_(x->b, "\"/>\n");
-	}
-	for (int i = 0; i < d->nfees; i++) {
-		puts_(x->b, "      <LePhi ma=\"");
-		esc(x->b, d->fees[i].code);
-		printf_(x->b, "\" gia=\"%ld\" thanhToanTrucTuyen=\"%d\"/>\n",
-			d->fees[i].amount,
-			d->paid_online == 1 || d->paid_online == 2);
-	}
-	if (!d->nsupp)
-		puts_(x->b, "      <YeuCauBoSung ngayYeuCau=\"\" "
-			    "ngayHoanThanh=\"\" ngayHenTraMoi=\"\"/>\n");
-	for (int i = 0; i < d->nsupp; i++)
-		printf_(x->b, "      <YeuCauBoSung ngayYeuCau=\"%s\" "
-			"ngayHoanThanh=\"%s\" ngayHenTraMoi=\"%s\"/>\n",
-			fmt_time(d->supp[i].requested_at, a),
-			fmt_time(d->supp[i].completed_at, b),
-			fmt_time(d->supp[i].new_due, c));
+      puts_(x->b, "        <GiayTo ma=\"");
+      esc(x->b, k->code);
+      printf_(x->b,
+              "\" duocSoHoa=\"%d\" duocTaiSuDung=\"%d\" "
+              "layTuKhoDMQG=\"%d\"/>\n",
+              k->digitised, k->reused, k->from_store);
+    }
+    puts_(x->b, "      </ThanhPhanHoSo>\n");
+  }
+  for (int i = 0; i < d->nresults; i++) {
+    puts_(x->b, "      <KetQua ma=\"");
+    esc(x->b, d->results[i].code);
+    puts_(x->b, "\" tepDinhKem=\"");
+    esc(x->b, d->results[i].link);
+    puts_(x->b, "\"/>\n");
+  }
+  for (int i = 0; i < d->nfees; i++) {
+    puts_(x->b, "      <LePhi ma=\"");
+    esc(x->b, d->fees[i].code);
+    printf_(x->b, "\" gia=\"%ld\" thanhToanTrucTuyen=\"%d\"/>\n", d->fees[i].amount,
+            d->paid_online == 1 || d->paid_online == 2);
+  }
+  if (!d->nsupp)
+    puts_(x->b, "      <YeuCauBoSung ngayYeuCau=\"\" "
+                "ngayHoanThanh=\"\" ngayHenTraMoi=\"\"/>\n");
+  for (int i = 0; i < d->nsupp; i++)
+    printf_(x->b,
+            "      <YeuCauBoSung ngayYeuCau=\"%s\" "
+            "ngayHoanThanh=\"%s\" ngayHenTraMoi=\"%s\"/>\n",
+            fmt_time(d->supp[i].requested_at, a), fmt_time(d->supp[i].completed_at, b),
+            fmt_time(d->supp[i].new_due, c));
 }
 
 /* The portal's code as the city keeps it ("" = the city has none). */
 static void national_code(const struct render *x, char *out, size_t n)
 {
-	const struct sim_dossier *d = x->d;
+  const struct sim_dossier *d = x->d;
 
-	if (x->junk || d->push == SIM_PUSH_MISSING) {
-		*out = '\0';
-		return;
-	}
-	if (x->c->plain || !strcmp(d->portal_code, d->code))
-		snprintf(out, n, "%s", d->portal_code);
-	else
-		sim_code_variant(d->portal_code, sim_mix(d->variety, 0x0c17),
-				 out, n);
+  if (x->junk || d->push == SIM_PUSH_MISSING) {
+    *out = '\0';
+    return;
+  }
+  if (x->c->plain || !strcmp(d->portal_code, d->code))
+    snprintf(out, n, "%s", d->portal_code);
+  else
+    sim_code_variant(d->portal_code, sim_mix(d->variety, 0x0c17), out, n);
 }
 
 static void render_hoso(struct render *x, sim_time upd)
 {
-	const struct sim_dossier *d = x->d;
-	const struct sim_procedure *pr = d->proc;
-	const struct sim_junk *j = x->junk;
-	char buf[64], qg[SIM_CODE_MAX + 8];
-	char *longname = NULL;
+  const struct sim_dossier *d = x->d;
+  const struct sim_procedure *pr = d->proc;
+  const struct sim_junk *j = x->junk;
+  char buf[64], qg[SIM_CODE_MAX + 8];
+  char *longname = NULL;
 
-	puts_(x->b, "    <HoSo>\n");
-	if (!j || j->reason != SIM_JUNK_MISSING_CODE)
-		el(x, "MaHoSo", 1, j ? j->code : d->code);
-	national_code(x, qg, sizeof(qg));
-	el(x, "MaHoSoQuocGia", 2, qg);
-	if (pr && pick(x, 4, 3))
-		snprintf(buf, sizeof(buf), "%s.000.00.00.%s", pr->code,
-			 x->c->prefix);
-	else
-		snprintf(buf, sizeof(buf), "%s", pr ? pr->code : "");
-	el(x, "MaTTHC", 5, buf);
-	if (j && j->reason == SIM_JUNK_OVERLONG) {
-		longname = sim_junk_long_name(pr ? pr->name : NULL);
-		if (!longname)
-			x->b->fail = true;
-	}
-	el(x, "TenTTHC", 6, longname ? longname : pr ? pr->name : NULL);
-	free(longname);
-	el(x, "MaLinhVuc", 8, pr ? pr->field_code : NULL);
-	el(x, "TenLinhVuc", 9, pr ? pr->field_name : NULL);
-	el_int(x, "MucDoDVC", 10, service_level(pr));
-	el(x, "MaXa", 11, d->commune);
-	if (d->dept) {
-		puts_(x->b, "      <PhongBanXuLy ma=\"");
-		esc(x->b, d->dept->code);
-		puts_(x->b, "\">");
-		esc(x->b, d->dept->name);
-		puts_(x->b, "</PhongBanXuLy>\n");
-	}
-	el_int(x, "KenhThucHien", 13, (int)d->channel);
-	el_time(x, "NgayNopHoSo", 15, d->submitted_at);
-	if (j && j->reason == SIM_JUNK_BAD_DATE)
-		el(x, "NgayTiepNhan", 16, sim_junk_bad_date(j));
-	else
-		el_time(x, "NgayTiepNhan", 16, d->received_at);
-	el_time(x, "NgayHenTra", 17, d->due_at);
-	el_time(x, "NgayKetThucXuLy", 18, d->finished_at);
-	el_time(x, "NgayTra", 19, d->returned_at);
-	el_time(x, "NgayTuChoi", 20, d->refused_at);
-	if (j && j->reason == SIM_JUNK_UNKNOWN_STATUS)
-		printf_(x->b, "      <TrangThaiHoSo>%d</TrangThaiHoSo>\n",
-			sim_junk_status(j));
-	else
-		el_int(x, "TrangThaiHoSo", 21, d->status);
-	render_steps(x);
-	render_lists(x);
-	el_time(x, "NgayCapNhat", 27, upd);
-	puts_(x->b, "    </HoSo>\n");
+  puts_(x->b, "    <HoSo>\n");
+  if (!j || j->reason != SIM_JUNK_MISSING_CODE)
+    el(x, "MaHoSo", 1, j ? j->code : d->code);
+  national_code(x, qg, sizeof(qg));
+  el(x, "MaHoSoQuocGia", 2, qg);
+  if (pr && pick(x, 4, 3))
+    snprintf(buf, sizeof(buf), "%s.000.00.00.%s", pr->code, x->c->prefix);
+  else
+    snprintf(buf, sizeof(buf), "%s", pr ? pr->code : "");
+  el(x, "MaTTHC", 5, buf);
+  if (j && j->reason == SIM_JUNK_OVERLONG) {
+    longname = sim_junk_long_name(pr ? pr->name : NULL);
+    if (!longname)
+      x->b->fail = true;
+  }
+  el(x, "TenTTHC", 6, longname ? longname : pr ? pr->name : NULL);
+  free(longname);
+  el(x, "MaLinhVuc", 8, pr ? pr->field_code : NULL);
+  el(x, "TenLinhVuc", 9, pr ? pr->field_name : NULL);
+  el_int(x, "MucDoDVC", 10, service_level(pr));
+  el(x, "MaXa", 11, d->commune);
+  if (d->dept) {
+    puts_(x->b, "      <PhongBanXuLy ma=\"");
+    esc(x->b, d->dept->code);
+    puts_(x->b, "\">");
+    esc(x->b, d->dept->name);
+    puts_(x->b, "</PhongBanXuLy>\n");
+  }
+  el_int(x, "KenhThucHien", 13, (int)d->channel);
+  el_time(x, "NgayNopHoSo", 15, d->submitted_at);
+  if (j && j->reason == SIM_JUNK_BAD_DATE)
+    el(x, "NgayTiepNhan", 16, sim_junk_bad_date(j));
+  else
+    el_time(x, "NgayTiepNhan", 16, d->received_at);
+  el_time(x, "NgayHenTra", 17, d->due_at);
+  el_time(x, "NgayKetThucXuLy", 18, d->finished_at);
+  el_time(x, "NgayTra", 19, d->returned_at);
+  el_time(x, "NgayTuChoi", 20, d->refused_at);
+  if (j && j->reason == SIM_JUNK_UNKNOWN_STATUS)
+    printf_(x->b, "      <TrangThaiHoSo>%d</TrangThaiHoSo>\n", sim_junk_status(j));
+  else
+    el_int(x, "TrangThaiHoSo", 21, d->status);
+  render_steps(x);
+  render_lists(x);
+  el_time(x, "NgayCapNhat", 27, upd);
+  puts_(x->b, "    </HoSo>\n");
 }
 
 char *sim_city_render(const struct sim_city *c, const struct sim_dossier *d)
 {
-	struct buf b = { 0 };
-	struct render x = { c, d, NULL, &b };
+  struct buf b = { 0 };
+  struct render x = { c, d, NULL, &b };
 
-	render_hoso(&x, d->updated_at);
-	if (b.fail) {
-		free(b.s);
-		return NULL;
-	}
-	return b.s;
+  render_hoso(&x, d->updated_at);
+  if (b.fail) {
+    free(b.s);
+    return NULL;
+  }
+  return b.s;
 }
 
 /* ---- answers ---------------------------------------------------------------- */
 
-static const char *const XML_DECL =
-	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+static const char *const XML_DECL = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
 
 /* A KetQuaTraCuu with only MaLoi and MoTaLoi. */
-static void reply_maloi(struct sim_response *r, const char *code,
-			const char *msg)
+static void reply_maloi(struct sim_response *r, const char *code, const char *msg)
 {
-	struct buf b = { 0 };
+  struct buf b = { 0 };
 
-	puts_(&b, XML_DECL);
-	printf_(&b, "<KetQuaTraCuu>\n  <MaLoi>%s</MaLoi>\n  <MoTaLoi>", code);
-	esc(&b, msg);
-	puts_(&b, "</MoTaLoi>\n</KetQuaTraCuu>\n");
-	snprintf(r->error_code, sizeof(r->error_code), "%s", code);
-	if (b.fail) {
-		free(b.s);
-		sim_response_set(r, 500, "text/plain; charset=utf-8", NULL,
-				 "out of memory");
-		return;
-	}
-	sim_response_set(r, 200, XML_CT, b.s, NULL);
+  puts_(&b, XML_DECL);
+  printf_(&b, "<KetQuaTraCuu>\n  <MaLoi>%s</MaLoi>\n  <MoTaLoi>", code);
+  esc(&b, msg);
+  puts_(&b, "</MoTaLoi>\n</KetQuaTraCuu>\n");
+  snprintf(r->error_code, sizeof(r->error_code), "%s", code);
+  if (b.fail) {
+    free(b.s);
+    sim_response_set(r, 500, "text/plain; charset=utf-8", NULL, "out of memory");
+    return;
+  }
+  sim_response_set(r, 200, XML_CT, b.s, NULL);
 }
 
-static void reply_oauth_error(struct sim_response *r, int status,
-			      const char *error, const char *desc,
-			      const char *www)
+static void reply_oauth_error(struct sim_response *r, int status, const char *error,
+                              const char *desc, const char *www)
 {
-	char body[256];
+  char body[256];
 
-	snprintf(body, sizeof(body),
-		 "{\"error\":\"%s\",\"error_description\":\"%s\"}", error, desc);
-	snprintf(r->error_code, sizeof(r->error_code), "%s", error);
-	r->www_authenticate = www;
-	sim_response_set(r, status, JSON_CT, NULL, body);
+  snprintf(body, sizeof(body), "{\"error\":\"%s\",\"error_description\":\"%s\"}", error, desc);
+  snprintf(r->error_code, sizeof(r->error_code), "%s", error);
+  r->www_authenticate = www;
+  sim_response_set(r, status, JSON_CT, NULL, body);
 }
 
 /* Value of `name` in an application/x-www-form-urlencoded body. */
 static bool form_has(const char *body, const char *name, const char *value)
 {
-	size_t nl = strlen(name), vl = strlen(value);
-	const char *p = body;
+  size_t nl = strlen(name), vl = strlen(value);
+  const char *p = body;
 
-	while (p && *p) {
-		if (!strncmp(p, name, nl) && p[nl] == '=' &&
-		    !strncmp(p + nl + 1, value, vl) &&
-		    (p[nl + 1 + vl] == '&' || p[nl + 1 + vl] == '\0' ||
-		     p[nl + 1 + vl] == '\r' || p[nl + 1 + vl] == '\n'))
-			return true;
-		p = strchr(p, '&');
-		if (p)
-			p++;
-	}
-	return false;
+  while (p && *p) {
+    if (!strncmp(p, name, nl) && p[nl] == '=' && !strncmp(p + nl + 1, value, vl) &&
+        (p[nl + 1 + vl] == '&' || p[nl + 1 + vl] == '\0' || p[nl + 1 + vl] == '\r' ||
+         p[nl + 1 + vl] == '\n'))
+      return true;
+    p = strchr(p, '&');
+    if (p)
+      p++;
+  }
+  return false;
 }
 
-static void handle_token(struct sim_city *c, const struct sim_request *q,
-			 struct sim_response *r)
+static void handle_token(struct sim_city *c, const struct sim_request *q, struct sim_response *r)
 {
-	struct sim_fault_hit hit = sim_faults_roll(c->faults,
-						   SIM_FAULTS_CITY_TOKEN);
-	const char *auth = sim_request_header(q, "Authorization");
-	char cred[256], token[41], body[256];
-	char *colon;
+  struct sim_fault_hit hit = sim_faults_roll(c->faults, SIM_FAULTS_CITY_TOKEN);
+  const char *auth = sim_request_header(q, "Authorization");
+  char cred[256], token[41], body[256];
+  char *colon;
 
-	snprintf(r->service, sizeof(r->service), "token");
-	if (sim_fault_preempts(hit.kind)) {
-		sim_fault_apply(c->faults, hit, r);
-		return;
-	}
-	if (!auth || strncasecmp(auth, "Basic ", 6) ||
-	    sim_base64_decode(auth + 6, cred, sizeof(cred), false) < 0 ||
-	    !(colon = strchr(cred, ':'))) {
-		reply_oauth_error(r, 401, "invalid_client",
-				  "client authentication required",
-				  "Basic realm=\"LGSP\"");
-		goto out;
-	}
-	*colon = '\0';
-	if (strcmp(cred, c->client_id) || strcmp(colon + 1, c->client_secret)) {
-		reply_oauth_error(r, 401, "invalid_client",
-				  "client authentication failed",
-				  "Basic realm=\"LGSP\"");
-		goto out;
-	}
-	if (!form_has(q->body, "grant_type", "client_credentials")) {
-		reply_oauth_error(r, 400, "unsupported_grant_type",
-				  "grant_type must be client_credentials", NULL);
-		goto out;
-	}
-	token_new(c, token);
-	snprintf(body, sizeof(body), "{\"access_token\":\"%s\","
-		 "\"token_type\":\"Bearer\",\"expires_in\":%u}", token, c->ttl);
-	sim_response_set(r, 200, JSON_CT, NULL, body);
+  snprintf(r->service, sizeof(r->service), "token");
+  if (sim_fault_preempts(hit.kind)) {
+    sim_fault_apply(c->faults, hit, r);
+    return;
+  }
+  if (!auth || strncasecmp(auth, "Basic ", 6) ||
+      sim_base64_decode(auth + 6, cred, sizeof(cred), false) < 0 || !(colon = strchr(cred, ':'))) {
+    reply_oauth_error(r, 401, "invalid_client", "client authentication required",
+                      "Basic realm=\"LGSP\"");
+    goto out;
+  }
+  *colon = '\0';
+  if (strcmp(cred, c->client_id) || strcmp(colon + 1, c->client_secret)) {
+    reply_oauth_error(r, 401, "invalid_client", "client authentication failed",
+                      "Basic realm=\"LGSP\"");
+    goto out;
+  }
+  if (!form_has(q->body, "grant_type", "client_credentials")) {
+    reply_oauth_error(r, 400, "unsupported_grant_type", "grant_type must be client_credentials",
+                      NULL);
+    goto out;
+  }
+  token_new(c, token);
+  snprintf(body, sizeof(body),
+           "{\"access_token\":\"%s\","
+           "\"token_type\":\"Bearer\",\"expires_in\":%u}",
+           token, c->ttl);
+  sim_response_set(r, 200, JSON_CT, NULL, body);
 out:
-	sim_fault_apply(c->faults, hit, r);
+  sim_fault_apply(c->faults, hit, r);
 }
 
 struct listing {
-	const char *commune;
-	char xa[8];
-	sim_time from, to;
-	long page, size;
+  const char *commune;
+  char xa[8];
+  sim_time from, to;
+  long page, size;
 };
 
 static int long_arg(const char *s, long *out)
 {
-	char *end;
-	long v;
+  char *end;
+  long v;
 
-	if (!s || !*s)
-		return 0;
-	v = strtol(s, &end, 10);
-	if (end == s || *end)
-		return -1;
-	*out = v;
-	return 1;
+  if (!s || !*s)
+    return 0;
+  v = strtol(s, &end, 10);
+  if (end == s || *end)
+    return -1;
+  *out = v;
+  return 1;
 }
 
-static const char *listing_params(const struct sim_request *q,
-				  struct listing *l)
+static const char *listing_params(const struct sim_request *q, struct listing *l)
 {
-	const char *s;
+  const char *s;
 
-	l->commune = NULL;
-	l->from = INT64_MIN;
-	l->to = INT64_MAX;
-	l->page = 1;
-	l->size = DEFAULT_PAGE;
-	if ((s = sim_request_query(q, "maxa")) && *s) {
-		if (!sim_is_digits(s, 5))
-			return "maxa không hợp lệ";
-		snprintf(l->xa, sizeof(l->xa), "%s", s);
-		l->commune = l->xa;
-	}
-	if ((s = sim_request_query(q, "tungay")) && *s &&
-	    sim_parse_compact(s, &l->from))
-		return "tungay không hợp lệ (yyyyMMddHHmmss)";
-	if ((s = sim_request_query(q, "denngay")) && *s &&
-	    sim_parse_compact(s, &l->to))
-		return "denngay không hợp lệ (yyyyMMddHHmmss)";
-	if (long_arg(sim_request_query(q, "trang"), &l->page) < 0 || l->page < 1)
-		return "trang không hợp lệ";
-	if (long_arg(sim_request_query(q, "sobanghi"), &l->size) < 0 ||
-	    l->size < 1)
-		return "sobanghi không hợp lệ";
-	if (l->size > SIM_CITY_MAX_PAGE)
-		l->size = SIM_CITY_MAX_PAGE;
-	return NULL;
+  l->commune = NULL;
+  l->from = INT64_MIN;
+  l->to = INT64_MAX;
+  l->page = 1;
+  l->size = DEFAULT_PAGE;
+  if ((s = sim_request_query(q, "maxa")) && *s) {
+    if (!sim_is_digits(s, 5))
+      return "maxa không hợp lệ";
+    snprintf(l->xa, sizeof(l->xa), "%s", s);
+    l->commune = l->xa;
+  }
+  if ((s = sim_request_query(q, "tungay")) && *s && sim_parse_compact(s, &l->from))
+    return "tungay không hợp lệ (yyyyMMddHHmmss)";
+  if ((s = sim_request_query(q, "denngay")) && *s && sim_parse_compact(s, &l->to))
+    return "denngay không hợp lệ (yyyyMMddHHmmss)";
+  if (long_arg(sim_request_query(q, "trang"), &l->page) < 0 || l->page < 1)
+    return "trang không hợp lệ";
+  if (long_arg(sim_request_query(q, "sobanghi"), &l->size) < 0 || l->size < 1)
+    return "sobanghi không hợp lệ";
+  if (l->size > SIM_CITY_MAX_PAGE)
+    l->size = SIM_CITY_MAX_PAGE;
+  return NULL;
 }
 
 /* Non-ASCII characters as decimal numeric character references. */
 static char *to_ncr(const char *s)
 {
-	struct buf b = { 0 };
-	const unsigned char *p = (const unsigned char *)s;
+  struct buf b = { 0 };
+  const unsigned char *p = (const unsigned char *)s;
 
-	while (*p) {
-		unsigned cp;
-		int n;
+  while (*p) {
+    unsigned cp;
+    int n;
 
-		if (*p < 0x80) {
-			put(&b, (const char *)p++, 1);
-			continue;
-		}
-		n = *p >= 0xf0 ? 4 : *p >= 0xe0 ? 3 : 2;
-		cp = *p & (n == 2 ? 0x1f : n == 3 ? 0x0f : 0x07);
-		for (int i = 1; i < n && (p[i] & 0xc0) == 0x80; i++)
-			cp = cp << 6 | (p[i] & 0x3f);
-		printf_(&b, "&#%u;", cp);
-		p += n;
-	}
-	if (b.fail) {
-		free(b.s);
-		return NULL;
-	}
-	return b.s ? b.s : strdup("");
+    if (*p < 0x80) {
+      put(&b, (const char *)p++, 1);
+      continue;
+    }
+    n = *p >= 0xf0 ? 4 : *p >= 0xe0 ? 3 : 2;
+    cp = *p & (n == 2 ? 0x1f : n == 3 ? 0x0f : 0x07);
+    for (int i = 1; i < n && (p[i] & 0xc0) == 0x80; i++)
+      cp = cp << 6 | (p[i] & 0x3f);
+    printf_(&b, "&#%u;", cp);
+    p += n;
+  }
+  if (b.fail) {
+    free(b.s);
+    return NULL;
+  }
+  return b.s ? b.s : strdup("");
 }
 
 /* The page in windows-1258 (glibc iconv decomposes the tone marks). */
 static char *to_cp1258(const char *s, size_t *outlen)
 {
-	static const char from[] = "encoding=\"UTF-8\"";
-	static const char to[] = "encoding=\"windows-1258\"";
-	const char *at = strstr(s, from);
-	size_t n = strlen(s), cap = 2 * n + 64, inleft, outleft;
-	char *src = malloc(n + sizeof(to)), *dst = malloc(cap), *in, *out;
-	iconv_t cd = iconv_open("WINDOWS-1258", "UTF-8");
-	bool ok = src && dst && cd != (iconv_t)-1 && at;
+  static const char from[] = "encoding=\"UTF-8\"";
+  static const char to[] = "encoding=\"windows-1258\"";
+  const char *at = strstr(s, from);
+  size_t n = strlen(s), cap = 2 * n + 64, inleft, outleft;
+  char *src = malloc(n + sizeof(to)), *dst = malloc(cap), *in, *out;
+  iconv_t cd = iconv_open("WINDOWS-1258", "UTF-8");
+  bool ok = src && dst && cd != (iconv_t)-1 && at;
 
-	if (ok) {
-		size_t pre = (size_t)(at - s);
+  if (ok) {
+    size_t pre = (size_t)(at - s);
 
-		memcpy(src, s, pre);
-		memcpy(src + pre, to, sizeof(to) - 1);
-		strcpy(src + pre + sizeof(to) - 1, at + sizeof(from) - 1);
-		in = src;
-		inleft = strlen(src);
-		out = dst;
-		outleft = cap - 1;
-		ok = iconv(cd, &in, &inleft, &out, &outleft) != (size_t)-1 &&
-		     iconv(cd, NULL, NULL, &out, &outleft) != (size_t)-1;
-		*out = '\0';
-		*outlen = (size_t)(out - dst);
-	}
-	if (cd != (iconv_t)-1)
-		iconv_close(cd);
-	free(src);
-	if (!ok) {
-		free(dst);
-		return NULL;
-	}
-	return dst;
+    memcpy(src, s, pre);
+    memcpy(src + pre, to, sizeof(to) - 1);
+    strcpy(src + pre + sizeof(to) - 1, at + sizeof(from) - 1);
+    in = src;
+    inleft = strlen(src);
+    out = dst;
+    outleft = cap - 1;
+    ok = iconv(cd, &in, &inleft, &out, &outleft) != (size_t)-1 &&
+         iconv(cd, NULL, NULL, &out, &outleft) != (size_t)-1;
+    *out = '\0';
+    *outlen = (size_t)(out - dst);
+  }
+  if (cd != (iconv_t)-1)
+    iconv_close(cd);
+  free(src);
+  if (!ok) {
+    free(dst);
+    return NULL;
+  }
+  return dst;
 }
 
 static const char DOCTYPE[] =
-	"<!DOCTYPE KetQuaTraCuu [\n"
-	"  <!ENTITY xxe SYSTEM \"file:///etc/passwd\">\n"
-	"  <!ENTITY lol \"lol\">\n"
-	"  <!ENTITY lol1 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">\n"
-	"  <!ENTITY lol2 \"&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;\">\n"
-	"  <!ENTITY lol3 \"&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;\">\n"
-	"  <!ENTITY lol4 \"&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;\">\n"
-	"  <!ENTITY lol5 \"&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;\">\n"
-	"  <!ENTITY lol6 \"&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;\">\n"
-	"  <!ENTITY lol7 \"&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;\">\n"
-	"  <!ENTITY lol8 \"&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;\">\n"
-	"  <!ENTITY lol9 \"&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;\">\n"
-	"]>\n";
+  "<!DOCTYPE KetQuaTraCuu [\n"
+  "  <!ENTITY xxe SYSTEM \"file:///etc/passwd\">\n"
+  "  <!ENTITY lol \"lol\">\n"
+  "  <!ENTITY lol1 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">\n"
+  "  <!ENTITY lol2 \"&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;\">\n"
+  "  <!ENTITY lol3 \"&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;\">\n"
+  "  <!ENTITY lol4 \"&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;\">\n"
+  "  <!ENTITY lol5 \"&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;\">\n"
+  "  <!ENTITY lol6 \"&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;\">\n"
+  "  <!ENTITY lol7 \"&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;\">\n"
+  "  <!ENTITY lol8 \"&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;\">\n"
+  "  <!ENTITY lol9 \"&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;\">\n"
+  "]>\n";
 
-static void reply_listing(struct sim_city *c, const struct listing *l,
-			  struct sim_fault_hit *hit, struct sim_response *r)
+static void reply_listing(struct sim_city *c, const struct listing *l, struct sim_fault_hit *hit,
+                          struct sim_response *r)
 {
-	struct buf page = { 0 }, b = { 0 };
-	struct sim_view *v = &c->view;
-	long total = 0, first = (l->page - 1) * l->size;
-	enum sim_fault k = hit->kind;
-	char *body = NULL;
-	size_t len = 0;
+  struct buf page = { 0 }, b = { 0 };
+  struct sim_view *v = &c->view;
+  long total = 0, first = (l->page - 1) * l->size;
+  enum sim_fault k = hit->kind;
+  char *body = NULL;
+  size_t len = 0;
 
-	pthread_mutex_lock(&v->lock);
-	for (size_t i = sim_view_lower_bound(v, l->from);
-	     i < v->n && v->v[i].upd <= l->to; i++) {
-		const struct sim_entry *e = &v->v[i];
-		struct render x = { c, e->d, e->junk, &page };
+  pthread_mutex_lock(&v->lock);
+  for (size_t i = sim_view_lower_bound(v, l->from); i < v->n && v->v[i].upd <= l->to; i++) {
+    const struct sim_entry *e = &v->v[i];
+    struct render x = { c, e->d, e->junk, &page };
 
-		if (l->commune && strcmp(e->commune, l->commune))
-			continue;
-		if (total++ < first || total > first + l->size)
-			continue;
-		if (e->junk) {
-			x.d = e->junk->tmpl;
-			r->malformed++;
-		}
-		render_hoso(&x, e->upd);
-	}
-	if (k == SIM_FAULT_DRIFT &&
-	    !sim_view_drift(v, l->commune, l->from, l->to, first))
-		hit->kind = k = SIM_FAULT_NONE;
-	pthread_mutex_unlock(&v->lock);
+    if (l->commune && strcmp(e->commune, l->commune))
+      continue;
+    if (total++ < first || total > first + l->size)
+      continue;
+    if (e->junk) {
+      x.d = e->junk->tmpl;
+      r->malformed++;
+    }
+    render_hoso(&x, e->upd);
+  }
+  if (k == SIM_FAULT_DRIFT && !sim_view_drift(v, l->commune, l->from, l->to, first))
+    hit->kind = k = SIM_FAULT_NONE;
+  pthread_mutex_unlock(&v->lock);
 
-	puts_(&b, XML_DECL);
-	if (k == SIM_FAULT_DOCTYPE)
-		puts_(&b, DOCTYPE);
-	printf_(&b, "<KetQuaTraCuu>\n  <MaLoi>0</MaLoi>\n  <MoTaLoi>Thành công%s"
-		"</MoTaLoi>\n  <TongSoBanGhi>%ld</TongSoBanGhi>\n"
-		"  <Trang>%ld</Trang>\n  <TongSoTrang>%ld</TongSoTrang>\n",
-		k == SIM_FAULT_DOCTYPE ? "&lol9;" : "", total, l->page,
-		(total + l->size - 1) / l->size);
-	if (page.len) {
-		puts_(&b, "  <DanhSachHoSo>\n");
-		put(&b, page.s, page.len);
-		puts_(&b, "  </DanhSachHoSo>\n");
-	} else {
-		puts_(&b, "  <DanhSachHoSo/>\n");
-	}
-	puts_(&b, "</KetQuaTraCuu>\n");
-	free(page.s);
-	snprintf(r->error_code, sizeof(r->error_code), "0");
-	if (b.fail || page.fail)
-		goto oom;
-	if (k == SIM_FAULT_NCR) {
-		body = to_ncr(b.s);
-		free(b.s);
-		if (!body)
-			goto oom;
-		sim_response_set(r, 200, XML_CT, body, NULL);
-	} else if (k == SIM_FAULT_WIN1258) {
-		body = to_cp1258(b.s, &len);
-		free(b.s);
-		if (!body)
-			goto oom;
-		sim_response_set(r, 200, "application/xml; charset=windows-1258",
-				 body, NULL);
-		r->len = len;	/* no NUL inside: CP1258 text */
-	} else {
-		sim_response_set(r, 200, XML_CT, b.s, NULL);
-	}
-	return;
+  puts_(&b, XML_DECL);
+  if (k == SIM_FAULT_DOCTYPE)
+    puts_(&b, DOCTYPE);
+  printf_(&b,
+          "<KetQuaTraCuu>\n  <MaLoi>0</MaLoi>\n  <MoTaLoi>Thành công%s"
+          "</MoTaLoi>\n  <TongSoBanGhi>%ld</TongSoBanGhi>\n"
+          "  <Trang>%ld</Trang>\n  <TongSoTrang>%ld</TongSoTrang>\n",
+          k == SIM_FAULT_DOCTYPE ? "&lol9;" : "", total, l->page, (total + l->size - 1) / l->size);
+  if (page.len) {
+    puts_(&b, "  <DanhSachHoSo>\n");
+    put(&b, page.s, page.len);
+    puts_(&b, "  </DanhSachHoSo>\n");
+  } else {
+    puts_(&b, "  <DanhSachHoSo/>\n");
+  }
+  puts_(&b, "</KetQuaTraCuu>\n");
+  free(page.s);
+  snprintf(r->error_code, sizeof(r->error_code), "0");
+  if (b.fail || page.fail)
+    goto oom;
+  if (k == SIM_FAULT_NCR) {
+    body = to_ncr(b.s);
+    free(b.s);
+    if (!body)
+      goto oom;
+    sim_response_set(r, 200, XML_CT, body, NULL);
+  } else if (k == SIM_FAULT_WIN1258) {
+    body = to_cp1258(b.s, &len);
+    free(b.s);
+    if (!body)
+      goto oom;
+    sim_response_set(r, 200, "application/xml; charset=windows-1258", body, NULL);
+    r->len = len; /* no NUL inside: CP1258 text */
+  } else {
+    sim_response_set(r, 200, XML_CT, b.s, NULL);
+  }
+  return;
 oom:
-	free(b.s);
-	sim_response_set(r, 500, "text/plain; charset=utf-8", NULL,
-			 "out of memory");
+  free(b.s);
+  sim_response_set(r, 500, "text/plain; charset=utf-8", NULL, "out of memory");
 }
 
-static void handle_hoso(struct sim_city *c, const struct sim_request *q,
-			struct sim_response *r)
+static void handle_hoso(struct sim_city *c, const struct sim_request *q, struct sim_response *r)
 {
-	struct sim_fault_hit hit = sim_faults_roll(c->faults, SIM_FAULTS_CITY);
-	const char *auth = sim_request_header(q, "Authorization");
-	const char *err;
-	struct listing l;
-	bool used = false;
+  struct sim_fault_hit hit = sim_faults_roll(c->faults, SIM_FAULTS_CITY);
+  const char *auth = sim_request_header(q, "Authorization");
+  const char *err;
+  struct listing l;
+  bool used = false;
 
-	snprintf(r->service, sizeof(r->service), "hoso");
-	if (long_arg(sim_request_query(q, "trang"), &r->page_index) != 1)
-		r->page_index = -1;
-	if (sim_fault_preempts(hit.kind)) {
-		sim_fault_apply(c->faults, hit, r);
-		return;
-	}
-	if (!auth || strncasecmp(auth, "Bearer ", 7) ||
-	    !token_check(c, auth + 7, hit.kind == SIM_FAULT_TOKEN_EXPIRED) ||
-	    hit.kind == SIM_FAULT_TOKEN_EXPIRED) {
-		used = hit.kind == SIM_FAULT_TOKEN_EXPIRED && auth &&
-		       !strncasecmp(auth, "Bearer ", 7);
-		reply_oauth_error(r, 401, "invalid_token",
-				  "the access token is invalid or has expired",
-				  "Bearer error=\"invalid_token\"");
-		goto out;
-	}
-	if (hit.kind == SIM_FAULT_ERROR_1) {
-		used = true;
-		reply_maloi(r, "-1", "Hệ thống đang bận");
-		goto out;
-	}
-	err = listing_params(q, &l);
-	if (err) {
-		reply_maloi(r, "2", err);
-		goto out;
-	}
-	used = true;
-	reply_listing(c, &l, &hit, r);
+  snprintf(r->service, sizeof(r->service), "hoso");
+  if (long_arg(sim_request_query(q, "trang"), &r->page_index) != 1)
+    r->page_index = -1;
+  if (sim_fault_preempts(hit.kind)) {
+    sim_fault_apply(c->faults, hit, r);
+    return;
+  }
+  if (!auth || strncasecmp(auth, "Bearer ", 7) ||
+      !token_check(c, auth + 7, hit.kind == SIM_FAULT_TOKEN_EXPIRED) ||
+      hit.kind == SIM_FAULT_TOKEN_EXPIRED) {
+    used = hit.kind == SIM_FAULT_TOKEN_EXPIRED && auth && !strncasecmp(auth, "Bearer ", 7);
+    reply_oauth_error(r, 401, "invalid_token", "the access token is invalid or has expired",
+                      "Bearer error=\"invalid_token\"");
+    goto out;
+  }
+  if (hit.kind == SIM_FAULT_ERROR_1) {
+    used = true;
+    reply_maloi(r, "-1", "Hệ thống đang bận");
+    goto out;
+  }
+  err = listing_params(q, &l);
+  if (err) {
+    reply_maloi(r, "2", err);
+    goto out;
+  }
+  used = true;
+  reply_listing(c, &l, &hit, r);
 out:
-	if (!used && !(SIM_FAULTS_TRANSPORT & SIM_FAULT_BIT(hit.kind)))
-		hit.kind = SIM_FAULT_NONE;	/* no effect: not logged */
-	sim_fault_apply(c->faults, hit, r);
+  if (!used && !(SIM_FAULTS_TRANSPORT & SIM_FAULT_BIT(hit.kind)))
+    hit.kind = SIM_FAULT_NONE; /* no effect: not logged */
+  sim_fault_apply(c->faults, hit, r);
 }
 
-void sim_city_handle(struct sim_city *c, const struct sim_request *q,
-		     struct sim_response *r)
+void sim_city_handle(struct sim_city *c, const struct sim_request *q, struct sim_response *r)
 {
-	bool token = strcmp(q->path, "/token") == 0;
+  bool token = strcmp(q->path, "/token") == 0;
 
-	if (!token && strcmp(q->path, "/tthc/v1/hoso")) {
-		sim_response_set(r, 404, JSON_CT, NULL,
-				 "{\"error\":\"not_found\"}");
-		return;
-	}
-	if (strcmp(q->method, token ? "POST" : "GET")) {
-		sim_response_set(r, 405, JSON_CT, NULL,
-				 "{\"error\":\"method_not_allowed\"}");
-		return;
-	}
-	if (token)
-		handle_token(c, q, r);
-	else
-		handle_hoso(c, q, r);
+  if (!token && strcmp(q->path, "/tthc/v1/hoso")) {
+    sim_response_set(r, 404, JSON_CT, NULL, "{\"error\":\"not_found\"}");
+    return;
+  }
+  if (strcmp(q->method, token ? "POST" : "GET")) {
+    sim_response_set(r, 405, JSON_CT, NULL, "{\"error\":\"method_not_allowed\"}");
+    return;
+  }
+  if (token)
+    handle_token(c, q, r);
+  else
+    handle_hoso(c, q, r);
 }
 
-void sim_city_handler(void *ctx, const struct sim_request *q,
-		      struct sim_response *r)
+void sim_city_handler(void *ctx, const struct sim_request *q, struct sim_response *r)
 {
-	sim_city_handle(ctx, q, r);
+  sim_city_handle(ctx, q, r);
 }

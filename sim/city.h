@@ -41,31 +41,28 @@
 #define SIM_CITY_MAX_PAGE 1000
 
 struct sim_city_options {
-	const char *client_id;		/* default "demo" */
-	const char *client_secret;	/* default "demo-secret" */
-	const char *prefix;		/* code prefix for long MaTTHC, "H31" */
-	uint64_t seed;			/* tokens */
-	uint64_t junk_seed;		/* malformed records and drift */
-	unsigned token_ttl;		/* seconds, default 3600 */
-	bool plain;
+  const char *client_id;     /* default "demo" */
+  const char *client_secret; /* default "demo-secret" */
+  const char *prefix;        /* code prefix for long MaTTHC, "H31" */
+  uint64_t seed;             /* tokens */
+  uint64_t junk_seed;        /* malformed records and drift */
+  unsigned token_ttl;        /* seconds, default 3600 */
+  bool plain;
 };
 
 struct sim_city;
 
 /* A city system over m (borrowed).  faults may be NULL.  NULL on OOM. */
-struct sim_city *sim_city_new(const struct sim_model *m,
-			      const struct sim_city_options *o,
-			      struct sim_faults *faults);
+struct sim_city *sim_city_new(const struct sim_model *m, const struct sim_city_options *o,
+                              struct sim_faults *faults);
 
 void sim_city_free(struct sim_city *c);
 
 /* Answer one request (thread-safe). */
-void sim_city_handle(struct sim_city *c, const struct sim_request *q,
-		     struct sim_response *r);
+void sim_city_handle(struct sim_city *c, const struct sim_request *q, struct sim_response *r);
 
 /* Handler signature for httpd.h. */
-void sim_city_handler(void *ctx, const struct sim_request *q,
-		      struct sim_response *r);
+void sim_city_handler(void *ctx, const struct sim_request *q, struct sim_response *r);
 
 /* One HoSo element for d, as served (caller frees); NULL on OOM. */
 char *sim_city_render(const struct sim_city *c, const struct sim_dossier *d);

@@ -30,21 +30,21 @@
 
 #include "model.h"
 
-#define SIM_DATASET_FORMAT "tthc-sim-dataset"
+#define SIM_DATASET_FORMAT  "tthc-sim-dataset"
 #define SIM_DATASET_VERSION 1
 /* Longest line read, newline excluded; a longer one is an error. */
-#define SIM_DATASET_MAX_LINE (256 * 1024)
+#define SIM_DATASET_MAX_LINE   (256 * 1024)
 #define SIM_DATASET_AGENCY_MAX 64
 
 /* The header's settings besides the model's as-of and communes. */
 struct sim_dataset_info {
-	uint64_t seed;			/* portal session / city token seed */
-	char agency[SIM_DATASET_AGENCY_MAX];	/* dstcode; code prefix */
-	bool plain;			/* no representation variety */
-	bool have_truth;		/* default --unit / --period */
-	char unit[6];			/* 5-digit commune or 2-digit province */
-	int64_t truth_from, truth_to;	/* local days */
-	char *source;			/* provenance: a JSON object's text
+  uint64_t seed;                       /* portal session / city token seed */
+  char agency[SIM_DATASET_AGENCY_MAX]; /* dstcode; code prefix */
+  bool plain;                          /* no representation variety */
+  bool have_truth;                     /* default --unit / --period */
+  char unit[6];                        /* 5-digit commune or 2-digit province */
+  int64_t truth_from, truth_to;        /* local days */
+  char *source;                        /* provenance: a JSON object's text
 					 * (malloc'd), or NULL */
 };
 
@@ -58,8 +58,7 @@ void sim_dataset_info_release(struct sim_dataset_info *info);
  * Write m with info to fp.  0, or -1 on a write error or out of memory
  * (errno may tell which).
  */
-int sim_dataset_write(const struct sim_model *m,
-		      const struct sim_dataset_info *info, FILE *fp);
+int sim_dataset_write(const struct sim_model *m, const struct sim_dataset_info *info, FILE *fp);
 
 /*
  * Read a dataset from fp into m (sim_model_release()d and refilled; on
@@ -67,16 +66,15 @@ int sim_dataset_write(const struct sim_model *m,
  * the file name used in messages.  0, or -1 with err set to
  * "name:LINE: what" (NUL-terminated, truncated to errlen).
  */
-int sim_dataset_read(FILE *fp, const char *name, struct sim_model *m,
-		     struct sim_dataset_info *info, char *err, size_t errlen);
+int sim_dataset_read(FILE *fp, const char *name, struct sim_model *m, struct sim_dataset_info *info,
+                     char *err, size_t errlen);
 
 /* Open path ("-" = stdin) and sim_dataset_read() it. */
-int sim_dataset_load(const char *path, struct sim_model *m,
-		     struct sim_dataset_info *info, char *err, size_t errlen);
+int sim_dataset_load(const char *path, struct sim_model *m, struct sim_dataset_info *info,
+                     char *err, size_t errlen);
 
 /* Write to path ("-" = stdout); 0, or -1 with err set. */
 int sim_dataset_save(const char *path, const struct sim_model *m,
-		     const struct sim_dataset_info *info, char *err,
-		     size_t errlen);
+                     const struct sim_dataset_info *info, char *err, size_t errlen);
 
 #endif

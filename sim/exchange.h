@@ -14,36 +14,36 @@
 #include <stddef.h>
 
 struct sim_request {
-	const char *method;		/* "POST", "GET" ... */
-	const char *path;		/* URL path, no query string */
-	const char *body;		/* NUL-terminated; "" when none */
-	size_t body_len;
-	/* Request header by case-insensitive name, or NULL when absent. */
-	const char *(*header)(void *ctx, const char *name);
-	void *header_ctx;
-	/* URL query argument by name, decoded, or NULL (ctx: header_ctx). */
-	const char *(*query)(void *ctx, const char *name);
+  const char *method; /* "POST", "GET" ... */
+  const char *path;   /* URL path, no query string */
+  const char *body;   /* NUL-terminated; "" when none */
+  size_t body_len;
+  /* Request header by case-insensitive name, or NULL when absent. */
+  const char *(*header)(void *ctx, const char *name);
+  void *header_ctx;
+  /* URL query argument by name, decoded, or NULL (ctx: header_ctx). */
+  const char *(*query)(void *ctx, const char *name);
 };
 
 struct sim_response {
-	int status;			/* HTTP status code */
-	const char *content_type;	/* static string */
-	char *body;			/* owned (malloc), NUL-terminated */
-	size_t len;
-	int retry_after;		/* Retry-After seconds; < 0 = none */
-	const char *www_authenticate;	/* WWW-Authenticate value, or NULL */
+  int status;               /* HTTP status code */
+  const char *content_type; /* static string */
+  char *body;               /* owned (malloc), NUL-terminated */
+  size_t len;
+  int retry_after;              /* Retry-After seconds; < 0 = none */
+  const char *www_authenticate; /* WWW-Authenticate value, or NULL */
 
-	/* Transport instructions (fault injection). */
-	bool truncate;			/* send half the body, then drop */
-	bool reset;			/* drop the connection, answer nothing */
-	unsigned stall_ms;		/* wait this long before answering */
+  /* Transport instructions (fault injection). */
+  bool truncate;     /* send half the body, then drop */
+  bool reset;        /* drop the connection, answer nothing */
+  unsigned stall_ms; /* wait this long before answering */
 
-	/* For the request log. */
-	const char *fault;		/* injected fault's name, or NULL */
-	char service[48];		/* service asked for, "" if none */
-	long page_index;		/* page asked for, < 0 if none */
-	char error_code[32];		/* error_code answered, "" if none */
-	int malformed;			/* junk records in the answer */
+  /* For the request log. */
+  const char *fault;   /* injected fault's name, or NULL */
+  char service[48];    /* service asked for, "" if none */
+  long page_index;     /* page asked for, < 0 if none */
+  char error_code[32]; /* error_code answered, "" if none */
+  int malformed;       /* junk records in the answer */
 };
 
 /* A 500 with no body, nothing else set.  Allocates nothing. */
@@ -57,8 +57,8 @@ void sim_response_release(struct sim_response *r);
  * must be malloc'd and NUL-terminated), or copies text when body is NULL.
  * Returns 0, or -1 when out of memory (the response is then a bare 500).
  */
-int sim_response_set(struct sim_response *r, int status, const char *ctype,
-		     char *body, const char *text);
+int sim_response_set(struct sim_response *r, int status, const char *ctype, char *body,
+                     const char *text);
 
 /* Request header lookup that never crashes on a missing callback. */
 const char *sim_request_header(const struct sim_request *q, const char *name);

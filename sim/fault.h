@@ -51,70 +51,67 @@
 #include "rng.h"
 
 typedef enum {
-	SIM_FAULT_OK = 0,
-	SIM_FAULT_BAD_NAME,
-	SIM_FAULT_BAD_RATE	/* not in [0, 1], or the rates sum above 1 */
+  SIM_FAULT_OK = 0,
+  SIM_FAULT_BAD_NAME,
+  SIM_FAULT_BAD_RATE /* not in [0, 1], or the rates sum above 1 */
 } sim_fault_result;
 
 enum sim_fault {
-	SIM_FAULT_NONE = 0,
-	SIM_FAULT_HTTP_5XX,
-	SIM_FAULT_RATE_LIMIT,
-	SIM_FAULT_UNAVAILABLE,
-	SIM_FAULT_ERROR_1,
-	SIM_FAULT_SESSION,
-	SIM_FAULT_NUMERIC_CODE,
-	SIM_FAULT_TRUNCATE,
-	SIM_FAULT_RESET,
-	SIM_FAULT_STALL,
-	SIM_FAULT_HTTP_500,
-	SIM_FAULT_TOKEN_EXPIRED,
-	SIM_FAULT_WIN1258,
-	SIM_FAULT_NCR,
-	SIM_FAULT_DOCTYPE,
-	SIM_FAULT_SYNC_ERROR,
-	SIM_FAULT_CURSOR_EXPIRED,
-	SIM_FAULT_DRIFT,
-	SIM_FAULT_COUNT
+  SIM_FAULT_NONE = 0,
+  SIM_FAULT_HTTP_5XX,
+  SIM_FAULT_RATE_LIMIT,
+  SIM_FAULT_UNAVAILABLE,
+  SIM_FAULT_ERROR_1,
+  SIM_FAULT_SESSION,
+  SIM_FAULT_NUMERIC_CODE,
+  SIM_FAULT_TRUNCATE,
+  SIM_FAULT_RESET,
+  SIM_FAULT_STALL,
+  SIM_FAULT_HTTP_500,
+  SIM_FAULT_TOKEN_EXPIRED,
+  SIM_FAULT_WIN1258,
+  SIM_FAULT_NCR,
+  SIM_FAULT_DOCTYPE,
+  SIM_FAULT_SYNC_ERROR,
+  SIM_FAULT_CURSOR_EXPIRED,
+  SIM_FAULT_DRIFT,
+  SIM_FAULT_COUNT
 };
 
 #define SIM_FAULT_BIT(k) (1u << (k))
 /* Faults any endpoint can suffer: they do not depend on the body. */
-#define SIM_FAULTS_TRANSPORT                                                   \
-	(SIM_FAULT_BIT(SIM_FAULT_HTTP_5XX) | SIM_FAULT_BIT(SIM_FAULT_RATE_LIMIT) | \
-	 SIM_FAULT_BIT(SIM_FAULT_UNAVAILABLE) | SIM_FAULT_BIT(SIM_FAULT_TRUNCATE) | \
-	 SIM_FAULT_BIT(SIM_FAULT_RESET) | SIM_FAULT_BIT(SIM_FAULT_STALL))
+#define SIM_FAULTS_TRANSPORT                                                  \
+  (SIM_FAULT_BIT(SIM_FAULT_HTTP_5XX) | SIM_FAULT_BIT(SIM_FAULT_RATE_LIMIT) |  \
+   SIM_FAULT_BIT(SIM_FAULT_UNAVAILABLE) | SIM_FAULT_BIT(SIM_FAULT_TRUNCATE) | \
+   SIM_FAULT_BIT(SIM_FAULT_RESET) | SIM_FAULT_BIT(SIM_FAULT_STALL))
 #define SIM_FAULTS_ALL ((1u << SIM_FAULT_COUNT) - 2u)
 /* What each kind's data endpoint can meet. */
-#define SIM_FAULTS_PORTAL                                                      \
-	(SIM_FAULTS_TRANSPORT | SIM_FAULT_BIT(SIM_FAULT_ERROR_1) |             \
-	 SIM_FAULT_BIT(SIM_FAULT_SESSION) | SIM_FAULT_BIT(SIM_FAULT_NUMERIC_CODE) | \
-	 SIM_FAULT_BIT(SIM_FAULT_DRIFT))
-#define SIM_FAULTS_CITY_TOKEN                                                  \
-	(SIM_FAULTS_TRANSPORT | SIM_FAULT_BIT(SIM_FAULT_HTTP_500))
+#define SIM_FAULTS_PORTAL                                                                       \
+  (SIM_FAULTS_TRANSPORT | SIM_FAULT_BIT(SIM_FAULT_ERROR_1) | SIM_FAULT_BIT(SIM_FAULT_SESSION) | \
+   SIM_FAULT_BIT(SIM_FAULT_NUMERIC_CODE) | SIM_FAULT_BIT(SIM_FAULT_DRIFT))
+#define SIM_FAULTS_CITY_TOKEN (SIM_FAULTS_TRANSPORT | SIM_FAULT_BIT(SIM_FAULT_HTTP_500))
 #define SIM_FAULTS_CITY                                                        \
-	(SIM_FAULTS_CITY_TOKEN | SIM_FAULT_BIT(SIM_FAULT_ERROR_1) |            \
-	 SIM_FAULT_BIT(SIM_FAULT_TOKEN_EXPIRED) | SIM_FAULT_BIT(SIM_FAULT_WIN1258) | \
-	 SIM_FAULT_BIT(SIM_FAULT_NCR) | SIM_FAULT_BIT(SIM_FAULT_DOCTYPE) |      \
-	 SIM_FAULT_BIT(SIM_FAULT_DRIFT))
-#define SIM_FAULTS_MINISTRY                                                    \
-	(SIM_FAULTS_TRANSPORT | SIM_FAULT_BIT(SIM_FAULT_HTTP_500) |            \
-	 SIM_FAULT_BIT(SIM_FAULT_SYNC_ERROR) |                                  \
-	 SIM_FAULT_BIT(SIM_FAULT_CURSOR_EXPIRED))
+  (SIM_FAULTS_CITY_TOKEN | SIM_FAULT_BIT(SIM_FAULT_ERROR_1) |                  \
+   SIM_FAULT_BIT(SIM_FAULT_TOKEN_EXPIRED) | SIM_FAULT_BIT(SIM_FAULT_WIN1258) | \
+   SIM_FAULT_BIT(SIM_FAULT_NCR) | SIM_FAULT_BIT(SIM_FAULT_DOCTYPE) |           \
+   SIM_FAULT_BIT(SIM_FAULT_DRIFT))
+#define SIM_FAULTS_MINISTRY                                   \
+  (SIM_FAULTS_TRANSPORT | SIM_FAULT_BIT(SIM_FAULT_HTTP_500) | \
+   SIM_FAULT_BIT(SIM_FAULT_SYNC_ERROR) | SIM_FAULT_BIT(SIM_FAULT_CURSOR_EXPIRED))
 
 struct sim_faults {
-	unsigned ppm[SIM_FAULT_COUNT];	/* rate per million requests */
-	unsigned stall_ms;		/* how long a stall lasts */
-	unsigned retry_after;		/* Retry-After seconds sent */
-	unsigned malformed_ppm;		/* junk records per million records */
-	struct sim_rng rng;
-	pthread_mutex_t lock;
+  unsigned ppm[SIM_FAULT_COUNT]; /* rate per million requests */
+  unsigned stall_ms;             /* how long a stall lasts */
+  unsigned retry_after;          /* Retry-After seconds sent */
+  unsigned malformed_ppm;        /* junk records per million records */
+  struct sim_rng rng;
+  pthread_mutex_t lock;
 };
 
 /* One roll's outcome; variant picks e.g. which 5xx, from the same stream. */
 struct sim_fault_hit {
-	enum sim_fault kind;
-	uint32_t variant;
+  enum sim_fault kind;
+  uint32_t variant;
 };
 
 /* No faults, stall 20 s, Retry-After 1 s, stream seeded with seed. */
@@ -152,8 +149,7 @@ int sim_fault_preempts(enum sim_fault k);
  * name for any fault; body faults (error-1 ...) are otherwise left to
  * the handler.  Returns -1 when out of memory, else 0.
  */
-int sim_fault_apply(const struct sim_faults *f, struct sim_fault_hit hit,
-		    struct sim_response *r);
+int sim_fault_apply(const struct sim_faults *f, struct sim_fault_hit hit, struct sim_response *r);
 
 /* Flag name of a fault ("http-5xx" ...); NULL for NONE. */
 const char *sim_fault_name(enum sim_fault k);

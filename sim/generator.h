@@ -26,25 +26,24 @@
 #include "model.h"
 
 typedef enum {
-	SIM_GEN_OK = 0,
-	SIM_GEN_BAD_ARG,	/* day_to < day_from, prefix too long ... */
-	SIM_GEN_NOMEM
+  SIM_GEN_OK = 0,
+  SIM_GEN_BAD_ARG, /* day_to < day_from, prefix too long ... */
+  SIM_GEN_NOMEM
 } sim_gen_result;
 
 struct sim_gen_options {
-	uint64_t seed;
-	int64_t day_from;	/* first local day (days since 1970-01-01) */
-	int64_t day_to;		/* last local day, inclusive */
-	unsigned per_day;	/* mean dossiers per commune per weekday */
-	const char *prefix;	/* one-stop code prefix, e.g. "H31" (<= 8) */
+  uint64_t seed;
+  int64_t day_from;   /* first local day (days since 1970-01-01) */
+  int64_t day_to;     /* last local day, inclusive */
+  unsigned per_day;   /* mean dossiers per commune per weekday */
+  const char *prefix; /* one-stop code prefix, e.g. "H31" (<= 8) */
 };
 
 /*
  * Append the generated dossiers to m (communes in registration order,
  * then by code).  On error m may hold part of the dossiers.
  */
-sim_gen_result sim_generate(struct sim_model *m,
-			    const struct sim_gen_options *o);
+sim_gen_result sim_generate(struct sim_model *m, const struct sim_gen_options *o);
 
 /* Static English description of r; never NULL. */
 const char *sim_gen_strerror(sim_gen_result r);

@@ -25,30 +25,28 @@
 #include "reqlog.h"
 
 typedef enum {
-	SIM_HTTPD_OK = 0,
-	SIM_HTTPD_BAD_BIND,	/* bind is not an IPv4/IPv6 literal */
-	SIM_HTTPD_START,	/* the daemon did not start (port in use ...) */
-	SIM_HTTPD_NOMEM
+  SIM_HTTPD_OK = 0,
+  SIM_HTTPD_BAD_BIND, /* bind is not an IPv4/IPv6 literal */
+  SIM_HTTPD_START,    /* the daemon did not start (port in use ...) */
+  SIM_HTTPD_NOMEM
 } sim_httpd_result;
 
-typedef void (*sim_handler_fn)(void *ctx, const struct sim_request *q,
-			       struct sim_response *r);
+typedef void (*sim_handler_fn)(void *ctx, const struct sim_request *q, struct sim_response *r);
 
 struct sim_httpd_options {
-	const char *bind;	/* address literal; NULL = 127.0.0.1 */
-	unsigned port;		/* 0 = an ephemeral port */
-	size_t max_body;	/* larger bodies get 413; 0 = 1 MiB */
-	sim_handler_fn handler;
-	void *ctx;		/* handler's context (borrowed) */
-	struct sim_reqlog *log;	/* may be NULL (borrowed) */
+  const char *bind; /* address literal; NULL = 127.0.0.1 */
+  unsigned port;    /* 0 = an ephemeral port */
+  size_t max_body;  /* larger bodies get 413; 0 = 1 MiB */
+  sim_handler_fn handler;
+  void *ctx;              /* handler's context (borrowed) */
+  struct sim_reqlog *log; /* may be NULL (borrowed) */
 };
 
 struct sim_httpd;
 
 /* Start serving; on failure *out is NULL and err says why. */
-sim_httpd_result sim_httpd_start(const struct sim_httpd_options *o,
-				 struct sim_httpd **out, char *err,
-				 size_t errlen);
+sim_httpd_result sim_httpd_start(const struct sim_httpd_options *o, struct sim_httpd **out,
+                                 char *err, size_t errlen);
 
 /* The port actually listened on. */
 unsigned sim_httpd_port(const struct sim_httpd *h);

@@ -22,22 +22,22 @@
 enum sim_kind { SIM_KIND_PORTAL = 0, SIM_KIND_CITY, SIM_KIND_MINISTRY };
 
 enum sim_junk_reason {
-	SIM_JUNK_BAD_DATE = 0,
-	SIM_JUNK_UNKNOWN_STATUS,
-	SIM_JUNK_MISSING_CODE,
-	SIM_JUNK_OVERLONG,
-	SIM_JUNK_INVALID_UTF8,
-	SIM_JUNK_COUNT
+  SIM_JUNK_BAD_DATE = 0,
+  SIM_JUNK_UNKNOWN_STATUS,
+  SIM_JUNK_MISSING_CODE,
+  SIM_JUNK_OVERLONG,
+  SIM_JUNK_INVALID_UTF8,
+  SIM_JUNK_COUNT
 };
 
 struct sim_junk {
-	enum sim_kind kind;
-	enum sim_junk_reason reason;
-	const struct sim_dossier *tmpl;	/* the record it is made from */
-	char code[SIM_CODE_MAX];	/* "" for missing_code */
-	char commune[6];
-	sim_time upd;			/* its NgayCapNhat */
-	unsigned variant;		/* which bad date / status ... */
+  enum sim_kind kind;
+  enum sim_junk_reason reason;
+  const struct sim_dossier *tmpl; /* the record it is made from */
+  char code[SIM_CODE_MAX];        /* "" for missing_code */
+  char commune[6];
+  sim_time upd;     /* its NgayCapNhat */
+  unsigned variant; /* which bad date / status ... */
 };
 
 /* "portal", "city", "ministry". */

@@ -32,9 +32,9 @@
 #include "model.h"
 
 struct sim_link_options {
-	uint64_t seed;
-	unsigned push_ppm;	/* per million accepted ministry dossiers */
-	unsigned national_ppm;	/* per million city dossiers */
+  uint64_t seed;
+  unsigned push_ppm;     /* per million accepted ministry dossiers */
+  unsigned national_ppm; /* per million city dossiers */
 };
 
 /*
@@ -47,8 +47,7 @@ void sim_links_apply(struct sim_model *m, const struct sim_link_options *o);
  * The portal's copy of d into out; false when the portal has none
  * (SIM_PUSH_MISSING).  For SIM_PUSH_OK the copy equals d.
  */
-bool sim_links_portal_copy(const struct sim_dossier *d,
-			   struct sim_dossier *out);
+bool sim_links_portal_copy(const struct sim_dossier *d, struct sim_dossier *out);
 
 /*
  * A spelling of code as another system keeps it (sources.md: codes

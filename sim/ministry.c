@@ -16,552 +16,515 @@
 #include "view.h"
 
 #define DEFAULT_PAGE 100
-#define JSON_CT "application/json; charset=utf-8"
+#define JSON_CT      "application/json; charset=utf-8"
 
 struct sim_ministry {
-	const struct sim_model *m;
-	char *api_key;
-	bool plain;
-	struct sim_faults *faults;
-	struct sim_view view;
+  const struct sim_model *m;
+  char *api_key;
+  bool plain;
+  struct sim_faults *faults;
+  struct sim_view view;
 };
 
 struct sim_ministry *sim_ministry_new(const struct sim_model *m,
-				      const struct sim_ministry_options *o,
-				      struct sim_faults *faults)
+                                      const struct sim_ministry_options *o,
+                                      struct sim_faults *faults)
 {
-	struct sim_ministry *s = calloc(1, sizeof(*s));
+  struct sim_ministry *s = calloc(1, sizeof(*s));
 
-	if (!s)
-		return NULL;
-	s->m = m;
-	s->faults = faults;
-	s->plain = o->plain;
-	s->api_key = strdup(o->api_key ? o->api_key : "demo-secret");
-	if (!s->api_key ||
-	    sim_view_build(&s->view, m, SIM_KIND_MINISTRY,
-			   faults ? faults->malformed_ppm : 0, o->junk_seed)) {
-		free(s->api_key);
-		free(s);
-		return NULL;
-	}
-	return s;
+  if (!s)
+    return NULL;
+  s->m = m;
+  s->faults = faults;
+  s->plain = o->plain;
+  s->api_key = strdup(o->api_key ? o->api_key : "demo-secret");
+  if (!s->api_key || sim_view_build(&s->view, m, SIM_KIND_MINISTRY,
+                                    faults ? faults->malformed_ppm : 0, o->junk_seed)) {
+    free(s->api_key);
+    free(s);
+    return NULL;
+  }
+  return s;
 }
 
 void sim_ministry_free(struct sim_ministry *s)
 {
-	if (!s)
-		return;
-	free(s->api_key);
-	sim_view_release(&s->view);
-	free(s);
+  if (!s)
+    return;
+  free(s->api_key);
+  sim_view_release(&s->view);
+  free(s);
 }
 
 void sim_format_dmy(sim_time t, char *out)
 {
-	char c[16];
+  char c[16];
 
-	sim_format_compact(t, c);
-	snprintf(out, 20, "%.2s/%.2s/%.4s %.2s:%.2s:%.2s", c + 6, c + 4, c,
-		 c + 8, c + 10, c + 12);
+  sim_format_compact(t, c);
+  snprintf(out, 20, "%.2s/%.2s/%.4s %.2s:%.2s:%.2s", c + 6, c + 4, c, c + 8, c + 10, c + 12);
 }
 
 /* ---- rendering ------------------------------------------------------------ */
 
 struct render {
-	const struct sim_ministry *s;
-	const struct sim_dossier *d;
-	bool fail;
+  const struct sim_ministry *s;
+  const struct sim_dossier *d;
+  bool fail;
 };
 
 static unsigned pick(const struct render *x, unsigned salt, unsigned n)
 {
-	return x->s->plain ? 0 : (unsigned)(sim_mix(x->d->variety, salt) % n);
+  return x->s->plain ? 0 : (unsigned)(sim_mix(x->d->variety, salt) % n);
 }
 
 static void check(struct render *x, const void *p)
 {
-	if (!p)
-		x->fail = true;
+  if (!p)
+    x->fail = true;
 }
 
 /* Absent: null (mostly), or a missing key, or "". */
-static void put_absent(struct render *x, cJSON *o, const char *name,
-		       unsigned salt)
+static void put_absent(struct render *x, cJSON *o, const char *name, unsigned salt)
 {
-	switch (pick(x, salt, 6)) {
-	case 4:
-		break;
-	case 5:
-		check(x, cJSON_AddStringToObject(o, name, ""));
-		break;
-	default:
-		check(x, cJSON_AddNullToObject(o, name));
-	}
+  switch (pick(x, salt, 6)) {
+  case 4: break;
+  case 5: check(x, cJSON_AddStringToObject(o, name, "")); break;
+  default: check(x, cJSON_AddNullToObject(o, name));
+  }
 }
 
-static void put_str(struct render *x, cJSON *o, const char *name,
-		    unsigned salt, const char *v)
+static void put_str(struct render *x, cJSON *o, const char *name, unsigned salt, const char *v)
 {
-	if (v && *v)
-		check(x, cJSON_AddStringToObject(o, name, v));
-	else
-		put_absent(x, o, name, salt);
+  if (v && *v)
+    check(x, cJSON_AddStringToObject(o, name, v));
+  else
+    put_absent(x, o, name, salt);
 }
 
-static void put_time(struct render *x, cJSON *o, const char *name,
-		     unsigned salt, sim_time t)
+static void put_time(struct render *x, cJSON *o, const char *name, unsigned salt, sim_time t)
 {
-	char buf[24];
+  char buf[24];
 
-	if (!t) {
-		put_absent(x, o, name, salt);
-		return;
-	}
-	sim_format_dmy(t, buf);
-	check(x, cJSON_AddStringToObject(o, name, buf));
+  if (!t) {
+    put_absent(x, o, name, salt);
+    return;
+  }
+  sim_format_dmy(t, buf);
+  check(x, cJSON_AddStringToObject(o, name, buf));
 }
 
 static const char *module_of(const struct sim_procedure *pr)
 {
-	static const char *const map[][2] = {
-		{ "1.001193", "KS" }, { "1.000656", "KT" },
-		{ "1.000894", "KH" }, { "1.004873", "TLHT" },
-		{ "1.004884", "XNTTHN" },
-	};
+  static const char *const map[][2] = {
+    { "1.001193", "KS" },   { "1.000656", "KT" },     { "1.000894", "KH" },
+    { "1.004873", "TLHT" }, { "1.004884", "XNTTHN" },
+  };
 
-	for (size_t i = 0; pr && i < sizeof(map) / sizeof(map[0]); i++)
-		if (!strcmp(pr->code, map[i][0]))
-			return map[i][1];
-	return "HT";
+  for (size_t i = 0; pr && i < sizeof(map) / sizeof(map[0]); i++)
+    if (!strcmp(pr->code, map[i][0]))
+      return map[i][1];
+  return "HT";
 }
 
 static const char *channel_name(enum sim_channel c)
 {
-	switch (c) {
-	case SIM_CHANNEL_ONLINE:
-		return "TRUC_TUYEN";
-	case SIM_CHANNEL_POSTAL:
-		return "BUU_CHINH";
-	default:
-		return "TRUC_TIEP";
-	}
+  switch (c) {
+  case SIM_CHANNEL_ONLINE: return "TRUC_TUYEN";
+  case SIM_CHANNEL_POSTAL: return "BUU_CHINH";
+  default: return "TRUC_TIEP";
+  }
 }
 
 static bool any(const struct sim_dossier *d, int what)
 {
-	for (int i = 0; what < 2 && i < d->ncomp; i++)
-		if (what == 0 ? d->comp[i].digitised : d->comp[i].reused != 0)
-			return true;
-	for (int i = 0; what == 2 && i < d->nresults; i++)
-		if (d->results[i].link[0])
-			return true;
-	return false;
+  for (int i = 0; what < 2 && i < d->ncomp; i++)
+    if (what == 0 ? d->comp[i].digitised : d->comp[i].reused != 0)
+      return true;
+  for (int i = 0; what == 2 && i < d->nresults; i++)
+    if (d->results[i].link[0])
+      return true;
+  return false;
 }
 
 /* The record of d served with capNhatLuc upd. */
-static cJSON *render_at(const struct sim_ministry *s,
-			const struct sim_dossier *d, sim_time upd)
+static cJSON *render_at(const struct sim_ministry *s, const struct sim_dossier *d, sim_time upd)
 {
-	struct render x = { s, d, false };
-	cJSON *o = cJSON_CreateObject(), *h, *a;
-	char mcdt[SIM_CODE_MAX + 8];
-	int st = sim_ministry_status(d->status);
-	long fee = 0;
+  struct render x = { s, d, false };
+  cJSON *o = cJSON_CreateObject(), *h, *a;
+  char mcdt[SIM_CODE_MAX + 8];
+  int st = sim_ministry_status(d->status);
+  long fee = 0;
 
-	if (!o)
-		return NULL;
-	put_str(&x, o, "maHoSoLT", 1, d->ministry_code);
-	if (d->via_counter) {
-		if (s->plain)
-			snprintf(mcdt, sizeof(mcdt), "%s", d->code);
-		else
-			sim_code_variant(d->code, sim_mix(d->variety, 0x3cd7),
-					 mcdt, sizeof(mcdt));
-		put_str(&x, o, "maHoSoMCDT", 2, mcdt);
-	} else {
-		check(&x, cJSON_AddNullToObject(o, "maHoSoMCDT"));
-	}
-	put_str(&x, o, "maTTHC", 3, d->proc ? d->proc->code : NULL);
-	put_str(&x, o, "tenTTHC", 4, d->proc ? d->proc->name : NULL);
-	put_str(&x, o, "module", 5, module_of(d->proc));
-	put_str(&x, o, "maDonVi", 6, d->commune);
-	put_time(&x, o, "ngayTiepNhan", 7, d->received_at);
-	put_time(&x, o, "hanXuLy", 8, d->due_at);
-	put_time(&x, o, "thoiGianHoanThanh", 9, d->finished_at);
-	put_time(&x, o, "thoiGianTraKetQua", 10, d->returned_at);
-	if (pick(&x, 11, 4) == 1) {
-		char buf[8];
+  if (!o)
+    return NULL;
+  put_str(&x, o, "maHoSoLT", 1, d->ministry_code);
+  if (d->via_counter) {
+    if (s->plain)
+      snprintf(mcdt, sizeof(mcdt), "%s", d->code);
+    else
+      sim_code_variant(d->code, sim_mix(d->variety, 0x3cd7), mcdt, sizeof(mcdt));
+    put_str(&x, o, "maHoSoMCDT", 2, mcdt);
+  } else {
+    check(&x, cJSON_AddNullToObject(o, "maHoSoMCDT"));
+  }
+  put_str(&x, o, "maTTHC", 3, d->proc ? d->proc->code : NULL);
+  put_str(&x, o, "tenTTHC", 4, d->proc ? d->proc->name : NULL);
+  put_str(&x, o, "module", 5, module_of(d->proc));
+  put_str(&x, o, "maDonVi", 6, d->commune);
+  put_time(&x, o, "ngayTiepNhan", 7, d->received_at);
+  put_time(&x, o, "hanXuLy", 8, d->due_at);
+  put_time(&x, o, "thoiGianHoanThanh", 9, d->finished_at);
+  put_time(&x, o, "thoiGianTraKetQua", 10, d->returned_at);
+  if (pick(&x, 11, 4) == 1) {
+    char buf[8];
 
-		snprintf(buf, sizeof(buf), "%d", st);
-		check(&x, cJSON_AddStringToObject(o, "trangThai", buf));
-	} else {
-		check(&x, cJSON_AddNumberToObject(o, "trangThai", st));
-	}
-	put_str(&x, o, "kenhNop", 12, channel_name(d->channel));
-	h = cJSON_AddObjectToObject(o, "soHoa");
-	check(&x, h);
-	if (h) {
-		check(&x, cJSON_AddBoolToObject(h, "thanhPhan", any(d, 0)));
-		check(&x, cJSON_AddBoolToObject(h, "ketQua", any(d, 2)));
-		check(&x, cJSON_AddBoolToObject(h, "taiSuDung", any(d, 1)));
-	}
-	for (int i = 0; i < d->nfees; i++)
-		fee += d->fees[i].amount;
-	h = cJSON_AddObjectToObject(o, "lePhi");
-	check(&x, h);
-	if (h) {
-		check(&x, cJSON_AddNumberToObject(h, "soTien", (double)fee));
-		check(&x, cJSON_AddBoolToObject(h, "thanhToanTrucTuyen",
-			d->paid_online == 1 || d->paid_online == 2));
-	}
-	a = cJSON_AddArrayToObject(o, "boSung");
-	check(&x, a);
-	for (int i = 0; a && i < d->nsupp; i++) {
-		cJSON *e = cJSON_CreateObject();
+    snprintf(buf, sizeof(buf), "%d", st);
+    check(&x, cJSON_AddStringToObject(o, "trangThai", buf));
+  } else {
+    check(&x, cJSON_AddNumberToObject(o, "trangThai", st));
+  }
+  put_str(&x, o, "kenhNop", 12, channel_name(d->channel));
+  h = cJSON_AddObjectToObject(o, "soHoa");
+  check(&x, h);
+  if (h) {
+    check(&x, cJSON_AddBoolToObject(h, "thanhPhan", any(d, 0)));
+    check(&x, cJSON_AddBoolToObject(h, "ketQua", any(d, 2)));
+    check(&x, cJSON_AddBoolToObject(h, "taiSuDung", any(d, 1)));
+  }
+  for (int i = 0; i < d->nfees; i++)
+    fee += d->fees[i].amount;
+  h = cJSON_AddObjectToObject(o, "lePhi");
+  check(&x, h);
+  if (h) {
+    check(&x, cJSON_AddNumberToObject(h, "soTien", (double)fee));
+    check(&x, cJSON_AddBoolToObject(h, "thanhToanTrucTuyen",
+                                    d->paid_online == 1 || d->paid_online == 2));
+  }
+  a = cJSON_AddArrayToObject(o, "boSung");
+  check(&x, a);
+  for (int i = 0; a && i < d->nsupp; i++) {
+    cJSON *e = cJSON_CreateObject();
 
-		if (!e || !cJSON_AddItemToArray(a, e)) {
-			cJSON_Delete(e);
-			x.fail = true;
-			break;
-		}
-		put_time(&x, e, "yeuCau", 13, d->supp[i].requested_at);
-		if (d->supp[i].completed_at)
-			put_time(&x, e, "hoanThanh", 14, d->supp[i].completed_at);
-		else
-			check(&x, cJSON_AddNullToObject(e, "hoanThanh"));
-	}
-	put_time(&x, o, "capNhatLuc", 15, upd);
-	if (x.fail) {
-		cJSON_Delete(o);
-		return NULL;
-	}
-	return o;
+    if (!e || !cJSON_AddItemToArray(a, e)) {
+      cJSON_Delete(e);
+      x.fail = true;
+      break;
+    }
+    put_time(&x, e, "yeuCau", 13, d->supp[i].requested_at);
+    if (d->supp[i].completed_at)
+      put_time(&x, e, "hoanThanh", 14, d->supp[i].completed_at);
+    else
+      check(&x, cJSON_AddNullToObject(e, "hoanThanh"));
+  }
+  put_time(&x, o, "capNhatLuc", 15, upd);
+  if (x.fail) {
+    cJSON_Delete(o);
+    return NULL;
+  }
+  return o;
 }
 
-cJSON *sim_ministry_render(const struct sim_ministry *s,
-			   const struct sim_dossier *d)
+cJSON *sim_ministry_render(const struct sim_ministry *s, const struct sim_dossier *d)
 {
-	return render_at(s, d, d->updated_at);
+  return render_at(s, d, d->updated_at);
 }
 
 static bool replace(cJSON *o, const char *name, cJSON *v)
 {
-	cJSON_DeleteItemFromObjectCaseSensitive(o, name);
-	if (!v || !cJSON_AddItemToObject(o, name, v)) {
-		cJSON_Delete(v);
-		return false;
-	}
-	return true;
+  cJSON_DeleteItemFromObjectCaseSensitive(o, name);
+  if (!v || !cJSON_AddItemToObject(o, name, v)) {
+    cJSON_Delete(v);
+    return false;
+  }
+  return true;
 }
 
-static cJSON *render_junk(const struct sim_ministry *s,
-			  const struct sim_junk *j)
+static cJSON *render_junk(const struct sim_ministry *s, const struct sim_junk *j)
 {
-	cJSON *o = render_at(s, j->tmpl, j->upd);
-	char *name = NULL;
-	bool ok;
+  cJSON *o = render_at(s, j->tmpl, j->upd);
+  char *name = NULL;
+  bool ok;
 
-	if (!o)
-		return NULL;
-	ok = replace(o, "maHoSoMCDT", cJSON_CreateNull()) &&
-	     replace(o, "maHoSoLT", cJSON_CreateString(j->code));
-	switch (j->reason) {
-	case SIM_JUNK_BAD_DATE:
-		ok = ok && replace(o, "ngayTiepNhan",
-				   cJSON_CreateString(sim_junk_bad_date(j)));
-		break;
-	case SIM_JUNK_UNKNOWN_STATUS:
-		ok = ok && replace(o, "trangThai",
-				   cJSON_CreateNumber(sim_junk_status(j)));
-		break;
-	case SIM_JUNK_MISSING_CODE:
-		ok = ok && replace(o, "maHoSoLT", cJSON_CreateNull());
-		break;
-	case SIM_JUNK_OVERLONG:
-		name = sim_junk_long_name(j->tmpl->proc ? j->tmpl->proc->name
-							: NULL);
-		ok = ok && name && replace(o, "tenTTHC",
-					   cJSON_CreateString(name));
-		break;
-	default:
-		ok = ok && replace(o, "tenTTHC", cJSON_CreateString(
-				"\xc4\x90\xc4ng k\xfd khai sinh \xc3\x28"));
-		break;
-	}
-	free(name);
-	if (!ok) {
-		cJSON_Delete(o);
-		return NULL;
-	}
-	return o;
+  if (!o)
+    return NULL;
+  ok = replace(o, "maHoSoMCDT", cJSON_CreateNull()) &&
+       replace(o, "maHoSoLT", cJSON_CreateString(j->code));
+  switch (j->reason) {
+  case SIM_JUNK_BAD_DATE:
+    ok = ok && replace(o, "ngayTiepNhan", cJSON_CreateString(sim_junk_bad_date(j)));
+    break;
+  case SIM_JUNK_UNKNOWN_STATUS:
+    ok = ok && replace(o, "trangThai", cJSON_CreateNumber(sim_junk_status(j)));
+    break;
+  case SIM_JUNK_MISSING_CODE: ok = ok && replace(o, "maHoSoLT", cJSON_CreateNull()); break;
+  case SIM_JUNK_OVERLONG:
+    name = sim_junk_long_name(j->tmpl->proc ? j->tmpl->proc->name : NULL);
+    ok = ok && name && replace(o, "tenTTHC", cJSON_CreateString(name));
+    break;
+  default:
+    ok = ok && replace(o, "tenTTHC", cJSON_CreateString("\xc4\x90\xc4ng k\xfd khai sinh \xc3\x28"));
+    break;
+  }
+  free(name);
+  if (!ok) {
+    cJSON_Delete(o);
+    return NULL;
+  }
+  return o;
 }
 
 /* ---- answers ---------------------------------------------------------------- */
 
 static void reply_json(struct sim_response *r, int status, cJSON *j)
 {
-	char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+  char *s = j ? cJSON_PrintUnformatted(j) : NULL;
 
-	cJSON_Delete(j);
-	if (!s) {
-		sim_response_set(r, 500, "text/plain; charset=utf-8", NULL,
-				 "out of memory");
-		return;
-	}
-	sim_response_set(r, status, JSON_CT, s, NULL);
+  cJSON_Delete(j);
+  if (!s) {
+    sim_response_set(r, 500, "text/plain; charset=utf-8", NULL, "out of memory");
+    return;
+  }
+  sim_response_set(r, status, JSON_CT, s, NULL);
 }
 
-static void reply_error(struct sim_response *r, int status, const char *code,
-			const char *desc)
+static void reply_error(struct sim_response *r, int status, const char *code, const char *desc)
 {
-	cJSON *j = cJSON_CreateObject();
+  cJSON *j = cJSON_CreateObject();
 
-	snprintf(r->error_code, sizeof(r->error_code), "%s", code);
-	if (j && (!cJSON_AddStringToObject(j, "status", "0") ||
-		  !cJSON_AddStringToObject(j, "errorCode", code) ||
-		  !cJSON_AddStringToObject(j, "errorDescription", desc))) {
-		cJSON_Delete(j);
-		j = NULL;
-	}
-	reply_json(r, status, j);
+  snprintf(r->error_code, sizeof(r->error_code), "%s", code);
+  if (j && (!cJSON_AddStringToObject(j, "status", "0") ||
+            !cJSON_AddStringToObject(j, "errorCode", code) ||
+            !cJSON_AddStringToObject(j, "errorDescription", desc))) {
+    cJSON_Delete(j);
+    j = NULL;
+  }
+  reply_json(r, status, j);
 }
 
 /* ISO 8601 local date-time with an optional offset; 0 or -1. */
 static int parse_iso(const char *s, sim_time *out)
 {
-	char head[20];
-	const char *p;
-	sim_time t;
-	int sign, hh, mm;
+  char head[20];
+  const char *p;
+  sim_time t;
+  int sign, hh, mm;
 
-	if (strlen(s) < 19)
-		return -1;
-	memcpy(head, s, 19);
-	head[19] = '\0';
-	if (head[10] != 'T' || sim_parse_local(head, &t))
-		return -1;
-	p = s + 19;
-	if (*p == '.')		/* fraction of a second: ignored */
-		for (p++; *p >= '0' && *p <= '9'; p++)
-			;
-	if (!*p) {
-		*out = t;
-		return 0;
-	}
-	if (!strcmp(p, "Z")) {
-		*out = t + SIM_LOCAL_OFFSET;
-		return 0;
-	}
-	if (*p != '+' && *p != '-' && *p != ' ')
-		return -1;
-	sign = *p == '-' ? -1 : 1;
-	p++;
-	if (strlen(p) == 5 && p[2] == ':' && sscanf(p, "%2d:%2d", &hh, &mm) == 2)
-		;
-	else if (strlen(p) == 4 && sscanf(p, "%2d%2d", &hh, &mm) == 2)
-		;
-	else
-		return -1;
-	if (hh > 14 || mm > 59)
-		return -1;
-	*out = t + SIM_LOCAL_OFFSET - sign * (hh * 3600 + mm * 60);
-	return 0;
+  if (strlen(s) < 19)
+    return -1;
+  memcpy(head, s, 19);
+  head[19] = '\0';
+  if (head[10] != 'T' || sim_parse_local(head, &t))
+    return -1;
+  p = s + 19;
+  if (*p == '.') /* fraction of a second: ignored */
+    for (p++; *p >= '0' && *p <= '9'; p++)
+      ;
+  if (!*p) {
+    *out = t;
+    return 0;
+  }
+  if (!strcmp(p, "Z")) {
+    *out = t + SIM_LOCAL_OFFSET;
+    return 0;
+  }
+  if (*p != '+' && *p != '-' && *p != ' ')
+    return -1;
+  sign = *p == '-' ? -1 : 1;
+  p++;
+  if (strlen(p) == 5 && p[2] == ':' && sscanf(p, "%2d:%2d", &hh, &mm) == 2)
+    ;
+  else if (strlen(p) == 4 && sscanf(p, "%2d%2d", &hh, &mm) == 2)
+    ;
+  else
+    return -1;
+  if (hh > 14 || mm > 59)
+    return -1;
+  *out = t + SIM_LOCAL_OFFSET - sign * (hh * 3600 + mm * 60);
+  return 0;
 }
 
 struct position {
-	sim_time u;
-	char k[SIM_CODE_MAX];
-	uint32_t i;
+  sim_time u;
+  char k[SIM_CODE_MAX];
+  uint32_t i;
 };
 
 static int pos_cmp(const struct sim_entry *e, const struct position *p)
 {
-	int c;
+  int c;
 
-	if (e->upd != p->u)
-		return e->upd < p->u ? -1 : 1;
-	c = strcmp(e->key, p->k);
-	if (c)
-		return c;
-	return e->id < p->i ? -1 : e->id > p->i;
+  if (e->upd != p->u)
+    return e->upd < p->u ? -1 : 1;
+  c = strcmp(e->key, p->k);
+  if (c)
+    return c;
+  return e->id < p->i ? -1 : e->id > p->i;
 }
 
 static char *encode_cursor(const struct sim_entry *e)
 {
-	char raw[128];
+  char raw[128];
 
-	snprintf(raw, sizeof(raw), "{\"u\":%" PRId64 ",\"i\":%u,\"k\":\"%s\"}",
-		 e->upd, e->id, e->key);
-	return sim_base64_encode(raw, strlen(raw), true);
+  snprintf(raw, sizeof(raw), "{\"u\":%" PRId64 ",\"i\":%u,\"k\":\"%s\"}", e->upd, e->id, e->key);
+  return sim_base64_encode(raw, strlen(raw), true);
 }
 
 static int decode_cursor(const char *s, struct position *p)
 {
-	char raw[256];
-	cJSON *j, *u, *i, *k;
-	int rc = -1;
+  char raw[256];
+  cJSON *j, *u, *i, *k;
+  int rc = -1;
 
-	if (sim_base64_decode(s, raw, sizeof(raw), true) < 0)
-		return -1;
-	j = cJSON_Parse(raw);
-	u = cJSON_GetObjectItemCaseSensitive(j, "u");
-	i = cJSON_GetObjectItemCaseSensitive(j, "i");
-	k = cJSON_GetObjectItemCaseSensitive(j, "k");
-	if (cJSON_IsNumber(u) && cJSON_IsNumber(i) && cJSON_IsString(k) &&
-	    strlen(k->valuestring) < sizeof(p->k)) {
-		p->u = (sim_time)u->valuedouble;
-		p->i = (uint32_t)i->valuedouble;
-		snprintf(p->k, sizeof(p->k), "%s", k->valuestring);
-		rc = 0;
-	}
-	cJSON_Delete(j);
-	return rc;
+  if (sim_base64_decode(s, raw, sizeof(raw), true) < 0)
+    return -1;
+  j = cJSON_Parse(raw);
+  u = cJSON_GetObjectItemCaseSensitive(j, "u");
+  i = cJSON_GetObjectItemCaseSensitive(j, "i");
+  k = cJSON_GetObjectItemCaseSensitive(j, "k");
+  if (cJSON_IsNumber(u) && cJSON_IsNumber(i) && cJSON_IsString(k) &&
+      strlen(k->valuestring) < sizeof(p->k)) {
+    p->u = (sim_time)u->valuedouble;
+    p->i = (uint32_t)i->valuedouble;
+    snprintf(p->k, sizeof(p->k), "%s", k->valuestring);
+    rc = 0;
+  }
+  cJSON_Delete(j);
+  return rc;
 }
 
-static void reply_listing(struct sim_ministry *s, const char *commune,
-			  sim_time from, long limit, const struct position *after,
-			  struct sim_response *r)
+static void reply_listing(struct sim_ministry *s, const char *commune, sim_time from, long limit,
+                          const struct position *after, struct sim_response *r)
 {
-	struct sim_view *v = &s->view;
-	cJSON *j = cJSON_CreateObject(), *val = cJSON_CreateArray();
-	const struct sim_entry *last = NULL;
-	bool fail = !j || !val, more = false;
-	char *next = NULL;
-	long n = 0;
+  struct sim_view *v = &s->view;
+  cJSON *j = cJSON_CreateObject(), *val = cJSON_CreateArray();
+  const struct sim_entry *last = NULL;
+  bool fail = !j || !val, more = false;
+  char *next = NULL;
+  long n = 0;
 
-	pthread_mutex_lock(&v->lock);
-	for (size_t i = sim_view_lower_bound(v, from); !fail && i < v->n; i++) {
-		const struct sim_entry *e = &v->v[i];
-		cJSON *h;
+  pthread_mutex_lock(&v->lock);
+  for (size_t i = sim_view_lower_bound(v, from); !fail && i < v->n; i++) {
+    const struct sim_entry *e = &v->v[i];
+    cJSON *h;
 
-		if (commune && strcmp(e->commune, commune))
-			continue;
-		if (after && pos_cmp(e, after) <= 0)
-			continue;
-		if (n == limit) {
-			more = true;
-			break;
-		}
-		if (e->junk) {
-			h = render_junk(s, e->junk);
-			r->malformed++;
-		} else {
-			h = render_at(s, e->d, e->upd);
-		}
-		if (!h || !cJSON_AddItemToArray(val, h)) {
-			cJSON_Delete(h);
-			fail = true;
-		}
-		last = e;
-		n++;
-	}
-	if (more && last && !(next = encode_cursor(last)))
-		fail = true;
-	pthread_mutex_unlock(&v->lock);
-	if (!fail) {
-		fail = !cJSON_AddStringToObject(j, "status", "1") ||
-		       !cJSON_AddStringToObject(j, "statusDescription", "OK") ||
-		       !cJSON_AddItemToObject(j, "value", val);
-		val = NULL;
-		fail = fail || !(next ? cJSON_AddStringToObject(j, "nextCursor", next)
-				      : cJSON_AddNullToObject(j, "nextCursor"));
-	}
-	free(next);
-	cJSON_Delete(val);
-	if (fail) {
-		cJSON_Delete(j);
-		j = NULL;
-	}
-	snprintf(r->error_code, sizeof(r->error_code), "1");
-	reply_json(r, 200, j);
+    if (commune && strcmp(e->commune, commune))
+      continue;
+    if (after && pos_cmp(e, after) <= 0)
+      continue;
+    if (n == limit) {
+      more = true;
+      break;
+    }
+    if (e->junk) {
+      h = render_junk(s, e->junk);
+      r->malformed++;
+    } else {
+      h = render_at(s, e->d, e->upd);
+    }
+    if (!h || !cJSON_AddItemToArray(val, h)) {
+      cJSON_Delete(h);
+      fail = true;
+    }
+    last = e;
+    n++;
+  }
+  if (more && last && !(next = encode_cursor(last)))
+    fail = true;
+  pthread_mutex_unlock(&v->lock);
+  if (!fail) {
+    fail = !cJSON_AddStringToObject(j, "status", "1") ||
+           !cJSON_AddStringToObject(j, "statusDescription", "OK") ||
+           !cJSON_AddItemToObject(j, "value", val);
+    val = NULL;
+    fail = fail || !(next ? cJSON_AddStringToObject(j, "nextCursor", next)
+                          : cJSON_AddNullToObject(j, "nextCursor"));
+  }
+  free(next);
+  cJSON_Delete(val);
+  if (fail) {
+    cJSON_Delete(j);
+    j = NULL;
+  }
+  snprintf(r->error_code, sizeof(r->error_code), "1");
+  reply_json(r, 200, j);
 }
 
-static void handle_list(struct sim_ministry *s, const struct sim_request *q,
-			struct sim_response *r)
+static void handle_list(struct sim_ministry *s, const struct sim_request *q, struct sim_response *r)
 {
-	struct sim_fault_hit hit = sim_faults_roll(s->faults,
-						   SIM_FAULTS_MINISTRY);
-	const char *key = sim_request_header(q, "X-API-Key");
-	const char *xa = sim_request_query(q, "maDonVi");
-	const char *since = sim_request_query(q, "capNhatTu");
-	const char *lim = sim_request_query(q, "limit");
-	const char *cur = sim_request_query(q, "cursor");
-	struct position pos;
-	sim_time from = INT64_MIN;
-	long limit = DEFAULT_PAGE;
-	bool used = false;
-	char *end;
+  struct sim_fault_hit hit = sim_faults_roll(s->faults, SIM_FAULTS_MINISTRY);
+  const char *key = sim_request_header(q, "X-API-Key");
+  const char *xa = sim_request_query(q, "maDonVi");
+  const char *since = sim_request_query(q, "capNhatTu");
+  const char *lim = sim_request_query(q, "limit");
+  const char *cur = sim_request_query(q, "cursor");
+  struct position pos;
+  sim_time from = INT64_MIN;
+  long limit = DEFAULT_PAGE;
+  bool used = false;
+  char *end;
 
-	snprintf(r->service, sizeof(r->service), "ho-so");
-	if (sim_fault_preempts(hit.kind)) {
-		sim_fault_apply(s->faults, hit, r);
-		return;
-	}
-	if (!key || strcmp(key, s->api_key)) {
-		reply_error(r, 403, "FORBIDDEN", "API key không hợp lệ");
-		goto out;
-	}
-	if (hit.kind == SIM_FAULT_SYNC_ERROR) {
-		used = true;
-		reply_error(r, 200, "SYNC_ERROR",
-			    "Hệ thống đang đồng bộ dữ liệu, vui lòng thử lại sau");
-		goto out;
-	}
-	if (xa && *xa && !sim_is_digits(xa, 5)) {
-		reply_error(r, 400, "INVALID_PARAMETER", "maDonVi không hợp lệ");
-		goto out;
-	}
-	if (since && *since && parse_iso(since, &from)) {
-		reply_error(r, 400, "INVALID_PARAMETER",
-			    "capNhatTu không hợp lệ (ISO 8601)");
-		goto out;
-	}
-	if (lim && *lim) {
-		limit = strtol(lim, &end, 10);
-		if (end == lim || *end || limit < 1) {
-			reply_error(r, 400, "INVALID_PARAMETER",
-				    "limit không hợp lệ");
-			goto out;
-		}
-	}
-	if (limit > SIM_MINISTRY_MAX_PAGE)
-		limit = SIM_MINISTRY_MAX_PAGE;
-	if (cur && *cur && decode_cursor(cur, &pos)) {
-		reply_error(r, 400, "INVALID_CURSOR", "cursor không hợp lệ");
-		goto out;
-	}
-	if (cur && *cur && hit.kind == SIM_FAULT_CURSOR_EXPIRED) {
-		used = true;
-		reply_error(r, 200, "CURSOR_EXPIRED",
-			    "Con trỏ đã hết hạn, vui lòng truy vấn lại từ đầu");
-		goto out;
-	}
-	reply_listing(s, xa && *xa ? xa : NULL, from, limit,
-		      cur && *cur ? &pos : NULL, r);
+  snprintf(r->service, sizeof(r->service), "ho-so");
+  if (sim_fault_preempts(hit.kind)) {
+    sim_fault_apply(s->faults, hit, r);
+    return;
+  }
+  if (!key || strcmp(key, s->api_key)) {
+    reply_error(r, 403, "FORBIDDEN", "API key không hợp lệ");
+    goto out;
+  }
+  if (hit.kind == SIM_FAULT_SYNC_ERROR) {
+    used = true;
+    reply_error(r, 200, "SYNC_ERROR", "Hệ thống đang đồng bộ dữ liệu, vui lòng thử lại sau");
+    goto out;
+  }
+  if (xa && *xa && !sim_is_digits(xa, 5)) {
+    reply_error(r, 400, "INVALID_PARAMETER", "maDonVi không hợp lệ");
+    goto out;
+  }
+  if (since && *since && parse_iso(since, &from)) {
+    reply_error(r, 400, "INVALID_PARAMETER", "capNhatTu không hợp lệ (ISO 8601)");
+    goto out;
+  }
+  if (lim && *lim) {
+    limit = strtol(lim, &end, 10);
+    if (end == lim || *end || limit < 1) {
+      reply_error(r, 400, "INVALID_PARAMETER", "limit không hợp lệ");
+      goto out;
+    }
+  }
+  if (limit > SIM_MINISTRY_MAX_PAGE)
+    limit = SIM_MINISTRY_MAX_PAGE;
+  if (cur && *cur && decode_cursor(cur, &pos)) {
+    reply_error(r, 400, "INVALID_CURSOR", "cursor không hợp lệ");
+    goto out;
+  }
+  if (cur && *cur && hit.kind == SIM_FAULT_CURSOR_EXPIRED) {
+    used = true;
+    reply_error(r, 200, "CURSOR_EXPIRED", "Con trỏ đã hết hạn, vui lòng truy vấn lại từ đầu");
+    goto out;
+  }
+  reply_listing(s, xa && *xa ? xa : NULL, from, limit, cur && *cur ? &pos : NULL, r);
 out:
-	if (!used && !(SIM_FAULTS_TRANSPORT & SIM_FAULT_BIT(hit.kind)))
-		hit.kind = SIM_FAULT_NONE;
-	sim_fault_apply(s->faults, hit, r);
+  if (!used && !(SIM_FAULTS_TRANSPORT & SIM_FAULT_BIT(hit.kind)))
+    hit.kind = SIM_FAULT_NONE;
+  sim_fault_apply(s->faults, hit, r);
 }
 
 void sim_ministry_handle(struct sim_ministry *s, const struct sim_request *q,
-			 struct sim_response *r)
+                         struct sim_response *r)
 {
-	if (strcmp(q->path, "/api/v2/ho-so")) {
-		reply_error(r, 404, "NOT_FOUND", "Không tìm thấy");
-		return;
-	}
-	if (strcmp(q->method, "GET")) {
-		reply_error(r, 405, "METHOD_NOT_ALLOWED",
-			    "Phương thức không được hỗ trợ");
-		return;
-	}
-	handle_list(s, q, r);
+  if (strcmp(q->path, "/api/v2/ho-so")) {
+    reply_error(r, 404, "NOT_FOUND", "Không tìm thấy");
+    return;
+  }
+  if (strcmp(q->method, "GET")) {
+    reply_error(r, 405, "METHOD_NOT_ALLOWED", "Phương thức không được hỗ trợ");
+    return;
+  }
+  handle_list(s, q, r);
 }
 
-void sim_ministry_handler(void *ctx, const struct sim_request *q,
-			  struct sim_response *r)
+void sim_ministry_handler(void *ctx, const struct sim_request *q, struct sim_response *r)
 {
-	sim_ministry_handle(ctx, q, r);
+  sim_ministry_handle(ctx, q, r);
 }

@@ -38,29 +38,27 @@
 #define SIM_MINISTRY_MAX_PAGE 1000
 
 struct sim_ministry_options {
-	const char *api_key;	/* default "demo-secret" */
-	uint64_t junk_seed;	/* malformed records */
-	bool plain;
+  const char *api_key; /* default "demo-secret" */
+  uint64_t junk_seed;  /* malformed records */
+  bool plain;
 };
 
 struct sim_ministry;
 struct cJSON;
 
 struct sim_ministry *sim_ministry_new(const struct sim_model *m,
-				      const struct sim_ministry_options *o,
-				      struct sim_faults *faults);
+                                      const struct sim_ministry_options *o,
+                                      struct sim_faults *faults);
 
 void sim_ministry_free(struct sim_ministry *s);
 
 void sim_ministry_handle(struct sim_ministry *s, const struct sim_request *q,
-			 struct sim_response *r);
+                         struct sim_response *r);
 
-void sim_ministry_handler(void *ctx, const struct sim_request *q,
-			  struct sim_response *r);
+void sim_ministry_handler(void *ctx, const struct sim_request *q, struct sim_response *r);
 
 /* One record for d, as served (caller frees); NULL on OOM. */
-struct cJSON *sim_ministry_render(const struct sim_ministry *s,
-				  const struct sim_dossier *d);
+struct cJSON *sim_ministry_render(const struct sim_ministry *s, const struct sim_dossier *d);
 
 /* Format t as "dd/MM/yyyy HH:mm:ss" local into out (>= 20 bytes). */
 void sim_format_dmy(sim_time t, char *out);

@@ -51,13 +51,13 @@
 #define SIM_PORTAL_MAX_PAGE 1000
 
 struct sim_portal_options {
-	const char *username;	/* default "demo" */
-	const char *password;	/* default "demo-secret" */
-	const char *agency;	/* dstcode expected, default "000.00.00.H31" */
-	uint64_t seed;		/* session tokens */
-	unsigned session_ttl;	/* seconds, default 1800 */
-	bool plain;		/* no representation variety */
-	uint64_t junk_seed;	/* malformed records and drift (view.h) */
+  const char *username; /* default "demo" */
+  const char *password; /* default "demo-secret" */
+  const char *agency;   /* dstcode expected, default "000.00.00.H31" */
+  uint64_t seed;        /* session tokens */
+  unsigned session_ttl; /* seconds, default 1800 */
+  bool plain;           /* no representation variety */
+  uint64_t junk_seed;   /* malformed records and drift (view.h) */
 };
 
 struct sim_portal;
@@ -68,22 +68,18 @@ struct cJSON;
  * faults may be NULL.  Strings in opts are copied.  NULL when out of
  * memory.
  */
-struct sim_portal *sim_portal_new(const struct sim_model *m,
-				  const struct sim_portal_options *opts,
-				  struct sim_faults *faults);
+struct sim_portal *sim_portal_new(const struct sim_model *m, const struct sim_portal_options *opts,
+                                  struct sim_faults *faults);
 
 void sim_portal_free(struct sim_portal *p);
 
 /* Answer one request; r must be sim_response_init()ed. */
-void sim_portal_handle(struct sim_portal *p, const struct sim_request *q,
-		       struct sim_response *r);
+void sim_portal_handle(struct sim_portal *p, const struct sim_request *q, struct sim_response *r);
 
 /* Handler signature for httpd.h: ctx is the struct sim_portal. */
-void sim_portal_handler(void *ctx, const struct sim_request *q,
-			struct sim_response *r);
+void sim_portal_handler(void *ctx, const struct sim_request *q, struct sim_response *r);
 
 /* The portal's HoSo record for one dossier (caller frees); NULL on OOM. */
-struct cJSON *sim_portal_render(const struct sim_portal *p,
-				const struct sim_dossier *d);
+struct cJSON *sim_portal_render(const struct sim_portal *p, const struct sim_dossier *d);
 
 #endif

@@ -21,7 +21,7 @@ struct sim_reqlog *sim_reqlog_open(const char *path);
 
 /* Append the line for one answered request.  log may be NULL (no-op). */
 void sim_reqlog_write(struct sim_reqlog *log, const struct sim_request *q,
-		      const struct sim_response *r);
+                      const struct sim_response *r);
 
 /* Close; NULL is fine. */
 void sim_reqlog_close(struct sim_reqlog *log);

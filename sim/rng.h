@@ -21,7 +21,7 @@
 #include <stdint.h>
 
 struct sim_rng {
-	uint64_t s[4];
+  uint64_t s[4];
 };
 
 /* Seed the state; any seed (including 0) gives a valid state. */
@@ -43,8 +43,7 @@ bool sim_rng_permille(struct sim_rng *r, unsigned p);
  * Index drawn from weights[0..n-1] proportionally (all zero: 0).
  * Consumes exactly one draw.
  */
-unsigned sim_rng_weighted(struct sim_rng *r, const unsigned *weights,
-			  unsigned n);
+unsigned sim_rng_weighted(struct sim_rng *r, const unsigned *weights, unsigned n);
 
 /* Mix a seed with a key into a new, well-spread seed (splitmix64). */
 uint64_t sim_mix(uint64_t seed, uint64_t key);

@@ -30,12 +30,12 @@
 #include "model.h"
 
 struct sim_scenario {
-	const char *name;
-	const char *commune;	/* 5 digits */
-	const char *province;	/* 2 digits */
-	const char *agency;	/* default agency code (portal dstcode) */
-	const char *from, *to;	/* report period, local days */
-	const char *as_of;	/* local instant the data is as of */
+  const char *name;
+  const char *commune;   /* 5 digits */
+  const char *province;  /* 2 digits */
+  const char *agency;    /* default agency code (portal dstcode) */
+  const char *from, *to; /* report period, local days */
+  const char *as_of;     /* local instant the data is as of */
 };
 
 /* Preset by name, or NULL. */
@@ -49,7 +49,7 @@ extern const struct sim_scenario sim_scenarios[];
  * with the scenario's as_of; the commune is registered here).  prefix is
  * the one-stop code prefix.  0, or -1 when out of memory.
  */
-int sim_scenario_build(const struct sim_scenario *s, uint64_t seed,
-		       const char *prefix, struct sim_model *m);
+int sim_scenario_build(const struct sim_scenario *s, uint64_t seed, const char *prefix,
+                       struct sim_model *m);
 
 #endif

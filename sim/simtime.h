@@ -16,10 +16,10 @@
 #include <stdint.h>
 #include <stddef.h>
 
-typedef int64_t sim_time;		/* seconds since the Unix epoch, UTC */
-#define SIM_TIME_NONE ((sim_time)0)	/* absent; 1970 never occurs in data */
-#define SIM_LOCAL_OFFSET (7 * 3600)	/* Asia/Ho_Chi_Minh */
-#define SIM_DAY 86400
+typedef int64_t sim_time;              /* seconds since the Unix epoch, UTC */
+#define SIM_TIME_NONE    ((sim_time)0) /* absent; 1970 never occurs in data */
+#define SIM_LOCAL_OFFSET (7 * 3600)    /* Asia/Ho_Chi_Minh */
+#define SIM_DAY          86400
 
 /* Days since 1970-01-01 of the civil date y-m-d (proleptic Gregorian). */
 int64_t sim_days_from_civil(int y, int m, int d);
@@ -55,8 +55,8 @@ void sim_format_day(int64_t day, char *out);
  * Parsers: 0 on success, -1 on a wrong shape or an impossible value
  * (month 13, 31/04, hour 24 ...).  *out is untouched on failure.
  */
-int sim_parse_compact(const char *s, sim_time *out);	/* yyyyMMddHHmmss */
-int sim_parse_day(const char *s, int64_t *out);		/* yyyy-MM-dd */
+int sim_parse_compact(const char *s, sim_time *out); /* yyyyMMddHHmmss */
+int sim_parse_day(const char *s, int64_t *out);      /* yyyy-MM-dd */
 /* "yyyy-MM-ddTHH:mm:ss" (or a space for T) or a bare "yyyy-MM-dd". */
 int sim_parse_local(const char *s, sim_time *out);
 

@@ -22,43 +22,43 @@
 #include "model.h"
 
 typedef enum {
-	SIM_TRUTH_OK = 0,
-	SIM_TRUTH_BAD_ARG,	/* unit not 5 or 2 digits, to < from */
-	SIM_TRUTH_NOMEM,
-	SIM_TRUTH_IO		/* writing the TSV failed */
+  SIM_TRUTH_OK = 0,
+  SIM_TRUTH_BAD_ARG, /* unit not 5 or 2 digits, to < from */
+  SIM_TRUTH_NOMEM,
+  SIM_TRUTH_IO /* writing the TSV failed */
 } sim_truth_result;
 
 /* The Biểu 06 column a dossier falls in (besides its intake column). */
 enum sim_b06_class {
-	SIM_B06_NONE = 0,	/* not in total: not accepted, or ended before */
-	SIM_B06_EARLY,
-	SIM_B06_ON_TIME,
-	SIM_B06_LATE,
-	SIM_B06_PENDING_IN_TIME,
-	SIM_B06_PENDING_LATE,
-	SIM_B06_STOPPED
+  SIM_B06_NONE = 0, /* not in total: not accepted, or ended before */
+  SIM_B06_EARLY,
+  SIM_B06_ON_TIME,
+  SIM_B06_LATE,
+  SIM_B06_PENDING_IN_TIME,
+  SIM_B06_PENDING_LATE,
+  SIM_B06_STOPPED
 };
 
 /* How one dossier counts in a period [from_start, period_end). */
 struct sim_b06_place {
-	enum sim_b06_class cls;
-	bool received;		/* received inside the period */
-	bool carried_over;	/* received before, still open at from_start */
-	enum sim_channel channel;/* normalised: ABSENT becomes DIRECT */
+  enum sim_b06_class cls;
+  bool received;            /* received inside the period */
+  bool carried_over;        /* received before, still open at from_start */
+  enum sim_channel channel; /* normalised: ABSENT becomes DIRECT */
 };
 
 struct sim_bieu06_row {
-	char field_code[16];	/* "" in the total row (NULL in SQL) */
-	char field_name[128];
-	long total, received_online, received_direct, received_postal;
-	long carried_over, resolved_early, resolved_on_time, resolved_late;
-	long pending_in_time, pending_late, stopped;
+  char field_code[16]; /* "" in the total row (NULL in SQL) */
+  char field_name[128];
+  long total, received_online, received_direct, received_postal;
+  long carried_over, resolved_early, resolved_on_time, resolved_late;
+  long pending_in_time, pending_late, stopped;
 };
 
 struct sim_bieu06 {
-	struct sim_bieu06_row *rows;	/* per field, ascending field code */
-	size_t nrows;
-	struct sim_bieu06_row sum;	/* "Tổng cộng" */
+  struct sim_bieu06_row *rows; /* per field, ascending field code */
+  size_t nrows;
+  struct sim_bieu06_row sum; /* "Tổng cộng" */
 };
 
 /*
@@ -66,8 +66,8 @@ struct sim_bieu06 {
  * midnight of `from`) and ending, exclusive, at period_end (local
  * midnight after `to`).  Pure; the rules are those of decisions.md.
  */
-void sim_truth_place(const struct sim_dossier *d, sim_time from_start,
-		     sim_time period_end, struct sim_b06_place *out);
+void sim_truth_place(const struct sim_dossier *d, sim_time from_start, sim_time period_end,
+                     struct sim_b06_place *out);
 
 /*
  * Biểu 06 for a unit (5-digit commune, or 2-digit province = all its
@@ -76,9 +76,8 @@ void sim_truth_place(const struct sim_dossier *d, sim_time from_start,
  * there.  Aborts if a row breaks total = resolved + pending + stopped,
  * which can only be a generator or truth bug.
  */
-sim_truth_result sim_truth_bieu06(const struct sim_model *m, const char *unit,
-				  int64_t day_from, int64_t day_to,
-				  struct sim_bieu06 *out);
+sim_truth_result sim_truth_bieu06(const struct sim_model *m, const char *unit, int64_t day_from,
+                                  int64_t day_to, struct sim_bieu06 *out);
 
 /*
  * Write the table in PostgreSQL COPY text format with a header line:

@@ -23,24 +23,24 @@
 #include "rng.h"
 
 struct sim_entry {
-	const struct sim_dossier *d;	/* the record's dossier; NULL = junk */
-	const struct sim_junk *junk;	/* junk record, else NULL */
-	sim_time upd;			/* NgayCapNhat as served now */
-	const char *key;		/* ordering code (the system's code) */
-	const char *commune;
-	uint32_t id;			/* unique: the last tie-breaker */
+  const struct sim_dossier *d; /* the record's dossier; NULL = junk */
+  const struct sim_junk *junk; /* junk record, else NULL */
+  sim_time upd;                /* NgayCapNhat as served now */
+  const char *key;             /* ordering code (the system's code) */
+  const char *commune;
+  uint32_t id; /* unique: the last tie-breaker */
 };
 
 struct sim_view {
-	struct sim_entry *v;
-	size_t n;
-	struct sim_dossier *copies;	/* portal copies that differ (owned) */
-	size_t ncopies;
-	struct sim_junk *junk;		/* owned */
-	size_t njunk;
-	sim_time as_of;
-	struct sim_rng rng;		/* drift choices */
-	pthread_mutex_t lock;
+  struct sim_entry *v;
+  size_t n;
+  struct sim_dossier *copies; /* portal copies that differ (owned) */
+  size_t ncopies;
+  struct sim_junk *junk; /* owned */
+  size_t njunk;
+  sim_time as_of;
+  struct sim_rng rng; /* drift choices */
+  pthread_mutex_t lock;
 };
 
 /*
@@ -50,8 +50,8 @@ struct sim_view {
  * million records (junk.h), drawn from a stream of seed.  -1 when out of
  * memory.
  */
-int sim_view_build(struct sim_view *v, const struct sim_model *m,
-		   enum sim_kind kind, unsigned junk_ppm, uint64_t seed);
+int sim_view_build(struct sim_view *v, const struct sim_model *m, enum sim_kind kind,
+                   unsigned junk_ppm, uint64_t seed);
 
 void sim_view_release(struct sim_view *v);
 
@@ -64,7 +64,6 @@ size_t sim_view_lower_bound(const struct sim_view *v, sim_time t);
  * (1..3) to a later NgayCapNhat, at most min(to, as_of).  Returns how
  * many moved.  Call with the lock held.
  */
-int sim_view_drift(struct sim_view *v, const char *commune, sim_time from,
-		   sim_time to, long first);
+int sim_view_drift(struct sim_view *v, const char *commune, sim_time from, sim_time to, long first);
 
 #endif

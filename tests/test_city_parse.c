@@ -6,151 +6,162 @@
 #include "cunit_main.h"
 #include "parse_fixture.h"
 
-#define HOSO(code, ten, extra) \
-	"<HoSo><MaHoSo>" code "</MaHoSo><MaHoSoQuocGia>G-" code "</MaHoSoQuocGia>" \
-	"<MaTTHC>1.001193.000.00.00.H31</MaTTHC><TenTTHC>" ten "</TenTTHC>" \
-	"<MaLinhVuc>HT</MaLinhVuc><TenLinhVuc>Hộ tịch</TenLinhVuc><MucDoDVC>4</MucDoDVC>" \
-	"<MaXa>11002</MaXa><PhongBanXuLy ma=\"TTPVHCC\">Trung tâm Phục vụ hành chính công</PhongBanXuLy>" \
-	"<KenhThucHien>2</KenhThucHien><NgayNopHoSo>20260401081500</NgayNopHoSo>" \
-	"<NgayTiepNhan>20260401083000</NgayTiepNhan><NgayHenTra>20260403170000</NgayHenTra>" \
-	"<NgayKetThucXuLy>20260402100000</NgayKetThucXuLy><NgayTra>20260402143000</NgayTra><NgayTuChoi/>" \
-	"<TrangThaiHoSo>10</TrangThaiHoSo><QuaTrinhXuLy>" \
-	"<Buoc thoiDiem=\"20260401083000\" trangThai=\"2\" phongBan=\"TTPVHCC\"/>" \
-	"<Buoc thoiDiem=\"20260402100000\" trangThai=\"9\" phongBan=\"ttpvhcc\"/></QuaTrinhXuLy>" \
-	"<ThanhPhanHoSo><GiayTo ma=\"TK_KS\" duocSoHoa=\"1\" duocTaiSuDung=\"1\" layTuKhoDMQG=\"0\"/></ThanhPhanHoSo>" \
-	"<KetQua ma=\"GKS\" tepDinhKem=\"https://example.invalid/kq.pdf\"/>" \
-	"<LePhi ma=\"LP_KS\" gia=\"8000\" thanhToanTrucTuyen=\"1\"/>" \
-	"<YeuCauBoSung ngayYeuCau=\"\" ngayHoanThanh=\"\" ngayHenTraMoi=\"\"/>" extra \
-	"<NgayCapNhat>20260402143005</NgayCapNhat></HoSo>"
+#define HOSO(code, ten, extra)                                                                     \
+  "<HoSo><MaHoSo>" code "</MaHoSo><MaHoSoQuocGia>G-" code "</MaHoSoQuocGia>"                       \
+  "<MaTTHC>1.001193.000.00.00.H31</MaTTHC><TenTTHC>" ten "</TenTTHC>"                              \
+  "<MaLinhVuc>HT</MaLinhVuc><TenLinhVuc>Hộ tịch</TenLinhVuc><MucDoDVC>4</MucDoDVC>"            \
+  "<MaXa>11002</MaXa><PhongBanXuLy ma=\"TTPVHCC\">Trung tâm Phục vụ hành chính "            \
+  "công</PhongBanXuLy>"                                                                           \
+  "<KenhThucHien>2</KenhThucHien><NgayNopHoSo>20260401081500</NgayNopHoSo>"                        \
+  "<NgayTiepNhan>20260401083000</NgayTiepNhan><NgayHenTra>20260403170000</NgayHenTra>"             \
+  "<NgayKetThucXuLy>20260402100000</NgayKetThucXuLy><NgayTra>20260402143000</NgayTra><NgayTuChoi/" \
+  ">"                                                                                              \
+  "<TrangThaiHoSo>10</TrangThaiHoSo><QuaTrinhXuLy>"                                                \
+  "<Buoc thoiDiem=\"20260401083000\" trangThai=\"2\" phongBan=\"TTPVHCC\"/>"                       \
+  "<Buoc thoiDiem=\"20260402100000\" trangThai=\"9\" phongBan=\"ttpvhcc\"/></QuaTrinhXuLy>"        \
+  "<ThanhPhanHoSo><GiayTo ma=\"TK_KS\" duocSoHoa=\"1\" duocTaiSuDung=\"1\" "                       \
+  "layTuKhoDMQG=\"0\"/></ThanhPhanHoSo>"                                                           \
+  "<KetQua ma=\"GKS\" tepDinhKem=\"https://example.invalid/kq.pdf\"/>"                             \
+  "<LePhi ma=\"LP_KS\" gia=\"8000\" thanhToanTrucTuyen=\"1\"/>"                                    \
+  "<YeuCauBoSung ngayYeuCau=\"\" ngayHoanThanh=\"\" ngayHenTraMoi=\"\"/>" extra                    \
+  "<NgayCapNhat>20260402143005</NgayCapNhat></HoSo>"
 
-#define PAGE(decl, doctype, body) \
-	"<?xml version=\"1.0\" encoding=\"" decl "\"?>" doctype \
-	"<KetQuaTraCuu><MaLoi>0</MaLoi><MoTaLoi>Thành công</MoTaLoi><TongSoBanGhi>2</TongSoBanGhi>" \
-	"<Trang>1</Trang><TongSoTrang>1</TongSoTrang><DanhSachHoSo>" body "</DanhSachHoSo></KetQuaTraCuu>"
+#define PAGE(decl, doctype, body)                                                               \
+  "<?xml version=\"1.0\" encoding=\"" decl "\"?>" doctype                                       \
+  "<KetQuaTraCuu><MaLoi>0</MaLoi><MoTaLoi>Thành công</MoTaLoi><TongSoBanGhi>2</TongSoBanGhi>" \
+  "<Trang>1</Trang><TongSoTrang>1</TongSoTrang><DanhSachHoSo>" body                             \
+  "</DanhSachHoSo></KetQuaTraCuu>"
 
 static parse_result parse(const char *xml, size_t len, struct seen *s)
 {
-	return seen_parse(s, SOURCE_CITY, "11002", "RUN/landing/city-t/11002/page-000001.xml", NULL, xml, len);
+  return seen_parse(s, SOURCE_CITY, "11002", "RUN/landing/city-t/11002/page-000001.xml", NULL, xml,
+                    len);
 }
 
 #define V(f) (s.last.v[DF_##f])
 
 static void test_mapping(void)
 {
-	struct seen s = { 0 };
-	const char *xml = PAGE("UTF-8", "", HOSO("H31.11002-260401-00011", "Đăng ký khai sinh", "")
-				  HOSO("H31.11002-260401-00012", "Đăng ký khai sinh",
-				       "<YeuCauBoSung ngayYeuCau=\"20260401090000\" ngayHoanThanh=\"20260401150000\" ngayHenTraMoi=\"\"/>"));
+  struct seen s = { 0 };
+  const char *xml = PAGE("UTF-8", "",
+                         HOSO("H31.11002-260401-00011", "Đăng ký khai sinh", "")
+                           HOSO("H31.11002-260401-00012", "Đăng ký khai sinh",
+                                "<YeuCauBoSung ngayYeuCau=\"20260401090000\" "
+                                "ngayHoanThanh=\"20260401150000\" ngayHenTraMoi=\"\"/>"));
 
-	CU_ASSERT_EQUAL(parse(xml, strlen(xml), &s), PARSE_OK);
-	CU_ASSERT_EQUAL_FATAL(s.records, 2);
-	CU_ASSERT_EQUAL(s.rejects, 0);
-	CU_ASSERT_EQUAL(s.last_index, 1);
-	CU_ASSERT_STRING_EQUAL(V(source_kind), "city");
-	CU_ASSERT_STRING_EQUAL(V(source_code), "H31.11002-260401-00012");
-	CU_ASSERT_STRING_EQUAL(V(linked_codes), "[\"G-H31.11002-260401-00012\"]");
-	CU_ASSERT_STRING_EQUAL(V(origin_system), "TTHC_TP");
-	CU_ASSERT_STRING_EQUAL(V(service_level), "4");
-	CU_ASSERT_STRING_EQUAL(V(department_code), "TTPVHCC");
-	CU_ASSERT_STRING_EQUAL(V(department_name), "Trung tâm Phục vụ hành chính công");
-	CU_ASSERT_STRING_EQUAL(V(received_at), "2026-04-01 01:30:00+00");
-	CU_ASSERT_STRING_EQUAL(V(status), "10");
-	CU_ASSERT_STRING_EQUAL(V(has_digitised_component), "t");
-	CU_ASSERT_STRING_EQUAL(V(has_reused_component), "t");
-	CU_ASSERT_STRING_EQUAL(V(has_e_result), "t");
-	CU_ASSERT_STRING_EQUAL(V(fee_total), "8000");
-	CU_ASSERT_STRING_EQUAL(V(paid_online), "2"); /* via the province gateway */
-	CU_ASSERT_STRING_EQUAL(V(steps),
-		"[{\"at\":\"2026-04-01 01:30:00+00\",\"status\":2,\"department\":\"TTPVHCC\"},"
-		"{\"at\":\"2026-04-02 03:00:00+00\",\"status\":9,\"department\":\"TTPVHCC\"}]");
-	/* the empty <YeuCauBoSung/> is "none"; the real one is kept */
-	CU_ASSERT_PTR_NOT_NULL(strstr(V(supplements), "\"requested_at\":\"2026-04-01 02:00:00+00\""));
-	CU_ASSERT_PTR_NULL(strstr(V(supplements), "},{"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(V(source_location), "page-000001.xml#1"));
-	canon_release(&s.last);
+  CU_ASSERT_EQUAL(parse(xml, strlen(xml), &s), PARSE_OK);
+  CU_ASSERT_EQUAL_FATAL(s.records, 2);
+  CU_ASSERT_EQUAL(s.rejects, 0);
+  CU_ASSERT_EQUAL(s.last_index, 1);
+  CU_ASSERT_STRING_EQUAL(V(source_kind), "city");
+  CU_ASSERT_STRING_EQUAL(V(source_code), "H31.11002-260401-00012");
+  CU_ASSERT_STRING_EQUAL(V(linked_codes), "[\"G-H31.11002-260401-00012\"]");
+  CU_ASSERT_STRING_EQUAL(V(origin_system), "TTHC_TP");
+  CU_ASSERT_STRING_EQUAL(V(service_level), "4");
+  CU_ASSERT_STRING_EQUAL(V(department_code), "TTPVHCC");
+  CU_ASSERT_STRING_EQUAL(V(department_name), "Trung tâm Phục vụ hành chính công");
+  CU_ASSERT_STRING_EQUAL(V(received_at), "2026-04-01 01:30:00+00");
+  CU_ASSERT_STRING_EQUAL(V(status), "10");
+  CU_ASSERT_STRING_EQUAL(V(has_digitised_component), "t");
+  CU_ASSERT_STRING_EQUAL(V(has_reused_component), "t");
+  CU_ASSERT_STRING_EQUAL(V(has_e_result), "t");
+  CU_ASSERT_STRING_EQUAL(V(fee_total), "8000");
+  CU_ASSERT_STRING_EQUAL(V(paid_online), "2"); /* via the province gateway */
+  CU_ASSERT_STRING_EQUAL(
+    V(steps), "[{\"at\":\"2026-04-01 01:30:00+00\",\"status\":2,\"department\":\"TTPVHCC\"},"
+              "{\"at\":\"2026-04-02 03:00:00+00\",\"status\":9,\"department\":\"TTPVHCC\"}]");
+  /* the empty <YeuCauBoSung/> is "none"; the real one is kept */
+  CU_ASSERT_PTR_NOT_NULL(strstr(V(supplements), "\"requested_at\":\"2026-04-01 02:00:00+00\""));
+  CU_ASSERT_PTR_NULL(strstr(V(supplements), "},{"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(V(source_location), "page-000001.xml#1"));
+  canon_release(&s.last);
 }
 
 /* The same page in windows-1258 (and with numeric character references):
  * the names come out as the same UTF-8. */
 static void test_encodings(void)
 {
-	struct seen s = { 0 };
-	const char *utf8 = PAGE("windows-1258", "", HOSO("A-1", "Chứng thực bản sao", ""));
-	char out[8192], *in = (char *)utf8, *o = out;
-	size_t inleft = strlen(utf8), outleft = sizeof(out);
-	iconv_t cd = iconv_open("WINDOWS-1258", "UTF-8");
-	const char *ncr = PAGE("UTF-8", "", HOSO("A-2", "Ch&#7913;ng th&#7921;c b&#7843;n sao", ""));
+  struct seen s = { 0 };
+  const char *utf8 = PAGE("windows-1258", "", HOSO("A-1", "Chứng thực bản sao", ""));
+  char out[8192], *in = (char *)utf8, *o = out;
+  size_t inleft = strlen(utf8), outleft = sizeof(out);
+  iconv_t cd = iconv_open("WINDOWS-1258", "UTF-8");
+  const char *ncr = PAGE("UTF-8", "", HOSO("A-2", "Ch&#7913;ng th&#7921;c b&#7843;n sao", ""));
 
-	CU_ASSERT_FATAL(cd != (iconv_t)-1);
-	CU_ASSERT_FATAL(iconv(cd, &in, &inleft, &o, &outleft) != (size_t)-1);
-	iconv_close(cd);
-	CU_ASSERT_NOT_EQUAL((size_t)(o - out), strlen(utf8));
-	CU_ASSERT_EQUAL(parse(out, (size_t)(o - out), &s), PARSE_OK);
-	CU_ASSERT_EQUAL_FATAL(s.records, 1);
-	CU_ASSERT_STRING_EQUAL(V(procedure_name), "Chứng thực bản sao");
-	CU_ASSERT_STRING_EQUAL(V(field_name), "Hộ tịch");
-	CU_ASSERT_EQUAL(parse(ncr, strlen(ncr), &s), PARSE_OK);
-	CU_ASSERT_EQUAL_FATAL(s.records, 2);
-	CU_ASSERT_STRING_EQUAL(V(procedure_name), "Chứng thực bản sao");
-	canon_release(&s.last);
+  CU_ASSERT_FATAL(cd != (iconv_t)-1);
+  CU_ASSERT_FATAL(iconv(cd, &in, &inleft, &o, &outleft) != (size_t)-1);
+  iconv_close(cd);
+  CU_ASSERT_NOT_EQUAL((size_t)(o - out), strlen(utf8));
+  CU_ASSERT_EQUAL(parse(out, (size_t)(o - out), &s), PARSE_OK);
+  CU_ASSERT_EQUAL_FATAL(s.records, 1);
+  CU_ASSERT_STRING_EQUAL(V(procedure_name), "Chứng thực bản sao");
+  CU_ASSERT_STRING_EQUAL(V(field_name), "Hộ tịch");
+  CU_ASSERT_EQUAL(parse(ncr, strlen(ncr), &s), PARSE_OK);
+  CU_ASSERT_EQUAL_FATAL(s.records, 2);
+  CU_ASSERT_STRING_EQUAL(V(procedure_name), "Chứng thực bản sao");
+  canon_release(&s.last);
 }
 
 static void test_doctype_refused(void)
 {
-	struct seen s = { 0 };
-	const char *lol = PAGE("UTF-8",
-		"<!DOCTYPE KetQuaTraCuu [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">"
-		"<!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;\"><!ENTITY x SYSTEM \"http://127.0.0.1:1/x\">]>",
-		HOSO("A-3", "&c;&x;", ""));
+  struct seen s = { 0 };
+  const char *lol = PAGE(
+    "UTF-8",
+    "<!DOCTYPE KetQuaTraCuu [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b "
+    "\"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">"
+    "<!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;\"><!ENTITY x SYSTEM \"http://127.0.0.1:1/x\">]>",
+    HOSO("A-3", "&c;&x;", ""));
 
-	CU_ASSERT_EQUAL(parse(lol, strlen(lol), &s), PARSE_BAD_PAGE);
-	CU_ASSERT_EQUAL(s.records, 0);
-	CU_ASSERT_EQUAL(s.rejects, 1);
-	CU_ASSERT_STRING_EQUAL(s.field, "DOCTYPE");
-	CU_ASSERT_EQUAL(s.last_index, SIZE_MAX);
+  CU_ASSERT_EQUAL(parse(lol, strlen(lol), &s), PARSE_BAD_PAGE);
+  CU_ASSERT_EQUAL(s.records, 0);
+  CU_ASSERT_EQUAL(s.rejects, 1);
+  CU_ASSERT_STRING_EQUAL(s.field, "DOCTYPE");
+  CU_ASSERT_EQUAL(s.last_index, SIZE_MAX);
 }
 
 static void test_broken_pages(void)
 {
-	struct seen s = { 0 };
-	const char *full = PAGE("UTF-8", "", HOSO("A-4", "x", "") HOSO("A-5", "y", ""));
-	const char *err = "<?xml version=\"1.0\"?><KetQuaTraCuu><MaLoi>-1</MaLoi>"
-			  "<MoTaLoi>Hệ thống đang bận</MoTaLoi></KetQuaTraCuu>";
-	size_t cut = strstr(full, "A-5") - full;
+  struct seen s = { 0 };
+  const char *full = PAGE("UTF-8", "", HOSO("A-4", "x", "") HOSO("A-5", "y", ""));
+  const char *err = "<?xml version=\"1.0\"?><KetQuaTraCuu><MaLoi>-1</MaLoi>"
+                    "<MoTaLoi>Hệ thống đang bận</MoTaLoi></KetQuaTraCuu>";
+  size_t cut = strstr(full, "A-5") - full;
 
-	/* cut inside the second record: the first is kept, the page reported */
-	CU_ASSERT_EQUAL(parse(full, cut, &s), PARSE_BAD_PAGE);
-	CU_ASSERT_EQUAL(s.records, 1);
-	CU_ASSERT_EQUAL(s.rejects, 1);
-	CU_ASSERT_PTR_NOT_NULL(strstr(s.reason, "not well-formed"));
-	CU_ASSERT_EQUAL(parse(err, strlen(err), &s), PARSE_BAD_PAGE);
-	CU_ASSERT_STRING_EQUAL(s.field, "MaLoi");
-	CU_ASSERT_EQUAL(parse("<html>502</html>", 16, &s), PARSE_BAD_PAGE);
-	CU_ASSERT_PTR_NOT_NULL(strstr(s.reason, "<html>"));
-	canon_release(&s.last);
+  /* cut inside the second record: the first is kept, the page reported */
+  CU_ASSERT_EQUAL(parse(full, cut, &s), PARSE_BAD_PAGE);
+  CU_ASSERT_EQUAL(s.records, 1);
+  CU_ASSERT_EQUAL(s.rejects, 1);
+  CU_ASSERT_PTR_NOT_NULL(strstr(s.reason, "not well-formed"));
+  CU_ASSERT_EQUAL(parse(err, strlen(err), &s), PARSE_BAD_PAGE);
+  CU_ASSERT_STRING_EQUAL(s.field, "MaLoi");
+  CU_ASSERT_EQUAL(parse("<html>502</html>", 16, &s), PARSE_BAD_PAGE);
+  CU_ASSERT_PTR_NOT_NULL(strstr(s.reason, "<html>"));
+  canon_release(&s.last);
 }
 
 static void test_bad_record(void)
 {
-	struct seen s = { 0 };
-	const char *xml = PAGE("UTF-8", "", HOSO("A-6", "ok", "")
-		"<HoSo><MaHoSo>A-7</MaHoSo><MaXa>11002</MaXa><TrangThaiHoSo>12</TrangThaiHoSo>"
-		"<NgayCapNhat>20260402143005</NgayCapNhat></HoSo>" HOSO("A-8", "ok", ""));
+  struct seen s = { 0 };
+  const char *xml =
+    PAGE("UTF-8", "",
+         HOSO("A-6", "ok",
+              "") "<HoSo><MaHoSo>A-7</MaHoSo><MaXa>11002</MaXa><TrangThaiHoSo>12</TrangThaiHoSo>"
+                  "<NgayCapNhat>20260402143005</NgayCapNhat></HoSo>" HOSO("A-8", "ok", ""));
 
-	CU_ASSERT_EQUAL(parse(xml, strlen(xml), &s), PARSE_OK);
-	CU_ASSERT_EQUAL(s.records, 2);
-	CU_ASSERT_EQUAL(s.rejects, 1);
-	CU_ASSERT_STRING_EQUAL(s.field, "TrangThaiHoSo");
-	canon_release(&s.last);
+  CU_ASSERT_EQUAL(parse(xml, strlen(xml), &s), PARSE_OK);
+  CU_ASSERT_EQUAL(s.records, 2);
+  CU_ASSERT_EQUAL(s.rejects, 1);
+  CU_ASSERT_STRING_EQUAL(s.field, "TrangThaiHoSo");
+  canon_release(&s.last);
 }
 
 static CU_TestInfo tests[] = {
-	{ "mapping of a HoSo", test_mapping },
-	{ "windows-1258 and character references", test_encodings },
-	{ "DOCTYPE and entities refused", test_doctype_refused },
-	{ "truncated and error pages", test_broken_pages },
-	{ "a bad record among good ones", test_bad_record },
-	CU_TEST_INFO_NULL,
+  { "mapping of a HoSo", test_mapping },
+  { "windows-1258 and character references", test_encodings },
+  { "DOCTYPE and entities refused", test_doctype_refused },
+  { "truncated and error pages", test_broken_pages },
+  { "a bad record among good ones", test_bad_record },
+  CU_TEST_INFO_NULL,
 };
 
 CUNIT_MAIN("city_parse", tests)

@@ -9,70 +9,71 @@ static char dir[64];
 
 static void test_pages_and_progress(void)
 {
-	struct landing_window lw;
-	struct landing_progress p;
-	struct page_result r1 = { 3, 0, { 2, "" } }, r2 = { 1, 1, { 3, "" } };
-	tthc_time from = 100, until = 200, f2 = 1, u2 = 2;
-	int found;
-	char path[256], buf[64];
-	FILE *f;
+  struct landing_window lw;
+  struct landing_progress p;
+  struct page_result r1 = { 3, 0, { 2, "" } }, r2 = { 1, 1, { 3, "" } };
+  tthc_time from = 100, until = 200, f2 = 1, u2 = 2;
+  int found;
+  char path[256], buf[64];
+  FILE *f;
 
-	strcpy(dir, "/tmp/tthc-landing.XXXXXX");
-	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
-	CU_ASSERT_EQUAL_FATAL(landing_open(&lw, dir, "20260101T000000Z", "src", "11002", ".json"), LANDING_OK);
-	CU_ASSERT_EQUAL(landing_window_bounds(&lw, &from, &until, &found), LANDING_OK);
-	CU_ASSERT_EQUAL(found, 0);
-	/* the window is fixed: a later start gets the first one back */
-	CU_ASSERT_EQUAL(landing_window_bounds(&lw, &f2, &u2, &found), LANDING_OK);
-	CU_ASSERT_EQUAL(found, 1);
-	CU_ASSERT_EQUAL(f2, 100);
-	CU_ASSERT_EQUAL(u2, 200);
+  strcpy(dir, "/tmp/tthc-landing.XXXXXX");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+  CU_ASSERT_EQUAL_FATAL(landing_open(&lw, dir, "20260101T000000Z", "src", "11002", ".json"),
+                        LANDING_OK);
+  CU_ASSERT_EQUAL(landing_window_bounds(&lw, &from, &until, &found), LANDING_OK);
+  CU_ASSERT_EQUAL(found, 0);
+  /* the window is fixed: a later start gets the first one back */
+  CU_ASSERT_EQUAL(landing_window_bounds(&lw, &f2, &u2, &found), LANDING_OK);
+  CU_ASSERT_EQUAL(found, 1);
+  CU_ASSERT_EQUAL(f2, 100);
+  CU_ASSERT_EQUAL(u2, 200);
 
-	CU_ASSERT_EQUAL(landing_progress(&lw, &p), LANDING_OK);
-	CU_ASSERT_EQUAL(p.pages, 0);
-	CU_ASSERT_EQUAL(p.next.index, 1);
-	CU_ASSERT_EQUAL(landing_write_page(&lw, 1, "{\"a\":1}", 7, 200, &r1), LANDING_OK);
-	CU_ASSERT_EQUAL(landing_progress(&lw, &p), LANDING_OK);
-	CU_ASSERT_EQUAL(p.pages, 1);
-	CU_ASSERT_EQUAL(p.records, 3);
-	CU_ASSERT_EQUAL(p.next.index, 2);
-	CU_ASSERT_EQUAL(p.complete, 0);
+  CU_ASSERT_EQUAL(landing_progress(&lw, &p), LANDING_OK);
+  CU_ASSERT_EQUAL(p.pages, 0);
+  CU_ASSERT_EQUAL(p.next.index, 1);
+  CU_ASSERT_EQUAL(landing_write_page(&lw, 1, "{\"a\":1}", 7, 200, &r1), LANDING_OK);
+  CU_ASSERT_EQUAL(landing_progress(&lw, &p), LANDING_OK);
+  CU_ASSERT_EQUAL(p.pages, 1);
+  CU_ASSERT_EQUAL(p.records, 3);
+  CU_ASSERT_EQUAL(p.next.index, 2);
+  CU_ASSERT_EQUAL(p.complete, 0);
 
-	/* a torn manifest line (crash mid-append) is ignored */
-	snprintf(path, sizeof(path), "%s/manifest.jsonl", lw.dir);
-	f = fopen(path, "a");
-	fputs("{\"page\":2,\"rec", f);
-	fclose(f);
-	CU_ASSERT_EQUAL(landing_progress(&lw, &p), LANDING_OK);
-	CU_ASSERT_EQUAL(p.pages, 1);
-	/* an expired cursor restarts the listing from scratch, pages included */
-	CU_ASSERT_EQUAL(landing_restart(&lw), LANDING_OK);
-	snprintf(path, sizeof(path), "%s/page-000001.json", lw.dir);
-	CU_ASSERT_PTR_NULL(fopen(path, "r"));
-	CU_ASSERT_EQUAL(landing_progress(&lw, &p), LANDING_OK);
-	CU_ASSERT_EQUAL(p.pages, 0);
-	CU_ASSERT_EQUAL(landing_write_page(&lw, 1, "{\"a\":1}", 7, 200, &r1), LANDING_OK);
-	CU_ASSERT_EQUAL(landing_write_page(&lw, 2, "{\"b\":2}", 7, 200, &r2), LANDING_OK);
-	CU_ASSERT_EQUAL(landing_progress(&lw, &p), LANDING_OK);
-	CU_ASSERT_EQUAL(p.pages, 2);
-	CU_ASSERT_EQUAL(p.records, 4);
-	CU_ASSERT_EQUAL(p.complete, 1);
+  /* a torn manifest line (crash mid-append) is ignored */
+  snprintf(path, sizeof(path), "%s/manifest.jsonl", lw.dir);
+  f = fopen(path, "a");
+  fputs("{\"page\":2,\"rec", f);
+  fclose(f);
+  CU_ASSERT_EQUAL(landing_progress(&lw, &p), LANDING_OK);
+  CU_ASSERT_EQUAL(p.pages, 1);
+  /* an expired cursor restarts the listing from scratch, pages included */
+  CU_ASSERT_EQUAL(landing_restart(&lw), LANDING_OK);
+  snprintf(path, sizeof(path), "%s/page-000001.json", lw.dir);
+  CU_ASSERT_PTR_NULL(fopen(path, "r"));
+  CU_ASSERT_EQUAL(landing_progress(&lw, &p), LANDING_OK);
+  CU_ASSERT_EQUAL(p.pages, 0);
+  CU_ASSERT_EQUAL(landing_write_page(&lw, 1, "{\"a\":1}", 7, 200, &r1), LANDING_OK);
+  CU_ASSERT_EQUAL(landing_write_page(&lw, 2, "{\"b\":2}", 7, 200, &r2), LANDING_OK);
+  CU_ASSERT_EQUAL(landing_progress(&lw, &p), LANDING_OK);
+  CU_ASSERT_EQUAL(p.pages, 2);
+  CU_ASSERT_EQUAL(p.records, 4);
+  CU_ASSERT_EQUAL(p.complete, 1);
 
-	/* the page is there byte for byte */
-	snprintf(path, sizeof(path), "%s/page-000002.json", lw.dir);
-	f = fopen(path, "r");
-	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
-	CU_ASSERT_PTR_NOT_NULL(fgets(buf, sizeof(buf), f));
-	fclose(f);
-	CU_ASSERT_STRING_EQUAL(buf, "{\"b\":2}");
-	landing_release(&lw);
-	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
-	CU_ASSERT_EQUAL(system(path), 0);
+  /* the page is there byte for byte */
+  snprintf(path, sizeof(path), "%s/page-000002.json", lw.dir);
+  f = fopen(path, "r");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+  CU_ASSERT_PTR_NOT_NULL(fgets(buf, sizeof(buf), f));
+  fclose(f);
+  CU_ASSERT_STRING_EQUAL(buf, "{\"b\":2}");
+  landing_release(&lw);
+  snprintf(path, sizeof(path), "rm -rf '%s'", dir);
+  CU_ASSERT_EQUAL(system(path), 0);
 }
 
 static CU_TestInfo tests[] = {
-	{ "pages, manifest and resume", test_pages_and_progress },
-	CU_TEST_INFO_NULL,
+  { "pages, manifest and resume", test_pages_and_progress },
+  CU_TEST_INFO_NULL,
 };
 
 CUNIT_MAIN("landing", tests)

@@ -4,69 +4,77 @@
 
 static void test_full_jitter_bounds(void)
 {
-	struct retry_policy p = { .base_ms = 100, .cap_ms = 1000, .max_retry_after_s = 10, .deadline_s = 3600 };
-	struct retry_state s;
-	long ceiling = 100, max_seen = 0;
+  struct retry_policy p = {
+    .base_ms = 100, .cap_ms = 1000, .max_retry_after_s = 10, .deadline_s = 3600
+  };
+  struct retry_state s;
+  long ceiling = 100, max_seen = 0;
 
-	retry_init(&s, &p, 42);
-	for (int i = 0; i < 8; i++) {
-		long d = retry_next_delay_ms(&s, -1);
-		CU_ASSERT(d >= 0);
-		CU_ASSERT(d <= ceiling);
-		if (d > max_seen)
-			max_seen = d;
-		ceiling = ceiling * 2 > 1000 ? 1000 : ceiling * 2;
-	}
-	CU_ASSERT(max_seen > 100); /* the ceiling did grow */
-	retry_success(&s);
-	CU_ASSERT(retry_next_delay_ms(&s, -1) <= 100);
+  retry_init(&s, &p, 42);
+  for (int i = 0; i < 8; i++) {
+    long d = retry_next_delay_ms(&s, -1);
+    CU_ASSERT(d >= 0);
+    CU_ASSERT(d <= ceiling);
+    if (d > max_seen)
+      max_seen = d;
+    ceiling = ceiling * 2 > 1000 ? 1000 : ceiling * 2;
+  }
+  CU_ASSERT(max_seen > 100); /* the ceiling did grow */
+  retry_success(&s);
+  CU_ASSERT(retry_next_delay_ms(&s, -1) <= 100);
 }
 
 static void test_jitter_spreads(void)
 {
-	struct retry_policy p = { .base_ms = 1000, .cap_ms = 1000, .max_retry_after_s = 10, .deadline_s = 3600 };
-	struct retry_state s;
-	long lo = 1000, hi = 0;
+  struct retry_policy p = {
+    .base_ms = 1000, .cap_ms = 1000, .max_retry_after_s = 10, .deadline_s = 3600
+  };
+  struct retry_state s;
+  long lo = 1000, hi = 0;
 
-	retry_init(&s, &p, 7);
-	for (int i = 0; i < 200; i++) {
-		long d = retry_next_delay_ms(&s, -1);
-		lo = d < lo ? d : lo;
-		hi = d > hi ? d : hi;
-	}
-	CU_ASSERT(lo < 200);
-	CU_ASSERT(hi > 800);
+  retry_init(&s, &p, 7);
+  for (int i = 0; i < 200; i++) {
+    long d = retry_next_delay_ms(&s, -1);
+    lo = d < lo ? d : lo;
+    hi = d > hi ? d : hi;
+  }
+  CU_ASSERT(lo < 200);
+  CU_ASSERT(hi > 800);
 }
 
 static void test_retry_after(void)
 {
-	struct retry_policy p = { .base_ms = 10, .cap_ms = 20, .max_retry_after_s = 5, .deadline_s = 3600 };
-	struct retry_state s;
+  struct retry_policy p = {
+    .base_ms = 10, .cap_ms = 20, .max_retry_after_s = 5, .deadline_s = 3600
+  };
+  struct retry_state s;
 
-	retry_init(&s, &p, 1);
-	CU_ASSERT(retry_next_delay_ms(&s, 3) >= 3000);
-	CU_ASSERT(retry_next_delay_ms(&s, 3) <= 3000);
-	/* a huge Retry-After is capped */
-	CU_ASSERT_EQUAL(retry_next_delay_ms(&s, 86400), 5000);
-	CU_ASSERT(retry_next_delay_ms(&s, 0) <= 20);
+  retry_init(&s, &p, 1);
+  CU_ASSERT(retry_next_delay_ms(&s, 3) >= 3000);
+  CU_ASSERT(retry_next_delay_ms(&s, 3) <= 3000);
+  /* a huge Retry-After is capped */
+  CU_ASSERT_EQUAL(retry_next_delay_ms(&s, 86400), 5000);
+  CU_ASSERT(retry_next_delay_ms(&s, 0) <= 20);
 }
 
 static void test_deadline(void)
 {
-	struct retry_policy p = { .base_ms = 10, .cap_ms = 20, .max_retry_after_s = 600, .deadline_s = 2 };
-	struct retry_state s;
+  struct retry_policy p = {
+    .base_ms = 10, .cap_ms = 20, .max_retry_after_s = 600, .deadline_s = 2
+  };
+  struct retry_state s;
 
-	retry_init(&s, &p, 1);
-	CU_ASSERT(retry_next_delay_ms(&s, -1) >= 0);
-	CU_ASSERT_EQUAL(retry_next_delay_ms(&s, 10), -1); /* would end after the deadline */
+  retry_init(&s, &p, 1);
+  CU_ASSERT(retry_next_delay_ms(&s, -1) >= 0);
+  CU_ASSERT_EQUAL(retry_next_delay_ms(&s, 10), -1); /* would end after the deadline */
 }
 
 static CU_TestInfo tests[] = {
-	{ "full jitter stays under the growing ceiling", test_full_jitter_bounds },
-	{ "jitter spreads over the whole range", test_jitter_spreads },
-	{ "Retry-After is honoured and capped", test_retry_after },
-	{ "deadline", test_deadline },
-	CU_TEST_INFO_NULL,
+  { "full jitter stays under the growing ceiling", test_full_jitter_bounds },
+  { "jitter spreads over the whole range", test_jitter_spreads },
+  { "Retry-After is honoured and capped", test_retry_after },
+  { "deadline", test_deadline },
+  CU_TEST_INFO_NULL,
 };
 
 CUNIT_MAIN("retry", tests)

@@ -21,736 +21,717 @@
 #include "../sim/view.h"
 
 struct kv {
-	const char *k, *v;
+  const char *k, *v;
 };
 
 /* Headers first, then a NULL key, then query arguments, NULL-ended. */
 static const char *lookup(const struct kv *p, const char *name, bool query)
 {
-	bool in_query = false;
+  bool in_query = false;
 
-	for (;; p++) {
-		if (!p->k) {
-			if (in_query)
-				return NULL;
-			in_query = true;
-			continue;
-		}
-		if (in_query == query && !strcasecmp(p->k, name))
-			return p->v;
-	}
+  for (;; p++) {
+    if (!p->k) {
+      if (in_query)
+        return NULL;
+      in_query = true;
+      continue;
+    }
+    if (in_query == query && !strcasecmp(p->k, name))
+      return p->v;
+  }
 }
 
 static const char *hdr(void *ctx, const char *name)
 {
-	return lookup(ctx, name, false);
+  return lookup(ctx, name, false);
 }
 
 static const char *qry(void *ctx, const char *name)
 {
-	return lookup(ctx, name, true);
+  return lookup(ctx, name, true);
 }
 
 static sim_time T(const char *s)
 {
-	sim_time t = 0;
+  sim_time t = 0;
 
-	CU_ASSERT_EQUAL_FATAL(sim_parse_local(s, &t), 0);
-	return t;
+  CU_ASSERT_EQUAL_FATAL(sim_parse_local(s, &t), 0);
+  return t;
 }
 
-static void generate(struct sim_model *m, uint64_t seed, unsigned push,
-		     unsigned national)
+static void generate(struct sim_model *m, uint64_t seed, unsigned push, unsigned national)
 {
-	struct sim_gen_options o = { .seed = seed, .per_day = 20,
-		.prefix = "H31" };
-	struct sim_link_options lo = { .seed = seed, .push_ppm = push,
-		.national_ppm = national };
+  struct sim_gen_options o = { .seed = seed, .per_day = 20, .prefix = "H31" };
+  struct sim_link_options lo = { .seed = seed, .push_ppm = push, .national_ppm = national };
 
-	sim_parse_day("2026-03-01", &o.day_from);
-	sim_parse_day("2026-04-30", &o.day_to);
-	sim_model_init(m, T("2026-05-05T00:00:00"));
-	sim_model_add_commune(m, "11002", "31");
-	sim_model_add_commune(m, "10792", "31");
-	CU_ASSERT_EQUAL_FATAL(sim_generate(m, &o), SIM_GEN_OK);
-	sim_links_apply(m, &lo);
+  sim_parse_day("2026-03-01", &o.day_from);
+  sim_parse_day("2026-04-30", &o.day_to);
+  sim_model_init(m, T("2026-05-05T00:00:00"));
+  sim_model_add_commune(m, "11002", "31");
+  sim_model_add_commune(m, "10792", "31");
+  CU_ASSERT_EQUAL_FATAL(sim_generate(m, &o), SIM_GEN_OK);
+  sim_links_apply(m, &lo);
 }
 
-static void call(struct sim_city *c, const char *method, const char *path,
-		 const char *body, const struct kv *kv, struct sim_response *r)
+static void call(struct sim_city *c, const char *method, const char *path, const char *body,
+                 const struct kv *kv, struct sim_response *r)
 {
-	struct sim_request q = { method, path, body, strlen(body), hdr,
-				 (void *)kv, qry };
+  struct sim_request q = { method, path, body, strlen(body), hdr, (void *)kv, qry };
 
-	sim_response_init(r);
-	sim_city_handle(c, &q, r);
+  sim_response_init(r);
+  sim_city_handle(c, &q, r);
 }
 
 static void get_token(struct sim_city *c, char *tok)
 {
-	/* demo:demo-secret */
-	const struct kv kv[] = { { "Authorization",
-				   "Basic ZGVtbzpkZW1vLXNlY3JldA==" },
-				 { NULL, NULL }, { NULL, NULL } };
-	struct sim_response r;
-	const char *p;
+  /* demo:demo-secret */
+  const struct kv kv[] = { { "Authorization", "Basic ZGVtbzpkZW1vLXNlY3JldA==" },
+                           { NULL, NULL },
+                           { NULL, NULL } };
+  struct sim_response r;
+  const char *p;
 
-	call(c, "POST", "/token", "grant_type=client_credentials", kv, &r);
-	CU_ASSERT_EQUAL_FATAL(r.status, 200);
-	CU_ASSERT_PTR_NOT_NULL(strstr(r.body, "\"token_type\":\"Bearer\""));
-	CU_ASSERT_PTR_NOT_NULL(strstr(r.body, "\"expires_in\":"));
-	p = strstr(r.body, "\"access_token\":\"");
-	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
-	snprintf(tok, 48, "Bearer %.32s", p + 16);
-	sim_response_release(&r);
+  call(c, "POST", "/token", "grant_type=client_credentials", kv, &r);
+  CU_ASSERT_EQUAL_FATAL(r.status, 200);
+  CU_ASSERT_PTR_NOT_NULL(strstr(r.body, "\"token_type\":\"Bearer\""));
+  CU_ASSERT_PTR_NOT_NULL(strstr(r.body, "\"expires_in\":"));
+  p = strstr(r.body, "\"access_token\":\"");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  snprintf(tok, 48, "Bearer %.32s", p + 16);
+  sim_response_release(&r);
 }
 
 /* GET /tthc/v1/hoso with the given query; r must be released. */
-static void list(struct sim_city *c, const char *bearer, const char *xa,
-		 const char *tu, const char *den, const char *trang,
-		 const char *sobanghi, struct sim_response *r)
+static void list(struct sim_city *c, const char *bearer, const char *xa, const char *tu,
+                 const char *den, const char *trang, const char *sobanghi, struct sim_response *r)
 {
-	const struct kv kv[] = { { "Authorization", bearer }, { NULL, NULL },
-				 { "maxa", xa }, { "tungay", tu },
-				 { "denngay", den }, { "trang", trang },
-				 { "sobanghi", sobanghi }, { NULL, NULL } };
+  const struct kv kv[] = {
+    { "Authorization", bearer }, { NULL, NULL },     { "maxa", xa },           { "tungay", tu },
+    { "denngay", den },          { "trang", trang }, { "sobanghi", sobanghi }, { NULL, NULL }
+  };
 
-	call(c, "GET", "/tthc/v1/hoso", "", kv, r);
+  call(c, "GET", "/tthc/v1/hoso", "", kv, r);
 }
 
 static xmlDocPtr parse(const struct sim_response *r)
 {
-	return xmlReadMemory(r->body, (int)r->len, "page.xml", NULL,
-			     XML_PARSE_NONET | XML_PARSE_NOERROR |
-			     XML_PARSE_NOWARNING);
+  return xmlReadMemory(r->body, (int)r->len, "page.xml", NULL,
+                       XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
 }
 
 static xmlNodePtr child(xmlNodePtr n, const char *name)
 {
-	for (xmlNodePtr c = n ? n->children : NULL; c; c = c->next)
-		if (c->type == XML_ELEMENT_NODE &&
-		    !strcmp((const char *)c->name, name))
-			return c;
-	return NULL;
+  for (xmlNodePtr c = n ? n->children : NULL; c; c = c->next)
+    if (c->type == XML_ELEMENT_NODE && !strcmp((const char *)c->name, name))
+      return c;
+  return NULL;
 }
 
 /* Text of a child element into buf ("" when absent). */
 static const char *text(xmlNodePtr n, const char *name, char *buf, size_t len)
 {
-	xmlNodePtr c = child(n, name);
-	xmlChar *t = c ? xmlNodeGetContent(c) : NULL;
+  xmlNodePtr c = child(n, name);
+  xmlChar *t = c ? xmlNodeGetContent(c) : NULL;
 
-	snprintf(buf, len, "%s", t ? (const char *)t : "");
-	xmlFree(t);
-	return buf;
+  snprintf(buf, len, "%s", t ? (const char *)t : "");
+  xmlFree(t);
+  return buf;
 }
 
 /* ---- token ------------------------------------------------------------------ */
 
 static void test_token(void)
 {
-	struct sim_city_options o = { 0 };
-	struct sim_model m;
-	struct sim_city *c;
-	struct sim_response r;
-	char tok[48];
-	const struct kv bad[] = { { "Authorization",
-				    "Basic ZGVtbzp3cm9uZw==" }, /* demo:wrong */
-				  { NULL, NULL }, { NULL, NULL } };
-	const struct kv none[] = { { NULL, NULL }, { NULL, NULL } };
-	const struct kv good[] = { { "Authorization",
-				     "basic ZGVtbzpkZW1vLXNlY3JldA==" },
-				   { NULL, NULL }, { NULL, NULL } };
+  struct sim_city_options o = { 0 };
+  struct sim_model m;
+  struct sim_city *c;
+  struct sim_response r;
+  char tok[48];
+  const struct kv bad[] = { { "Authorization", "Basic ZGVtbzp3cm9uZw==" }, /* demo:wrong */
+                            { NULL, NULL },
+                            { NULL, NULL } };
+  const struct kv none[] = { { NULL, NULL }, { NULL, NULL } };
+  const struct kv good[] = { { "Authorization", "basic ZGVtbzpkZW1vLXNlY3JldA==" },
+                             { NULL, NULL },
+                             { NULL, NULL } };
 
-	generate(&m, 1, 0, 0);
-	c = sim_city_new(&m, &o, NULL);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
-	get_token(c, tok);
-	call(c, "POST", "/token", "grant_type=client_credentials", bad, &r);
-	CU_ASSERT_EQUAL(r.status, 401);
-	CU_ASSERT_PTR_NOT_NULL(strstr(r.body, "invalid_client"));
-	CU_ASSERT_PTR_NOT_NULL(r.www_authenticate);
-	sim_response_release(&r);
-	call(c, "POST", "/token", "grant_type=client_credentials", none, &r);
-	CU_ASSERT_EQUAL(r.status, 401);
-	sim_response_release(&r);
-	call(c, "POST", "/token", "grant_type=password", good, &r);
-	CU_ASSERT_EQUAL(r.status, 400);
-	CU_ASSERT_PTR_NOT_NULL(strstr(r.body, "unsupported_grant_type"));
-	sim_response_release(&r);
-	call(c, "POST", "/token", "scope=x&grant_type=client_credentials",
-	     good, &r);
-	CU_ASSERT_EQUAL(r.status, 200);
-	sim_response_release(&r);
-	call(c, "GET", "/token", "", good, &r);
-	CU_ASSERT_EQUAL(r.status, 405);
-	sim_response_release(&r);
-	call(c, "GET", "/tthc/v1/other", "", good, &r);
-	CU_ASSERT_EQUAL(r.status, 404);
-	sim_response_release(&r);
-	sim_city_free(c);
-	sim_model_release(&m);
+  generate(&m, 1, 0, 0);
+  c = sim_city_new(&m, &o, NULL);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+  get_token(c, tok);
+  call(c, "POST", "/token", "grant_type=client_credentials", bad, &r);
+  CU_ASSERT_EQUAL(r.status, 401);
+  CU_ASSERT_PTR_NOT_NULL(strstr(r.body, "invalid_client"));
+  CU_ASSERT_PTR_NOT_NULL(r.www_authenticate);
+  sim_response_release(&r);
+  call(c, "POST", "/token", "grant_type=client_credentials", none, &r);
+  CU_ASSERT_EQUAL(r.status, 401);
+  sim_response_release(&r);
+  call(c, "POST", "/token", "grant_type=password", good, &r);
+  CU_ASSERT_EQUAL(r.status, 400);
+  CU_ASSERT_PTR_NOT_NULL(strstr(r.body, "unsupported_grant_type"));
+  sim_response_release(&r);
+  call(c, "POST", "/token", "scope=x&grant_type=client_credentials", good, &r);
+  CU_ASSERT_EQUAL(r.status, 200);
+  sim_response_release(&r);
+  call(c, "GET", "/token", "", good, &r);
+  CU_ASSERT_EQUAL(r.status, 405);
+  sim_response_release(&r);
+  call(c, "GET", "/tthc/v1/other", "", good, &r);
+  CU_ASSERT_EQUAL(r.status, 404);
+  sim_response_release(&r);
+  sim_city_free(c);
+  sim_model_release(&m);
 }
 
 static void test_data_auth(void)
 {
-	struct sim_city_options o = { .token_ttl = 1 };
-	struct timespec ts = { 1, 200 * 1000000L };
-	struct sim_model m;
-	struct sim_city *c;
-	struct sim_response r;
-	char tok[48];
+  struct sim_city_options o = { .token_ttl = 1 };
+  struct timespec ts = { 1, 200 * 1000000L };
+  struct sim_model m;
+  struct sim_city *c;
+  struct sim_response r;
+  char tok[48];
 
-	generate(&m, 1, 0, 0);
-	c = sim_city_new(&m, &o, NULL);
-	list(c, NULL, "11002", NULL, NULL, NULL, "5", &r);
-	CU_ASSERT_EQUAL(r.status, 401);
-	CU_ASSERT_STRING_EQUAL(r.www_authenticate, "Bearer error=\"invalid_token\"");
-	sim_response_release(&r);
-	list(c, "Bearer 0123", "11002", NULL, NULL, NULL, "5", &r);
-	CU_ASSERT_EQUAL(r.status, 401);
-	sim_response_release(&r);
-	get_token(c, tok);
-	list(c, tok, "11002", NULL, NULL, NULL, "5", &r);
-	CU_ASSERT_EQUAL(r.status, 200);
-	CU_ASSERT_PTR_NOT_NULL(strstr(r.body, "<MaLoi>0</MaLoi>"));
-	CU_ASSERT_STRING_EQUAL(r.content_type, "application/xml; charset=utf-8");
-	sim_response_release(&r);
-	nanosleep(&ts, NULL);	/* the token lives 1 s */
-	list(c, tok, "11002", NULL, NULL, NULL, "5", &r);
-	CU_ASSERT_EQUAL(r.status, 401);
-	sim_response_release(&r);
-	sim_city_free(c);
-	sim_model_release(&m);
+  generate(&m, 1, 0, 0);
+  c = sim_city_new(&m, &o, NULL);
+  list(c, NULL, "11002", NULL, NULL, NULL, "5", &r);
+  CU_ASSERT_EQUAL(r.status, 401);
+  CU_ASSERT_STRING_EQUAL(r.www_authenticate, "Bearer error=\"invalid_token\"");
+  sim_response_release(&r);
+  list(c, "Bearer 0123", "11002", NULL, NULL, NULL, "5", &r);
+  CU_ASSERT_EQUAL(r.status, 401);
+  sim_response_release(&r);
+  get_token(c, tok);
+  list(c, tok, "11002", NULL, NULL, NULL, "5", &r);
+  CU_ASSERT_EQUAL(r.status, 200);
+  CU_ASSERT_PTR_NOT_NULL(strstr(r.body, "<MaLoi>0</MaLoi>"));
+  CU_ASSERT_STRING_EQUAL(r.content_type, "application/xml; charset=utf-8");
+  sim_response_release(&r);
+  nanosleep(&ts, NULL); /* the token lives 1 s */
+  list(c, tok, "11002", NULL, NULL, NULL, "5", &r);
+  CU_ASSERT_EQUAL(r.status, 401);
+  sim_response_release(&r);
+  sim_city_free(c);
+  sim_model_release(&m);
 }
 
 static void test_params(void)
 {
-	struct sim_city_options o = { 0 };
-	struct sim_model m;
-	struct sim_city *c;
-	struct sim_response r;
-	char tok[48];
-	const char *bad[][5] = {
-		{ "123", NULL, NULL, NULL, NULL },
-		{ NULL, "2026", NULL, NULL, NULL },
-		{ NULL, NULL, "20260431000000", NULL, NULL },
-		{ NULL, NULL, NULL, "0", NULL },
-		{ NULL, NULL, NULL, NULL, "x" },
-	};
+  struct sim_city_options o = { 0 };
+  struct sim_model m;
+  struct sim_city *c;
+  struct sim_response r;
+  char tok[48];
+  const char *bad[][5] = {
+    { "123", NULL, NULL, NULL, NULL },
+    { NULL, "2026", NULL, NULL, NULL },
+    { NULL, NULL, "20260431000000", NULL, NULL },
+    { NULL, NULL, NULL, "0", NULL },
+    { NULL, NULL, NULL, NULL, "x" },
+  };
 
-	generate(&m, 1, 0, 0);
-	c = sim_city_new(&m, &o, NULL);
-	get_token(c, tok);
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		list(c, tok, bad[i][0], bad[i][1], bad[i][2], bad[i][3],
-		     bad[i][4], &r);
-		CU_ASSERT_EQUAL(r.status, 200);
-		CU_ASSERT_STRING_EQUAL(r.error_code, "2");
-		CU_ASSERT_PTR_NOT_NULL(strstr(r.body, "<MaLoi>2</MaLoi>"));
-		sim_response_release(&r);
-	}
-	list(c, tok, NULL, NULL, NULL, NULL, "5000", &r);	/* clamped */
-	{
-		xmlDocPtr doc = parse(&r);
-		xmlNodePtr ds = child(xmlDocGetRootElement(doc), "DanhSachHoSo");
-		int n = 0;
+  generate(&m, 1, 0, 0);
+  c = sim_city_new(&m, &o, NULL);
+  get_token(c, tok);
+  for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+    list(c, tok, bad[i][0], bad[i][1], bad[i][2], bad[i][3], bad[i][4], &r);
+    CU_ASSERT_EQUAL(r.status, 200);
+    CU_ASSERT_STRING_EQUAL(r.error_code, "2");
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.body, "<MaLoi>2</MaLoi>"));
+    sim_response_release(&r);
+  }
+  list(c, tok, NULL, NULL, NULL, NULL, "5000", &r); /* clamped */
+  {
+    xmlDocPtr doc = parse(&r);
+    xmlNodePtr ds = child(xmlDocGetRootElement(doc), "DanhSachHoSo");
+    int n = 0;
 
-		for (xmlNodePtr h = ds ? ds->children : NULL; h; h = h->next)
-			n += h->type == XML_ELEMENT_NODE;
-		CU_ASSERT_EQUAL(n, 1000);
-		xmlFreeDoc(doc);
-	}
-	sim_response_release(&r);
-	sim_city_free(c);
-	sim_model_release(&m);
+    for (xmlNodePtr h = ds ? ds->children : NULL; h; h = h->next)
+      n += h->type == XML_ELEMENT_NODE;
+    CU_ASSERT_EQUAL(n, 1000);
+    xmlFreeDoc(doc);
+  }
+  sim_response_release(&r);
+  sim_city_free(c);
+  sim_model_release(&m);
 }
 
 /* ---- listing -------------------------------------------------------------------- */
 
 static bool in_city(const struct sim_dossier *d)
 {
-	return d->origin == SIM_ORIGIN_CITY ||
-	       (d->origin == SIM_ORIGIN_MINISTRY && d->via_counter);
+  return d->origin == SIM_ORIGIN_CITY || (d->origin == SIM_ORIGIN_MINISTRY && d->via_counter);
 }
 
 static void test_paging(void)
 {
-	struct sim_city_options o = { 0 };
-	struct sim_model m;
-	struct sim_city *c;
-	struct sim_response r;
-	char tok[48], prev_t[32] = "", prev_c[64] = "", buf[64];
-	const char *tu = "20260401000000", *den = "20260430235959";
-	sim_time from = T("2026-04-01T00:00:00"), to = T("2026-04-30T23:59:59");
-	long expect = 0, seen = 0, via_counter = 0;
+  struct sim_city_options o = { 0 };
+  struct sim_model m;
+  struct sim_city *c;
+  struct sim_response r;
+  char tok[48], prev_t[32] = "", prev_c[64] = "", buf[64];
+  const char *tu = "20260401000000", *den = "20260430235959";
+  sim_time from = T("2026-04-01T00:00:00"), to = T("2026-04-30T23:59:59");
+  long expect = 0, seen = 0, via_counter = 0;
 
-	generate(&m, 42, 0, 0);
-	for (size_t i = 0; i < m.ndossiers; i++) {
-		const struct sim_dossier *d = &m.dossiers[i];
+  generate(&m, 42, 0, 0);
+  for (size_t i = 0; i < m.ndossiers; i++) {
+    const struct sim_dossier *d = &m.dossiers[i];
 
-		if (in_city(d) && !strcmp(d->commune, "11002") &&
-		    d->updated_at >= from && d->updated_at <= to)
-			expect++;
-	}
-	CU_ASSERT(expect > 300);
-	c = sim_city_new(&m, &o, NULL);
-	get_token(c, tok);
-	for (long page = 1;; page++) {
-		char pg[24];
-		xmlDocPtr doc;
-		xmlNodePtr root, ds;
-		int n = 0;
+    if (in_city(d) && !strcmp(d->commune, "11002") && d->updated_at >= from && d->updated_at <= to)
+      expect++;
+  }
+  CU_ASSERT(expect > 300);
+  c = sim_city_new(&m, &o, NULL);
+  get_token(c, tok);
+  for (long page = 1;; page++) {
+    char pg[24];
+    xmlDocPtr doc;
+    xmlNodePtr root, ds;
+    int n = 0;
 
-		snprintf(pg, sizeof(pg), "%ld", page);
-		list(c, tok, "11002", tu, den, pg, "97", &r);
-		CU_ASSERT_EQUAL_FATAL(r.status, 200);
-		doc = parse(&r);
-		CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
-		root = xmlDocGetRootElement(doc);
-		CU_ASSERT_STRING_EQUAL(root->name, "KetQuaTraCuu");
-		CU_ASSERT_STRING_EQUAL(text(root, "MaLoi", buf, sizeof(buf)), "0");
-		CU_ASSERT_STRING_EQUAL(text(root, "MoTaLoi", buf, sizeof(buf)),
-				       "Thành công");
-		CU_ASSERT_EQUAL(atol(text(root, "TongSoBanGhi", buf, sizeof(buf))),
-				expect);
-		CU_ASSERT_EQUAL(atol(text(root, "TongSoTrang", buf, sizeof(buf))),
-				(expect + 96) / 97);
-		CU_ASSERT_EQUAL(atol(text(root, "Trang", buf, sizeof(buf))), page);
-		ds = child(root, "DanhSachHoSo");
-		CU_ASSERT_PTR_NOT_NULL_FATAL(ds);
-		for (xmlNodePtr h = ds->children; h; h = h->next) {
-			char t[32], code[64], qg[64];
-			int ct;
+    snprintf(pg, sizeof(pg), "%ld", page);
+    list(c, tok, "11002", tu, den, pg, "97", &r);
+    CU_ASSERT_EQUAL_FATAL(r.status, 200);
+    doc = parse(&r);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+    root = xmlDocGetRootElement(doc);
+    CU_ASSERT_STRING_EQUAL(root->name, "KetQuaTraCuu");
+    CU_ASSERT_STRING_EQUAL(text(root, "MaLoi", buf, sizeof(buf)), "0");
+    CU_ASSERT_STRING_EQUAL(text(root, "MoTaLoi", buf, sizeof(buf)), "Thành công");
+    CU_ASSERT_EQUAL(atol(text(root, "TongSoBanGhi", buf, sizeof(buf))), expect);
+    CU_ASSERT_EQUAL(atol(text(root, "TongSoTrang", buf, sizeof(buf))), (expect + 96) / 97);
+    CU_ASSERT_EQUAL(atol(text(root, "Trang", buf, sizeof(buf))), page);
+    ds = child(root, "DanhSachHoSo");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ds);
+    for (xmlNodePtr h = ds->children; h; h = h->next) {
+      char t[32], code[64], qg[64];
+      int ct;
 
-			if (h->type != XML_ELEMENT_NODE)
-				continue;
-			n++;
-			text(h, "NgayCapNhat", t, sizeof(t));
-			text(h, "MaHoSo", code, sizeof(code));
-			text(h, "MaHoSoQuocGia", qg, sizeof(qg));
-			CU_ASSERT_STRING_EQUAL(text(h, "MaXa", buf, sizeof(buf)),
-					       "11002");
-			CU_ASSERT(strcmp(t, tu) >= 0 && strcmp(t, den) <= 0);
-			ct = strcmp(prev_t, t);
-			CU_ASSERT(ct < 0 || (ct == 0 && strcmp(prev_c, code) < 0));
-			via_counter += !strncmp(qg, "BTP-HT-", 7);
-			CU_ASSERT_PTR_NOT_NULL(child(h, "QuaTrinhXuLy"));
-			CU_ASSERT_PTR_NOT_NULL(child(h, "YeuCauBoSung"));
-			CU_ASSERT_PTR_NOT_NULL(child(h, "PhongBanXuLy"));
-			snprintf(prev_t, sizeof(prev_t), "%s", t);
-			snprintf(prev_c, sizeof(prev_c), "%s", code);
-		}
-		xmlFreeDoc(doc);
-		sim_response_release(&r);
-		seen += n;
-		if (!n)
-			break;
-		CU_ASSERT(n <= 97);
-		CU_ASSERT_FATAL(page < 1000);
-	}
-	CU_ASSERT_EQUAL(seen, expect);
-	CU_ASSERT(via_counter > 10);	/* counter civil-status dossiers */
-	sim_city_free(c);
-	sim_model_release(&m);
+      if (h->type != XML_ELEMENT_NODE)
+        continue;
+      n++;
+      text(h, "NgayCapNhat", t, sizeof(t));
+      text(h, "MaHoSo", code, sizeof(code));
+      text(h, "MaHoSoQuocGia", qg, sizeof(qg));
+      CU_ASSERT_STRING_EQUAL(text(h, "MaXa", buf, sizeof(buf)), "11002");
+      CU_ASSERT(strcmp(t, tu) >= 0 && strcmp(t, den) <= 0);
+      ct = strcmp(prev_t, t);
+      CU_ASSERT(ct < 0 || (ct == 0 && strcmp(prev_c, code) < 0));
+      via_counter += !strncmp(qg, "BTP-HT-", 7);
+      CU_ASSERT_PTR_NOT_NULL(child(h, "QuaTrinhXuLy"));
+      CU_ASSERT_PTR_NOT_NULL(child(h, "YeuCauBoSung"));
+      CU_ASSERT_PTR_NOT_NULL(child(h, "PhongBanXuLy"));
+      snprintf(prev_t, sizeof(prev_t), "%s", t);
+      snprintf(prev_c, sizeof(prev_c), "%s", code);
+    }
+    xmlFreeDoc(doc);
+    sim_response_release(&r);
+    seen += n;
+    if (!n)
+      break;
+    CU_ASSERT(n <= 97);
+    CU_ASSERT_FATAL(page < 1000);
+  }
+  CU_ASSERT_EQUAL(seen, expect);
+  CU_ASSERT(via_counter > 10); /* counter civil-status dossiers */
+  sim_city_free(c);
+  sim_model_release(&m);
 }
 
 /* The spec's example dossier, rendered plain. */
 static void test_render_plain(void)
 {
-	struct sim_city_options o = { .plain = true };
-	struct sim_model m;
-	struct sim_dossier *d;
-	struct sim_city *c;
-	char *s;
+  struct sim_city_options o = { .plain = true };
+  struct sim_model m;
+  struct sim_dossier *d;
+  struct sim_city *c;
+  char *s;
 
-	sim_model_init(&m, T("2026-05-05T00:00:00"));
-	d = sim_model_append(&m);
-	strcpy(d->code, "H31.11002-260401-00012");
-	strcpy(d->portal_code, d->code);
-	strcpy(d->commune, "11002");
-	d->proc = sim_procedure_find("1.001193");
-	d->dept = d->proc->dept;
-	d->origin = SIM_ORIGIN_CITY;
-	d->channel = SIM_CHANNEL_ONLINE;
-	d->submitted_at = T("2026-04-01T08:15:00");
-	d->received_at = T("2026-04-01T08:30:00");
-	d->due_at = T("2026-04-03T17:00:00");
-	d->finished_at = T("2026-04-02T10:00:00");
-	d->returned_at = T("2026-04-02T14:30:00");
-	d->updated_at = T("2026-04-02T14:30:05");
-	d->status = 10;
-	d->ncomp = 1;
-	strcpy(d->comp[0].code, "TK_KS");
-	d->comp[0].digitised = true;
-	d->comp[0].reused = 1;
-	d->nfees = 1;
-	strcpy(d->fees[0].code, "LP_KS");
-	d->nresults = 1;
-	strcpy(d->results[0].code, "GKS");
-	strcpy(d->results[0].link, "https://example.invalid/kq/260401-00012.pdf");
-	c = sim_city_new(&m, &o, NULL);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
-	s = sim_city_render(c, d);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
-	CU_ASSERT_STRING_EQUAL(s,
-"    <HoSo>\n"
-"      <MaHoSo>H31.11002-260401-00012</MaHoSo>\n"
-"      <MaHoSoQuocGia>H31.11002-260401-00012</MaHoSoQuocGia>\n"
-"      <MaTTHC>1.001193</MaTTHC>\n"
-"      <TenTTHC>Đăng ký khai sinh</TenTTHC>\n"
-"      <MaLinhVuc>HT</MaLinhVuc>\n"
-"      <TenLinhVuc>Hộ tịch</TenLinhVuc>\n"
-"      <MucDoDVC>4</MucDoDVC>\n"
-"      <MaXa>11002</MaXa>\n"
-"      <PhongBanXuLy ma=\"TTPVHCC\">Trung tâm Phục vụ hành chính công</PhongBanXuLy>\n"
-"      <KenhThucHien>2</KenhThucHien>\n"
-"      <NgayNopHoSo>20260401081500</NgayNopHoSo>\n"
-"      <NgayTiepNhan>20260401083000</NgayTiepNhan>\n"
-"      <NgayHenTra>20260403170000</NgayHenTra>\n"
-"      <NgayKetThucXuLy>20260402100000</NgayKetThucXuLy>\n"
-"      <NgayTra>20260402143000</NgayTra>\n"
-"      <NgayTuChoi/>\n"
-"      <TrangThaiHoSo>10</TrangThaiHoSo>\n"
-"      <QuaTrinhXuLy>\n"
-"        <Buoc thoiDiem=\"20260401083000\" trangThai=\"2\" phongBan=\"TTPVHCC\"/>\n"
-"        <Buoc thoiDiem=\"20260402100000\" trangThai=\"9\" phongBan=\"TTPVHCC\"/>\n"
-"        <Buoc thoiDiem=\"20260402143000\" trangThai=\"10\" phongBan=\"TTPVHCC\"/>\n"
-"      </QuaTrinhXuLy>\n"
-"      <ThanhPhanHoSo>\n"
-"        <GiayTo ma=\"TK_KS\" duocSoHoa=\"1\" duocTaiSuDung=\"1\" layTuKhoDMQG=\"0\"/>\n"
-"      </ThanhPhanHoSo>\n"
-"      <KetQua ma=\"GKS\" tepDinhKem=\"https://example.invalid/kq/260401-00012.pdf\"/>\n"
-"      <LePhi ma=\"LP_KS\" gia=\"0\" thanhToanTrucTuyen=\"0\"/>\n"
-"      <YeuCauBoSung ngayYeuCau=\"\" ngayHoanThanh=\"\" ngayHenTraMoi=\"\"/>\n"
-"      <NgayCapNhat>20260402143005</NgayCapNhat>\n"
-"    </HoSo>\n");
-	free(s);
-	/* Paid online, a supplement, text that needs escaping. */
-	{
-		static const struct sim_department dept = { "P&B", "Phòng \"A\" & <B>" };
-		xmlDocPtr doc;
-		char *page, buf[128];
-		size_t n;
+  sim_model_init(&m, T("2026-05-05T00:00:00"));
+  d = sim_model_append(&m);
+  strcpy(d->code, "H31.11002-260401-00012");
+  strcpy(d->portal_code, d->code);
+  strcpy(d->commune, "11002");
+  d->proc = sim_procedure_find("1.001193");
+  d->dept = d->proc->dept;
+  d->origin = SIM_ORIGIN_CITY;
+  d->channel = SIM_CHANNEL_ONLINE;
+  d->submitted_at = T("2026-04-01T08:15:00");
+  d->received_at = T("2026-04-01T08:30:00");
+  d->due_at = T("2026-04-03T17:00:00");
+  d->finished_at = T("2026-04-02T10:00:00");
+  d->returned_at = T("2026-04-02T14:30:00");
+  d->updated_at = T("2026-04-02T14:30:05");
+  d->status = 10;
+  d->ncomp = 1;
+  strcpy(d->comp[0].code, "TK_KS");
+  d->comp[0].digitised = true;
+  d->comp[0].reused = 1;
+  d->nfees = 1;
+  strcpy(d->fees[0].code, "LP_KS");
+  d->nresults = 1;
+  strcpy(d->results[0].code, "GKS");
+  strcpy(d->results[0].link, "https://example.invalid/kq/260401-00012.pdf");
+  c = sim_city_new(&m, &o, NULL);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+  s = sim_city_render(c, d);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+  CU_ASSERT_STRING_EQUAL(
+    s, "    <HoSo>\n"
+       "      <MaHoSo>H31.11002-260401-00012</MaHoSo>\n"
+       "      <MaHoSoQuocGia>H31.11002-260401-00012</MaHoSoQuocGia>\n"
+       "      <MaTTHC>1.001193</MaTTHC>\n"
+       "      <TenTTHC>Đăng ký khai sinh</TenTTHC>\n"
+       "      <MaLinhVuc>HT</MaLinhVuc>\n"
+       "      <TenLinhVuc>Hộ tịch</TenLinhVuc>\n"
+       "      <MucDoDVC>4</MucDoDVC>\n"
+       "      <MaXa>11002</MaXa>\n"
+       "      <PhongBanXuLy ma=\"TTPVHCC\">Trung tâm Phục vụ hành chính công</PhongBanXuLy>\n"
+       "      <KenhThucHien>2</KenhThucHien>\n"
+       "      <NgayNopHoSo>20260401081500</NgayNopHoSo>\n"
+       "      <NgayTiepNhan>20260401083000</NgayTiepNhan>\n"
+       "      <NgayHenTra>20260403170000</NgayHenTra>\n"
+       "      <NgayKetThucXuLy>20260402100000</NgayKetThucXuLy>\n"
+       "      <NgayTra>20260402143000</NgayTra>\n"
+       "      <NgayTuChoi/>\n"
+       "      <TrangThaiHoSo>10</TrangThaiHoSo>\n"
+       "      <QuaTrinhXuLy>\n"
+       "        <Buoc thoiDiem=\"20260401083000\" trangThai=\"2\" phongBan=\"TTPVHCC\"/>\n"
+       "        <Buoc thoiDiem=\"20260402100000\" trangThai=\"9\" phongBan=\"TTPVHCC\"/>\n"
+       "        <Buoc thoiDiem=\"20260402143000\" trangThai=\"10\" phongBan=\"TTPVHCC\"/>\n"
+       "      </QuaTrinhXuLy>\n"
+       "      <ThanhPhanHoSo>\n"
+       "        <GiayTo ma=\"TK_KS\" duocSoHoa=\"1\" duocTaiSuDung=\"1\" layTuKhoDMQG=\"0\"/>\n"
+       "      </ThanhPhanHoSo>\n"
+       "      <KetQua ma=\"GKS\" tepDinhKem=\"https://example.invalid/kq/260401-00012.pdf\"/>\n"
+       "      <LePhi ma=\"LP_KS\" gia=\"0\" thanhToanTrucTuyen=\"0\"/>\n"
+       "      <YeuCauBoSung ngayYeuCau=\"\" ngayHoanThanh=\"\" ngayHenTraMoi=\"\"/>\n"
+       "      <NgayCapNhat>20260402143005</NgayCapNhat>\n"
+       "    </HoSo>\n");
+  free(s);
+  /* Paid online, a supplement, text that needs escaping. */
+  {
+    static const struct sim_department dept = { "P&B", "Phòng \"A\" & <B>" };
+    xmlDocPtr doc;
+    char *page, buf[128];
+    size_t n;
 
-		d->paid_online = 2;
-		d->dept = &dept;
-		d->nsupp = 1;
-		d->supp[0].requested_at = T("2026-04-01T09:00:00");
-		s = sim_city_render(c, d);
-		CU_ASSERT_PTR_NOT_NULL(strstr(s, "thanhToanTrucTuyen=\"1\""));
-		CU_ASSERT_PTR_NOT_NULL(strstr(s, "<YeuCauBoSung ngayYeuCau="
-			"\"20260401090000\" ngayHoanThanh=\"\""));
-		n = strlen(s) + 64;
-		page = malloc(n);
-		snprintf(page, n, "<?xml version=\"1.0\"?>\n%s", s);
-		doc = xmlReadMemory(page, (int)strlen(page), "x.xml", NULL,
-				    XML_PARSE_NONET);
-		CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
-		CU_ASSERT_STRING_EQUAL(text(xmlDocGetRootElement(doc),
-			"PhongBanXuLy", buf, sizeof(buf)), "Phòng \"A\" & <B>");
-		{
-			xmlChar *ma = xmlGetProp(child(xmlDocGetRootElement(doc),
-				"PhongBanXuLy"), (const xmlChar *)"ma");
+    d->paid_online = 2;
+    d->dept = &dept;
+    d->nsupp = 1;
+    d->supp[0].requested_at = T("2026-04-01T09:00:00");
+    s = sim_city_render(c, d);
+    CU_ASSERT_PTR_NOT_NULL(strstr(s, "thanhToanTrucTuyen=\"1\""));
+    CU_ASSERT_PTR_NOT_NULL(strstr(s, "<YeuCauBoSung ngayYeuCau="
+                                     "\"20260401090000\" ngayHoanThanh=\"\""));
+    n = strlen(s) + 64;
+    page = malloc(n);
+    snprintf(page, n, "<?xml version=\"1.0\"?>\n%s", s);
+    doc = xmlReadMemory(page, (int)strlen(page), "x.xml", NULL, XML_PARSE_NONET);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+    CU_ASSERT_STRING_EQUAL(text(xmlDocGetRootElement(doc), "PhongBanXuLy", buf, sizeof(buf)),
+                           "Phòng \"A\" & <B>");
+    {
+      xmlChar *ma =
+        xmlGetProp(child(xmlDocGetRootElement(doc), "PhongBanXuLy"), (const xmlChar *)"ma");
 
-			CU_ASSERT_STRING_EQUAL(ma, "P&B");
-			xmlFree(ma);
-		}
-		xmlFreeDoc(doc);
-		free(page);
-		free(s);
-	}
-	sim_city_free(c);
-	sim_model_release(&m);
+      CU_ASSERT_STRING_EQUAL(ma, "P&B");
+      xmlFree(ma);
+    }
+    xmlFreeDoc(doc);
+    free(page);
+    free(s);
+  }
+  sim_city_free(c);
+  sim_model_release(&m);
 }
 
 /* ---- faults ------------------------------------------------------------------------ */
 
-static struct sim_city *faulty(struct sim_model *m, struct sim_faults *f,
-			       const char *spec)
+static struct sim_city *faulty(struct sim_model *m, struct sim_faults *f, const char *spec)
 {
-	struct sim_city_options o = { 0 };
+  struct sim_city_options o = { 0 };
 
-	sim_faults_init(f, 7);
-	CU_ASSERT_EQUAL_FATAL(sim_faults_add(f, spec), SIM_FAULT_OK);
-	return sim_city_new(m, &o, f);
+  sim_faults_init(f, 7);
+  CU_ASSERT_EQUAL_FATAL(sim_faults_add(f, spec), SIM_FAULT_OK);
+  return sim_city_new(m, &o, f);
 }
 
 /* One April page of 11002 from a city with only `spec` injected. */
-static void faulted_page(struct sim_model *m, const char *spec,
-			 struct sim_response *r, struct sim_response *clean)
+static void faulted_page(struct sim_model *m, const char *spec, struct sim_response *r,
+                         struct sim_response *clean)
 {
-	struct sim_faults f;
-	struct sim_city *c = faulty(m, &f, "reset:0");
-	char tok[48];
+  struct sim_faults f;
+  struct sim_city *c = faulty(m, &f, "reset:0");
+  char tok[48];
 
-	get_token(c, tok);	/* before the fault is turned on */
-	CU_ASSERT_EQUAL_FATAL(sim_faults_add(&f, spec), SIM_FAULT_OK);
-	list(c, tok, "11002", "20260401000000", "20260430235959", "2", "20", r);
-	for (int k = 1; k < SIM_FAULT_COUNT; k++)
-		f.ppm[k] = 0;
-	list(c, tok, "11002", "20260401000000", "20260430235959", "2", "20", clean);
-	sim_city_free(c);
-	sim_faults_release(&f);
+  get_token(c, tok); /* before the fault is turned on */
+  CU_ASSERT_EQUAL_FATAL(sim_faults_add(&f, spec), SIM_FAULT_OK);
+  list(c, tok, "11002", "20260401000000", "20260430235959", "2", "20", r);
+  for (int k = 1; k < SIM_FAULT_COUNT; k++)
+    f.ppm[k] = 0;
+  list(c, tok, "11002", "20260401000000", "20260430235959", "2", "20", clean);
+  sim_city_free(c);
+  sim_faults_release(&f);
 }
 
 static int count_hoso(const struct sim_response *r, char codes[][48], int max)
 {
-	xmlDocPtr doc = parse(r);
-	xmlNodePtr ds = doc ? child(xmlDocGetRootElement(doc), "DanhSachHoSo") : NULL;
-	int n = 0;
+  xmlDocPtr doc = parse(r);
+  xmlNodePtr ds = doc ? child(xmlDocGetRootElement(doc), "DanhSachHoSo") : NULL;
+  int n = 0;
 
-	for (xmlNodePtr h = ds ? ds->children : NULL; h; h = h->next)
-		if (h->type == XML_ELEMENT_NODE) {
-			if (codes && n < max)
-				text(h, "MaHoSo", codes[n], 48);
-			n++;
-		}
-	xmlFreeDoc(doc);
-	return doc ? n : -1;
+  for (xmlNodePtr h = ds ? ds->children : NULL; h; h = h->next)
+    if (h->type == XML_ELEMENT_NODE) {
+      if (codes && n < max)
+        text(h, "MaHoSo", codes[n], 48);
+      n++;
+    }
+  xmlFreeDoc(doc);
+  return doc ? n : -1;
 }
 
 static void test_fault_pages(void)
 {
-	struct sim_model m;
-	struct sim_response r, clean;
-	char a[20][48], b[20][48];
+  struct sim_model m;
+  struct sim_response r, clean;
+  char a[20][48], b[20][48];
 
-	generate(&m, 42, 0, 0);
+  generate(&m, 42, 0, 0);
 
-	faulted_page(&m, "http-500:1", &r, &clean);
-	CU_ASSERT_EQUAL(r.status, 500);
-	CU_ASSERT_STRING_EQUAL(r.content_type, "text/html");
-	CU_ASSERT_STRING_EQUAL(r.fault, "http-500");
-	sim_response_release(&r);
-	sim_response_release(&clean);
+  faulted_page(&m, "http-500:1", &r, &clean);
+  CU_ASSERT_EQUAL(r.status, 500);
+  CU_ASSERT_STRING_EQUAL(r.content_type, "text/html");
+  CU_ASSERT_STRING_EQUAL(r.fault, "http-500");
+  sim_response_release(&r);
+  sim_response_release(&clean);
 
-	faulted_page(&m, "unavailable:1", &r, &clean);
-	CU_ASSERT_EQUAL(r.status, 503);
-	CU_ASSERT_EQUAL(r.retry_after, 1);
-	sim_response_release(&r);
-	sim_response_release(&clean);
+  faulted_page(&m, "unavailable:1", &r, &clean);
+  CU_ASSERT_EQUAL(r.status, 503);
+  CU_ASSERT_EQUAL(r.retry_after, 1);
+  sim_response_release(&r);
+  sim_response_release(&clean);
 
-	faulted_page(&m, "error-1:1", &r, &clean);
-	CU_ASSERT_EQUAL(r.status, 200);
-	CU_ASSERT_PTR_NOT_NULL(strstr(r.body, "<MaLoi>-1</MaLoi>"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(r.body, "Hệ thống đang bận"));
-	CU_ASSERT_STRING_EQUAL(r.fault, "error-1");
-	sim_response_release(&r);
-	sim_response_release(&clean);
+  faulted_page(&m, "error-1:1", &r, &clean);
+  CU_ASSERT_EQUAL(r.status, 200);
+  CU_ASSERT_PTR_NOT_NULL(strstr(r.body, "<MaLoi>-1</MaLoi>"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(r.body, "Hệ thống đang bận"));
+  CU_ASSERT_STRING_EQUAL(r.fault, "error-1");
+  sim_response_release(&r);
+  sim_response_release(&clean);
 
-	faulted_page(&m, "truncate:1", &r, &clean);
-	CU_ASSERT(r.truncate);
-	sim_response_release(&r);
-	sim_response_release(&clean);
+  faulted_page(&m, "truncate:1", &r, &clean);
+  CU_ASSERT(r.truncate);
+  sim_response_release(&r);
+  sim_response_release(&clean);
 
-	/* NCR: pure ASCII, and the same text once parsed. */
-	faulted_page(&m, "ncr:1", &r, &clean);
-	CU_ASSERT_STRING_EQUAL(r.fault, "ncr");
-	{
-		bool ascii = true;
-		xmlDocPtr x = parse(&r), y = parse(&clean);
-		xmlChar *tx, *ty;
+  /* NCR: pure ASCII, and the same text once parsed. */
+  faulted_page(&m, "ncr:1", &r, &clean);
+  CU_ASSERT_STRING_EQUAL(r.fault, "ncr");
+  {
+    bool ascii = true;
+    xmlDocPtr x = parse(&r), y = parse(&clean);
+    xmlChar *tx, *ty;
 
-		for (size_t i = 0; i < r.len; i++)
-			ascii &= (unsigned char)r.body[i] < 0x80;
-		CU_ASSERT(ascii);
-		CU_ASSERT_PTR_NOT_NULL(strstr(r.body, "&#7883;"));	/* ị */
-		CU_ASSERT_PTR_NOT_NULL_FATAL(x);
-		CU_ASSERT_PTR_NOT_NULL_FATAL(y);
-		tx = xmlNodeGetContent(xmlDocGetRootElement(x));
-		ty = xmlNodeGetContent(xmlDocGetRootElement(y));
-		CU_ASSERT_STRING_EQUAL(tx, ty);
-		xmlFree(tx);
-		xmlFree(ty);
-		xmlFreeDoc(x);
-		xmlFreeDoc(y);
-	}
-	sim_response_release(&r);
-	sim_response_release(&clean);
+    for (size_t i = 0; i < r.len; i++)
+      ascii &= (unsigned char)r.body[i] < 0x80;
+    CU_ASSERT(ascii);
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.body, "&#7883;")); /* ị */
+    CU_ASSERT_PTR_NOT_NULL_FATAL(x);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(y);
+    tx = xmlNodeGetContent(xmlDocGetRootElement(x));
+    ty = xmlNodeGetContent(xmlDocGetRootElement(y));
+    CU_ASSERT_STRING_EQUAL(tx, ty);
+    xmlFree(tx);
+    xmlFree(ty);
+    xmlFreeDoc(x);
+    xmlFreeDoc(y);
+  }
+  sim_response_release(&r);
+  sim_response_release(&clean);
 
-	/* windows-1258: declared, really encoded, and the same records. */
-	faulted_page(&m, "windows-1258:1", &r, &clean);
-	CU_ASSERT_STRING_EQUAL(r.fault, "windows-1258");
-	CU_ASSERT_STRING_EQUAL(r.content_type,
-			       "application/xml; charset=windows-1258");
-	CU_ASSERT_EQUAL(strncmp(r.body, "<?xml version=\"1.0\" encoding="
-				"\"windows-1258\"?>", 44), 0);
-	{
-		iconv_t cd = iconv_open("UTF-8", "WINDOWS-1258");
-		char *in = r.body, *out = malloc(4 * r.len + 1), *o = out;
-		size_t il = r.len, ol = 4 * r.len;
-		iconv_t u8 = iconv_open("UTF-16LE", "UTF-8");
-		char *in2 = r.body, tmp[8];
-		size_t il2 = r.len, ol2;
-		size_t bad = 0;
+  /* windows-1258: declared, really encoded, and the same records. */
+  faulted_page(&m, "windows-1258:1", &r, &clean);
+  CU_ASSERT_STRING_EQUAL(r.fault, "windows-1258");
+  CU_ASSERT_STRING_EQUAL(r.content_type, "application/xml; charset=windows-1258");
+  CU_ASSERT_EQUAL(strncmp(r.body,
+                          "<?xml version=\"1.0\" encoding="
+                          "\"windows-1258\"?>",
+                          44),
+                  0);
+  {
+    iconv_t cd = iconv_open("UTF-8", "WINDOWS-1258");
+    char *in = r.body, *out = malloc(4 * r.len + 1), *o = out;
+    size_t il = r.len, ol = 4 * r.len;
+    iconv_t u8 = iconv_open("UTF-16LE", "UTF-8");
+    char *in2 = r.body, tmp[8];
+    size_t il2 = r.len, ol2;
+    size_t bad = 0;
 
-		/* Not UTF-8: converting it as UTF-8 fails somewhere. */
-		while (il2 > 0) {
-			char *t = tmp;
+    /* Not UTF-8: converting it as UTF-8 fails somewhere. */
+    while (il2 > 0) {
+      char *t = tmp;
 
-			ol2 = sizeof(tmp);
-			if (iconv(u8, &in2, &il2, &t, &ol2) == (size_t)-1 &&
-			    errno != E2BIG) {
-				bad++;
-				break;
-			}
-		}
-		CU_ASSERT(bad > 0);
-		CU_ASSERT_NOT_EQUAL(iconv(cd, &in, &il, &o, &ol), (size_t)-1);
-		*o = '\0';
-		CU_ASSERT_PTR_NOT_NULL(strstr(out, "<MaLoi>0</MaLoi>"));
-		iconv_close(cd);
-		iconv_close(u8);
-		free(out);
-	}
-	CU_ASSERT_EQUAL(count_hoso(&r, a, 20), 20);	/* libxml2 reads it */
-	CU_ASSERT_EQUAL(count_hoso(&clean, b, 20), 20);
-	for (int i = 0; i < 20; i++)
-		CU_ASSERT_STRING_EQUAL(a[i], b[i]);
-	sim_response_release(&r);
-	sim_response_release(&clean);
+      ol2 = sizeof(tmp);
+      if (iconv(u8, &in2, &il2, &t, &ol2) == (size_t)-1 && errno != E2BIG) {
+        bad++;
+        break;
+      }
+    }
+    CU_ASSERT(bad > 0);
+    CU_ASSERT_NOT_EQUAL(iconv(cd, &in, &il, &o, &ol), (size_t)-1);
+    *o = '\0';
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "<MaLoi>0</MaLoi>"));
+    iconv_close(cd);
+    iconv_close(u8);
+    free(out);
+  }
+  CU_ASSERT_EQUAL(count_hoso(&r, a, 20), 20); /* libxml2 reads it */
+  CU_ASSERT_EQUAL(count_hoso(&clean, b, 20), 20);
+  for (int i = 0; i < 20; i++)
+    CU_ASSERT_STRING_EQUAL(a[i], b[i]);
+  sim_response_release(&r);
+  sim_response_release(&clean);
 
-	/* DOCTYPE with entity declarations before the root. */
-	faulted_page(&m, "doctype:1", &r, &clean);
-	CU_ASSERT_STRING_EQUAL(r.fault, "doctype");
-	{
-		const char *nl = strchr(r.body, '\n');
+  /* DOCTYPE with entity declarations before the root. */
+  faulted_page(&m, "doctype:1", &r, &clean);
+  CU_ASSERT_STRING_EQUAL(r.fault, "doctype");
+  {
+    const char *nl = strchr(r.body, '\n');
 
-		CU_ASSERT_EQUAL(strncmp(r.body, "<?xml", 5), 0);
-		CU_ASSERT_PTR_NOT_NULL_FATAL(nl);
-		CU_ASSERT_EQUAL(strncmp(nl + 1, "<!DOCTYPE KetQuaTraCuu [", 24), 0);
-		CU_ASSERT_PTR_NOT_NULL(strstr(r.body, "<!ENTITY lol9 "));
-		CU_ASSERT_PTR_NOT_NULL(strstr(r.body, "SYSTEM \"file:///etc/passwd\""));
-		CU_ASSERT(strstr(r.body, "<!DOCTYPE") < strstr(r.body, "<KetQuaTraCuu>"));
-	}
-	sim_response_release(&r);
-	sim_response_release(&clean);
-	sim_model_release(&m);
+    CU_ASSERT_EQUAL(strncmp(r.body, "<?xml", 5), 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(nl);
+    CU_ASSERT_EQUAL(strncmp(nl + 1, "<!DOCTYPE KetQuaTraCuu [", 24), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.body, "<!ENTITY lol9 "));
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.body, "SYSTEM \"file:///etc/passwd\""));
+    CU_ASSERT(strstr(r.body, "<!DOCTYPE") < strstr(r.body, "<KetQuaTraCuu>"));
+  }
+  sim_response_release(&r);
+  sim_response_release(&clean);
+  sim_model_release(&m);
 }
 
 static void test_token_expired_fault(void)
 {
-	struct sim_model m;
-	struct sim_faults f;
-	struct sim_city *c;
-	struct sim_response r;
-	char tok[48];
+  struct sim_model m;
+  struct sim_faults f;
+  struct sim_city *c;
+  struct sim_response r;
+  char tok[48];
 
-	generate(&m, 1, 0, 0);
-	c = faulty(&m, &f, "token-expired:1");
-	get_token(c, tok);
-	list(c, tok, "11002", NULL, NULL, NULL, "5", &r);
-	CU_ASSERT_EQUAL(r.status, 401);
-	CU_ASSERT_STRING_EQUAL(r.fault, "token-expired");
-	sim_response_release(&r);
-	f.ppm[SIM_FAULT_TOKEN_EXPIRED] = 0;
-	list(c, tok, "11002", NULL, NULL, NULL, "5", &r);
-	CU_ASSERT_EQUAL(r.status, 401);		/* really invalidated */
-	CU_ASSERT_PTR_NULL(r.fault);
-	sim_response_release(&r);
-	get_token(c, tok);
-	list(c, tok, "11002", NULL, NULL, NULL, "5", &r);
-	CU_ASSERT_EQUAL(r.status, 200);
-	sim_response_release(&r);
-	sim_city_free(c);
-	sim_faults_release(&f);
-	sim_model_release(&m);
+  generate(&m, 1, 0, 0);
+  c = faulty(&m, &f, "token-expired:1");
+  get_token(c, tok);
+  list(c, tok, "11002", NULL, NULL, NULL, "5", &r);
+  CU_ASSERT_EQUAL(r.status, 401);
+  CU_ASSERT_STRING_EQUAL(r.fault, "token-expired");
+  sim_response_release(&r);
+  f.ppm[SIM_FAULT_TOKEN_EXPIRED] = 0;
+  list(c, tok, "11002", NULL, NULL, NULL, "5", &r);
+  CU_ASSERT_EQUAL(r.status, 401); /* really invalidated */
+  CU_ASSERT_PTR_NULL(r.fault);
+  sim_response_release(&r);
+  get_token(c, tok);
+  list(c, tok, "11002", NULL, NULL, NULL, "5", &r);
+  CU_ASSERT_EQUAL(r.status, 200);
+  sim_response_release(&r);
+  sim_city_free(c);
+  sim_faults_release(&f);
+  sim_model_release(&m);
 }
 
 /* Drift: paging while records move later sees some twice, or misses. */
 static void test_drift(void)
 {
-	struct sim_model m;
-	struct sim_faults f;
-	struct sim_city *c;
-	struct sim_response r;
-	char tok[48], (*codes)[48] = calloc(4000, 48);
-	int n = 0, dup = 0, drifts = 0;
+  struct sim_model m;
+  struct sim_faults f;
+  struct sim_city *c;
+  struct sim_response r;
+  char tok[48], (*codes)[48] = calloc(4000, 48);
+  int n = 0, dup = 0, drifts = 0;
 
-	generate(&m, 42, 0, 0);
-	c = faulty(&m, &f, "drift:1");
-	get_token(c, tok);
-	for (int page = 1; page < 200; page++) {
-		char pg[16];
-		int k;
+  generate(&m, 42, 0, 0);
+  c = faulty(&m, &f, "drift:1");
+  get_token(c, tok);
+  for (int page = 1; page < 200; page++) {
+    char pg[16];
+    int k;
 
-		snprintf(pg, sizeof(pg), "%d", page);
-		list(c, tok, "11002", "20260401000000", "20260430235959", pg,
-		     "50", &r);
-		drifts += r.fault && !strcmp(r.fault, "drift");
-		k = count_hoso(&r, codes + n, 4000 - n);
-		sim_response_release(&r);
-		if (k <= 0)
-			break;
-		n += k;
-	}
-	for (int i = 0; i < n; i++)
-		for (int j = i + 1; j < n; j++)
-			dup += !strcmp(codes[i], codes[j]);
-	CU_ASSERT(drifts > 5);
-	CU_ASSERT(dup > 0);
-	free(codes);
-	sim_city_free(c);
-	sim_faults_release(&f);
-	sim_model_release(&m);
+    snprintf(pg, sizeof(pg), "%d", page);
+    list(c, tok, "11002", "20260401000000", "20260430235959", pg, "50", &r);
+    drifts += r.fault && !strcmp(r.fault, "drift");
+    k = count_hoso(&r, codes + n, 4000 - n);
+    sim_response_release(&r);
+    if (k <= 0)
+      break;
+    n += k;
+  }
+  for (int i = 0; i < n; i++)
+    for (int j = i + 1; j < n; j++)
+      dup += !strcmp(codes[i], codes[j]);
+  CU_ASSERT(drifts > 5);
+  CU_ASSERT(dup > 0);
+  free(codes);
+  sim_city_free(c);
+  sim_faults_release(&f);
+  sim_model_release(&m);
 }
 
 static void test_malformed(void)
 {
-	struct sim_model m;
-	struct sim_faults f;
-	struct sim_city *c;
-	struct sim_view v;
-	struct sim_response r;
-	char tok[48];
-	long junk = 0;
+  struct sim_model m;
+  struct sim_faults f;
+  struct sim_city *c;
+  struct sim_view v;
+  struct sim_response r;
+  char tok[48];
+  long junk = 0;
 
-	generate(&m, 42, 0, 0);
-	c = faulty(&m, &f, "malformed:0.05");
-	CU_ASSERT_EQUAL(f.malformed_ppm, 50000);
-	get_token(c, tok);
-	for (int page = 1; page < 100; page++) {
-		char pg[16];
+  generate(&m, 42, 0, 0);
+  c = faulty(&m, &f, "malformed:0.05");
+  CU_ASSERT_EQUAL(f.malformed_ppm, 50000);
+  get_token(c, tok);
+  for (int page = 1; page < 100; page++) {
+    char pg[16];
 
-		snprintf(pg, sizeof(pg), "%d", page);
-		list(c, tok, NULL, NULL, NULL, pg, "100", &r);
-		junk += r.malformed;
-		{
-			xmlDocPtr doc = parse(&r);
+    snprintf(pg, sizeof(pg), "%d", page);
+    list(c, tok, NULL, NULL, NULL, pg, "100", &r);
+    junk += r.malformed;
+    {
+      xmlDocPtr doc = parse(&r);
 
-			CU_ASSERT(doc != NULL);	/* still well-formed XML */
-			xmlFreeDoc(doc);
-		}
-		if (!strstr(r.body, "<HoSo>")) {
-			sim_response_release(&r);
-			break;
-		}
-		sim_response_release(&r);
-	}
-	/* the rejects truth lists the same junk */
-	CU_ASSERT_EQUAL(sim_view_build(&v, &m, SIM_KIND_CITY, 50000, 0), 0);
-	CU_ASSERT_EQUAL(junk, (long)v.njunk);
-	CU_ASSERT(v.njunk > 20);
-	for (size_t i = 0; i < v.njunk; i++)
-		CU_ASSERT_NOT_EQUAL(v.junk[i].reason, SIM_JUNK_INVALID_UTF8);
-	sim_view_release(&v);
-	sim_city_free(c);
-	sim_faults_release(&f);
-	sim_model_release(&m);
+      CU_ASSERT(doc != NULL); /* still well-formed XML */
+      xmlFreeDoc(doc);
+    }
+    if (!strstr(r.body, "<HoSo>")) {
+      sim_response_release(&r);
+      break;
+    }
+    sim_response_release(&r);
+  }
+  /* the rejects truth lists the same junk */
+  CU_ASSERT_EQUAL(sim_view_build(&v, &m, SIM_KIND_CITY, 50000, 0), 0);
+  CU_ASSERT_EQUAL(junk, (long)v.njunk);
+  CU_ASSERT(v.njunk > 20);
+  for (size_t i = 0; i < v.njunk; i++)
+    CU_ASSERT_NOT_EQUAL(v.junk[i].reason, SIM_JUNK_INVALID_UTF8);
+  sim_view_release(&v);
+  sim_city_free(c);
+  sim_faults_release(&f);
+  sim_model_release(&m);
 }
 
-static CU_TestInfo tests[] = {
-	{ "token endpoint", test_token },
-	{ "data call auth (401)", test_data_auth },
-	{ "invalid parameters", test_params },
-	{ "paging order and filters", test_paging },
-	{ "render plain, escaping", test_render_plain },
-	{ "fault pages", test_fault_pages },
-	{ "token-expired fault", test_token_expired_fault },
-	{ "drift", test_drift },
-	{ "malformed records", test_malformed },
-	CU_TEST_INFO_NULL
-};
+static CU_TestInfo tests[] = { { "token endpoint", test_token },
+                               { "data call auth (401)", test_data_auth },
+                               { "invalid parameters", test_params },
+                               { "paging order and filters", test_paging },
+                               { "render plain, escaping", test_render_plain },
+                               { "fault pages", test_fault_pages },
+                               { "token-expired fault", test_token_expired_fault },
+                               { "drift", test_drift },
+                               { "malformed records", test_malformed },
+                               CU_TEST_INFO_NULL };
 
 CUNIT_MAIN("sim_city", tests)

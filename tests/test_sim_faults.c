@@ -20,279 +20,271 @@
 
 static sim_time T(const char *s)
 {
-	sim_time t = 0;
+  sim_time t = 0;
 
-	CU_ASSERT_EQUAL_FATAL(sim_parse_local(s, &t), 0);
-	return t;
+  CU_ASSERT_EQUAL_FATAL(sim_parse_local(s, &t), 0);
+  return t;
 }
 
 static void generate(struct sim_model *m)
 {
-	struct sim_gen_options o = { .seed = 42, .per_day = 20, .prefix = "H31" };
-	struct sim_link_options lo = { .seed = 42 };
+  struct sim_gen_options o = { .seed = 42, .per_day = 20, .prefix = "H31" };
+  struct sim_link_options lo = { .seed = 42 };
 
-	sim_parse_day("2026-03-01", &o.day_from);
-	sim_parse_day("2026-04-30", &o.day_to);
-	sim_model_init(m, T("2026-05-05T00:00:00"));
-	sim_model_add_commune(m, "11002", "31");
-	sim_model_add_commune(m, "10792", "31");
-	CU_ASSERT_EQUAL_FATAL(sim_generate(m, &o), SIM_GEN_OK);
-	sim_links_apply(m, &lo);
+  sim_parse_day("2026-03-01", &o.day_from);
+  sim_parse_day("2026-04-30", &o.day_to);
+  sim_model_init(m, T("2026-05-05T00:00:00"));
+  sim_model_add_commune(m, "11002", "31");
+  sim_model_add_commune(m, "10792", "31");
+  CU_ASSERT_EQUAL_FATAL(sim_generate(m, &o), SIM_GEN_OK);
+  sim_links_apply(m, &lo);
 }
 
 static void test_names_and_kinds(void)
 {
-	static const char *const names[] = {
-		"http-500", "token-expired", "windows-1258", "ncr", "doctype",
-		"sync-error", "cursor-expired", "drift"
-	};
-	struct sim_faults f;
+  static const char *const names[] = { "http-500", "token-expired", "windows-1258",   "ncr",
+                                       "doctype",  "sync-error",    "cursor-expired", "drift" };
+  struct sim_faults f;
 
-	sim_faults_init(&f, 1);
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		char spec[64];
+  sim_faults_init(&f, 1);
+  for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+    char spec[64];
 
-		snprintf(spec, sizeof(spec), "%s:0.01", names[i]);
-		CU_ASSERT_EQUAL(sim_faults_add(&f, spec), SIM_FAULT_OK);
-		CU_ASSERT_STRING_EQUAL(sim_fault_name(SIM_FAULT_HTTP_500 + (int)i),
-				       names[i]);
-	}
-	CU_ASSERT_EQUAL(sim_faults_add(&f, "malformed:2%"), SIM_FAULT_OK);
-	CU_ASSERT_EQUAL(f.malformed_ppm, 20000);
-	CU_ASSERT_EQUAL(sim_faults_add(&f, "malformed:2"), SIM_FAULT_BAD_RATE);
-	/* malformed is not a per-request roll: it does not count in the sum */
-	CU_ASSERT_EQUAL(sim_faults_add(&f, "reset:0.92"), SIM_FAULT_OK);
-	CU_ASSERT_EQUAL(sim_faults_add(&f, "stall:0.01"), SIM_FAULT_BAD_RATE);
-	sim_faults_release(&f);
-	/* each kind's set */
-	CU_ASSERT(SIM_FAULTS_CITY & SIM_FAULT_BIT(SIM_FAULT_WIN1258));
-	CU_ASSERT(SIM_FAULTS_CITY & SIM_FAULT_BIT(SIM_FAULT_DRIFT));
-	CU_ASSERT(!(SIM_FAULTS_CITY & SIM_FAULT_BIT(SIM_FAULT_SYNC_ERROR)));
-	CU_ASSERT(SIM_FAULTS_MINISTRY & SIM_FAULT_BIT(SIM_FAULT_CURSOR_EXPIRED));
-	CU_ASSERT(!(SIM_FAULTS_MINISTRY & SIM_FAULT_BIT(SIM_FAULT_DRIFT)));
-	CU_ASSERT(SIM_FAULTS_PORTAL & SIM_FAULT_BIT(SIM_FAULT_DRIFT));
-	CU_ASSERT(!(SIM_FAULTS_PORTAL & SIM_FAULT_BIT(SIM_FAULT_NCR)));
-	CU_ASSERT(SIM_FAULTS_MINISTRY & SIM_FAULT_BIT(SIM_FAULT_RESET));
-	CU_ASSERT(SIM_FAULTS_CITY & SIM_FAULT_BIT(SIM_FAULT_RATE_LIMIT));
+    snprintf(spec, sizeof(spec), "%s:0.01", names[i]);
+    CU_ASSERT_EQUAL(sim_faults_add(&f, spec), SIM_FAULT_OK);
+    CU_ASSERT_STRING_EQUAL(sim_fault_name(SIM_FAULT_HTTP_500 + (int)i), names[i]);
+  }
+  CU_ASSERT_EQUAL(sim_faults_add(&f, "malformed:2%"), SIM_FAULT_OK);
+  CU_ASSERT_EQUAL(f.malformed_ppm, 20000);
+  CU_ASSERT_EQUAL(sim_faults_add(&f, "malformed:2"), SIM_FAULT_BAD_RATE);
+  /* malformed is not a per-request roll: it does not count in the sum */
+  CU_ASSERT_EQUAL(sim_faults_add(&f, "reset:0.92"), SIM_FAULT_OK);
+  CU_ASSERT_EQUAL(sim_faults_add(&f, "stall:0.01"), SIM_FAULT_BAD_RATE);
+  sim_faults_release(&f);
+  /* each kind's set */
+  CU_ASSERT(SIM_FAULTS_CITY & SIM_FAULT_BIT(SIM_FAULT_WIN1258));
+  CU_ASSERT(SIM_FAULTS_CITY & SIM_FAULT_BIT(SIM_FAULT_DRIFT));
+  CU_ASSERT(!(SIM_FAULTS_CITY & SIM_FAULT_BIT(SIM_FAULT_SYNC_ERROR)));
+  CU_ASSERT(SIM_FAULTS_MINISTRY & SIM_FAULT_BIT(SIM_FAULT_CURSOR_EXPIRED));
+  CU_ASSERT(!(SIM_FAULTS_MINISTRY & SIM_FAULT_BIT(SIM_FAULT_DRIFT)));
+  CU_ASSERT(SIM_FAULTS_PORTAL & SIM_FAULT_BIT(SIM_FAULT_DRIFT));
+  CU_ASSERT(!(SIM_FAULTS_PORTAL & SIM_FAULT_BIT(SIM_FAULT_NCR)));
+  CU_ASSERT(SIM_FAULTS_MINISTRY & SIM_FAULT_BIT(SIM_FAULT_RESET));
+  CU_ASSERT(SIM_FAULTS_CITY & SIM_FAULT_BIT(SIM_FAULT_RATE_LIMIT));
 }
 
 static const char *no_header(void *ctx, const char *name)
 {
-	(void)ctx;
-	(void)name;
-	return NULL;
+  (void)ctx;
+  (void)name;
+  return NULL;
 }
 
-static cJSON *portal_page(struct sim_portal *p, const char *tok, long page,
-			  struct sim_response *r)
+static cJSON *portal_page(struct sim_portal *p, const char *tok, long page, struct sim_response *r)
 {
-	char body[512];
-	struct sim_request q = { "POST", "/api/integration", body, 0,
-				 no_header, NULL, NULL };
+  char body[512];
+  struct sim_request q = { "POST", "/api/integration", body, 0, no_header, NULL, NULL };
 
-	snprintf(body, sizeof(body),
-		 "{\"session\":\"%s\",\"service\":\"LayDanhSachHoSo\","
-		 "\"MaXa\":\"11002\",\"TuNgay\":\"20260401000000\","
-		 "\"DenNgay\":\"20260430235959\",\"pageIndex\":%ld,"
-		 "\"pageSize\":50}", tok, page);
-	q.body_len = strlen(body);
-	sim_response_init(r);
-	sim_portal_handle(p, &q, r);
-	return cJSON_Parse(r->body);
+  snprintf(body, sizeof(body),
+           "{\"session\":\"%s\",\"service\":\"LayDanhSachHoSo\","
+           "\"MaXa\":\"11002\",\"TuNgay\":\"20260401000000\","
+           "\"DenNgay\":\"20260430235959\",\"pageIndex\":%ld,"
+           "\"pageSize\":50}",
+           tok, page);
+  q.body_len = strlen(body);
+  sim_response_init(r);
+  sim_portal_handle(p, &q, r);
+  return cJSON_Parse(r->body);
 }
 
 static const char *dst(void *ctx, const char *name)
 {
-	(void)ctx;
-	return !strcmp(name, "dstcode") ? "000.00.00.H31" : NULL;
+  (void)ctx;
+  return !strcmp(name, "dstcode") ? "000.00.00.H31" : NULL;
 }
 
 static void portal_login(struct sim_portal *p, char *tok)
 {
-	const char *body = "{\"username\":\"demo\",\"password\":\"demo-secret\"}";
-	struct sim_request q = { "POST", "/api/auth", body, strlen(body), dst,
-				 NULL, NULL };
-	struct sim_response r;
-	cJSON *j;
+  const char *body = "{\"username\":\"demo\",\"password\":\"demo-secret\"}";
+  struct sim_request q = { "POST", "/api/auth", body, strlen(body), dst, NULL, NULL };
+  struct sim_response r;
+  cJSON *j;
 
-	sim_response_init(&r);
-	sim_portal_handle(p, &q, &r);
-	j = cJSON_Parse(r.body);
-	snprintf(tok, 64, "%s",
-		 cJSON_GetObjectItemCaseSensitive(j, "session")->valuestring);
-	cJSON_Delete(j);
-	sim_response_release(&r);
+  sim_response_init(&r);
+  sim_portal_handle(p, &q, &r);
+  j = cJSON_Parse(r.body);
+  snprintf(tok, 64, "%s", cJSON_GetObjectItemCaseSensitive(j, "session")->valuestring);
+  cJSON_Delete(j);
+  sim_response_release(&r);
 }
 
 /* Portal drift: records move to a later page; malformed junk in pages. */
 static void test_portal_drift_and_junk(void)
 {
-	struct sim_portal_options o = { .junk_seed = 5 };
-	struct sim_model m;
-	struct sim_faults f;
-	struct sim_portal *p;
-	char tok[64], (*codes)[48] = calloc(4000, 48);
-	int n = 0, dup = 0, drifts = 0, junk = 0, nocode = 0;
+  struct sim_portal_options o = { .junk_seed = 5 };
+  struct sim_model m;
+  struct sim_faults f;
+  struct sim_portal *p;
+  char tok[64], (*codes)[48] = calloc(4000, 48);
+  int n = 0, dup = 0, drifts = 0, junk = 0, nocode = 0;
 
-	generate(&m);
-	sim_faults_init(&f, 11);
-	CU_ASSERT_EQUAL(sim_faults_add(&f, "drift:0.5"), SIM_FAULT_OK);
-	CU_ASSERT_EQUAL(sim_faults_add(&f, "malformed:0.03"), SIM_FAULT_OK);
-	p = sim_portal_new(&m, &o, &f);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
-	portal_login(p, tok);
-	for (long page = 1; page < 200; page++) {
-		struct sim_response r;
-		cJSON *j = portal_page(p, tok, page, &r), *h;
-		const cJSON *res = cJSON_GetObjectItemCaseSensitive(j, "result");
+  generate(&m);
+  sim_faults_init(&f, 11);
+  CU_ASSERT_EQUAL(sim_faults_add(&f, "drift:0.5"), SIM_FAULT_OK);
+  CU_ASSERT_EQUAL(sim_faults_add(&f, "malformed:0.03"), SIM_FAULT_OK);
+  p = sim_portal_new(&m, &o, &f);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  portal_login(p, tok);
+  for (long page = 1; page < 200; page++) {
+    struct sim_response r;
+    cJSON *j = portal_page(p, tok, page, &r), *h;
+    const cJSON *res = cJSON_GetObjectItemCaseSensitive(j, "result");
 
-		CU_ASSERT_EQUAL(r.status, 200);
-		drifts += r.fault && !strcmp(r.fault, "drift");
-		junk += r.malformed;
-		cJSON_ArrayForEach(h, res) {
-			const cJSON *c = cJSON_GetObjectItemCaseSensitive(h, "MaHoSo");
+    CU_ASSERT_EQUAL(r.status, 200);
+    drifts += r.fault && !strcmp(r.fault, "drift");
+    junk += r.malformed;
+    cJSON_ArrayForEach(h, res)
+    {
+      const cJSON *c = cJSON_GetObjectItemCaseSensitive(h, "MaHoSo");
 
-			if (!cJSON_IsString(c)) {
-				nocode++;
-				continue;
-			}
-			if (n < 4000)
-				snprintf(codes[n++], 48, "%s", c->valuestring);
-		}
-		if (!cJSON_GetArraySize(res)) {
-			cJSON_Delete(j);
-			sim_response_release(&r);
-			break;
-		}
-		cJSON_Delete(j);
-		sim_response_release(&r);
-	}
-	for (int i = 0; i < n; i++)
-		for (int j = i + 1; j < n; j++)
-			dup += !strcmp(codes[i], codes[j]);
-	CU_ASSERT(drifts > 2);
-	CU_ASSERT(dup > 0);
-	CU_ASSERT(junk > 5);
-	CU_ASSERT(nocode > 0);	/* missing_code junk */
-	free(codes);
-	sim_portal_free(p);
-	sim_faults_release(&f);
-	sim_model_release(&m);
+      if (!cJSON_IsString(c)) {
+        nocode++;
+        continue;
+      }
+      if (n < 4000)
+        snprintf(codes[n++], 48, "%s", c->valuestring);
+    }
+    if (!cJSON_GetArraySize(res)) {
+      cJSON_Delete(j);
+      sim_response_release(&r);
+      break;
+    }
+    cJSON_Delete(j);
+    sim_response_release(&r);
+  }
+  for (int i = 0; i < n; i++)
+    for (int j = i + 1; j < n; j++)
+      dup += !strcmp(codes[i], codes[j]);
+  CU_ASSERT(drifts > 2);
+  CU_ASSERT(dup > 0);
+  CU_ASSERT(junk > 5);
+  CU_ASSERT(nocode > 0); /* missing_code junk */
+  free(codes);
+  sim_portal_free(p);
+  sim_faults_release(&f);
+  sim_model_release(&m);
 }
 
 /* ---- over HTTP -------------------------------------------------------------- */
 
 struct sink {
-	char buf[1 << 20];
-	size_t len;
+  char buf[1 << 20];
+  size_t len;
 };
 
 static size_t sink_write(char *p, size_t s, size_t n, void *ctx)
 {
-	struct sink *k = ctx;
-	size_t len = s * n;
+  struct sink *k = ctx;
+  size_t len = s * n;
 
-	if (k->len + len >= sizeof(k->buf))
-		return 0;
-	memcpy(k->buf + k->len, p, len);
-	k->len += len;
-	k->buf[k->len] = '\0';
-	return len;
+  if (k->len + len >= sizeof(k->buf))
+    return 0;
+  memcpy(k->buf + k->len, p, len);
+  k->len += len;
+  k->buf[k->len] = '\0';
+  return len;
 }
 
-static long http(const char *url, const char *userpwd, const char *post,
-		 const char *header, struct sink *body, struct sink *hdrs)
+static long http(const char *url, const char *userpwd, const char *post, const char *header,
+                 struct sink *body, struct sink *hdrs)
 {
-	CURL *c = curl_easy_init();
-	struct curl_slist *h = header ? curl_slist_append(NULL, header) : NULL;
-	long status = 0;
+  CURL *c = curl_easy_init();
+  struct curl_slist *h = header ? curl_slist_append(NULL, header) : NULL;
+  long status = 0;
 
-	body->len = hdrs->len = 0;
-	body->buf[0] = hdrs->buf[0] = '\0';
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, sink_write);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, body);
-	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, sink_write);
-	curl_easy_setopt(c, CURLOPT_HEADERDATA, hdrs);
-	if (userpwd)
-		curl_easy_setopt(c, CURLOPT_USERPWD, userpwd);
-	if (post)
-		curl_easy_setopt(c, CURLOPT_POSTFIELDS, post);
-	if (h)
-		curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-	if (curl_easy_perform(c) == CURLE_OK)
-		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-	curl_slist_free_all(h);
-	curl_easy_cleanup(c);
-	return status;
+  body->len = hdrs->len = 0;
+  body->buf[0] = hdrs->buf[0] = '\0';
+  curl_easy_setopt(c, CURLOPT_URL, url);
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, sink_write);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, body);
+  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, sink_write);
+  curl_easy_setopt(c, CURLOPT_HEADERDATA, hdrs);
+  if (userpwd)
+    curl_easy_setopt(c, CURLOPT_USERPWD, userpwd);
+  if (post)
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, post);
+  if (h)
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+  if (curl_easy_perform(c) == CURLE_OK)
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+  curl_slist_free_all(h);
+  curl_easy_cleanup(c);
+  return status;
 }
 
 static void test_http(void)
 {
-	static struct sink body, hdrs;
-	struct sim_model m;
-	struct sim_city_options co = { 0 };
-	struct sim_ministry_options mo = { 0 };
-	struct sim_city *c;
-	struct sim_ministry *s;
-	struct sim_httpd_options ho = { .bind = "127.0.0.1" };
-	struct sim_httpd *hc, *hm;
-	char err[128], url[256], auth[80];
-	const char *p;
+  static struct sink body, hdrs;
+  struct sim_model m;
+  struct sim_city_options co = { 0 };
+  struct sim_ministry_options mo = { 0 };
+  struct sim_city *c;
+  struct sim_ministry *s;
+  struct sim_httpd_options ho = { .bind = "127.0.0.1" };
+  struct sim_httpd *hc, *hm;
+  char err[128], url[256], auth[80];
+  const char *p;
 
-	generate(&m);
-	c = sim_city_new(&m, &co, NULL);
-	s = sim_ministry_new(&m, &mo, NULL);
-	ho.handler = sim_city_handler;
-	ho.ctx = c;
-	CU_ASSERT_EQUAL_FATAL(sim_httpd_start(&ho, &hc, err, sizeof(err)), SIM_HTTPD_OK);
-	ho.handler = sim_ministry_handler;
-	ho.ctx = s;
-	CU_ASSERT_EQUAL_FATAL(sim_httpd_start(&ho, &hm, err, sizeof(err)), SIM_HTTPD_OK);
+  generate(&m);
+  c = sim_city_new(&m, &co, NULL);
+  s = sim_ministry_new(&m, &mo, NULL);
+  ho.handler = sim_city_handler;
+  ho.ctx = c;
+  CU_ASSERT_EQUAL_FATAL(sim_httpd_start(&ho, &hc, err, sizeof(err)), SIM_HTTPD_OK);
+  ho.handler = sim_ministry_handler;
+  ho.ctx = s;
+  CU_ASSERT_EQUAL_FATAL(sim_httpd_start(&ho, &hm, err, sizeof(err)), SIM_HTTPD_OK);
 
-	snprintf(url, sizeof(url), "http://127.0.0.1:%u/token", sim_httpd_port(hc));
-	CU_ASSERT_EQUAL(http(url, "demo:nope", "grant_type=client_credentials",
-			     NULL, &body, &hdrs), 401);
-	CU_ASSERT_EQUAL(http(url, "demo:demo-secret", "grant_type=client_credentials",
-			     NULL, &body, &hdrs), 200);
-	p = strstr(body.buf, "\"access_token\":\"");
-	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
-	snprintf(auth, sizeof(auth), "Authorization: Bearer %.32s", p + 16);
-	snprintf(url, sizeof(url), "http://127.0.0.1:%u/tthc/v1/hoso?maxa=11002"
-		 "&tungay=20260401000000&denngay=20260430235959&trang=2&sobanghi=7",
-		 sim_httpd_port(hc));
-	CU_ASSERT_EQUAL(http(url, NULL, NULL, auth, &body, &hdrs), 200);
-	CU_ASSERT_PTR_NOT_NULL(strstr(body.buf, "<Trang>2</Trang>"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(hdrs.buf, "application/xml"));
-	CU_ASSERT_EQUAL(http(url, NULL, NULL, "Authorization: Bearer x", &body,
-			     &hdrs), 401);
-	CU_ASSERT_PTR_NOT_NULL(strstr(hdrs.buf, "WWW-Authenticate: Bearer"));
+  snprintf(url, sizeof(url), "http://127.0.0.1:%u/token", sim_httpd_port(hc));
+  CU_ASSERT_EQUAL(http(url, "demo:nope", "grant_type=client_credentials", NULL, &body, &hdrs), 401);
+  CU_ASSERT_EQUAL(
+    http(url, "demo:demo-secret", "grant_type=client_credentials", NULL, &body, &hdrs), 200);
+  p = strstr(body.buf, "\"access_token\":\"");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  snprintf(auth, sizeof(auth), "Authorization: Bearer %.32s", p + 16);
+  snprintf(url, sizeof(url),
+           "http://127.0.0.1:%u/tthc/v1/hoso?maxa=11002"
+           "&tungay=20260401000000&denngay=20260430235959&trang=2&sobanghi=7",
+           sim_httpd_port(hc));
+  CU_ASSERT_EQUAL(http(url, NULL, NULL, auth, &body, &hdrs), 200);
+  CU_ASSERT_PTR_NOT_NULL(strstr(body.buf, "<Trang>2</Trang>"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(hdrs.buf, "application/xml"));
+  CU_ASSERT_EQUAL(http(url, NULL, NULL, "Authorization: Bearer x", &body, &hdrs), 401);
+  CU_ASSERT_PTR_NOT_NULL(strstr(hdrs.buf, "WWW-Authenticate: Bearer"));
 
-	snprintf(url, sizeof(url), "http://127.0.0.1:%u/api/v2/ho-so?maDonVi=11002"
-		 "&capNhatTu=2026-04-01T00:00:00%%2B07:00&limit=5", sim_httpd_port(hm));
-	CU_ASSERT_EQUAL(http(url, NULL, NULL, "X-API-Key: bad", &body, &hdrs), 403);
-	CU_ASSERT_EQUAL(http(url, NULL, NULL, "X-API-Key: demo-secret", &body,
-			     &hdrs), 200);
-	{
-		cJSON *j = cJSON_Parse(body.buf);
+  snprintf(url, sizeof(url),
+           "http://127.0.0.1:%u/api/v2/ho-so?maDonVi=11002"
+           "&capNhatTu=2026-04-01T00:00:00%%2B07:00&limit=5",
+           sim_httpd_port(hm));
+  CU_ASSERT_EQUAL(http(url, NULL, NULL, "X-API-Key: bad", &body, &hdrs), 403);
+  CU_ASSERT_EQUAL(http(url, NULL, NULL, "X-API-Key: demo-secret", &body, &hdrs), 200);
+  {
+    cJSON *j = cJSON_Parse(body.buf);
 
-		CU_ASSERT_EQUAL(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(
-			j, "value")), 5);
-		CU_ASSERT(cJSON_IsString(cJSON_GetObjectItemCaseSensitive(j, "nextCursor")));
-		cJSON_Delete(j);
-	}
-	sim_httpd_stop(hc);
-	sim_httpd_stop(hm);
-	sim_city_free(c);
-	sim_ministry_free(s);
-	sim_model_release(&m);
+    CU_ASSERT_EQUAL(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(j, "value")), 5);
+    CU_ASSERT(cJSON_IsString(cJSON_GetObjectItemCaseSensitive(j, "nextCursor")));
+    cJSON_Delete(j);
+  }
+  sim_httpd_stop(hc);
+  sim_httpd_stop(hm);
+  sim_city_free(c);
+  sim_ministry_free(s);
+  sim_model_release(&m);
 }
 
-static CU_TestInfo tests[] = {
-	{ "fault names and kinds", test_names_and_kinds },
-	{ "portal drift and malformed records", test_portal_drift_and_junk },
-	{ "city and ministry over HTTP", test_http },
-	CU_TEST_INFO_NULL
-};
+static CU_TestInfo tests[] = { { "fault names and kinds", test_names_and_kinds },
+                               { "portal drift and malformed records", test_portal_drift_and_junk },
+                               { "city and ministry over HTTP", test_http },
+                               CU_TEST_INFO_NULL };
 
 CUNIT_MAIN("sim_faults", tests)

@@ -23,849 +23,830 @@
 
 static sim_time T(const char *s)
 {
-	sim_time t = 0;
+  sim_time t = 0;
 
-	if (s && *s)
-		CU_ASSERT_EQUAL_FATAL(sim_parse_local(s, &t), 0);
-	return t;
+  if (s && *s)
+    CU_ASSERT_EQUAL_FATAL(sim_parse_local(s, &t), 0);
+  return t;
 }
 
 static void generate(struct sim_model *m, uint64_t seed)
 {
-	struct sim_gen_options o = { .seed = seed, .per_day = 20,
-		.prefix = "H31" };
+  struct sim_gen_options o = { .seed = seed, .per_day = 20, .prefix = "H31" };
 
-	sim_parse_day("2026-03-01", &o.day_from);
-	sim_parse_day("2026-04-30", &o.day_to);
-	sim_model_init(m, T("2026-05-05T00:00:00"));
-	sim_model_add_commune(m, "11002", "31");
-	sim_model_add_commune(m, "10792", "31");
-	CU_ASSERT_EQUAL_FATAL(sim_generate(m, &o), SIM_GEN_OK);
+  sim_parse_day("2026-03-01", &o.day_from);
+  sim_parse_day("2026-04-30", &o.day_to);
+  sim_model_init(m, T("2026-05-05T00:00:00"));
+  sim_model_add_commune(m, "11002", "31");
+  sim_model_add_commune(m, "10792", "31");
+  CU_ASSERT_EQUAL_FATAL(sim_generate(m, &o), SIM_GEN_OK);
 }
 
 static const char *dst_header(void *ctx, const char *name)
 {
-	return strcasecmp(name, "dstcode") == 0 ? ctx : NULL;
+  return strcasecmp(name, "dstcode") == 0 ? ctx : NULL;
 }
 
 /* One request; returns the parsed body (NULL if not JSON). */
-static cJSON *call(struct sim_portal *p, const char *path, const char *dst,
-		   const char *body, struct sim_response *r)
+static cJSON *call(struct sim_portal *p, const char *path, const char *dst, const char *body,
+                   struct sim_response *r)
 {
-	struct sim_request q = { "POST", path, body, strlen(body),
-				 dst_header, (void *)dst };
+  struct sim_request q = { "POST", path, body, strlen(body), dst_header, (void *)dst };
 
-	sim_response_init(r);
-	sim_portal_handle(p, &q, r);
-	return r->body ? cJSON_Parse(r->body) : NULL;
+  sim_response_init(r);
+  sim_portal_handle(p, &q, r);
+  return r->body ? cJSON_Parse(r->body) : NULL;
 }
 
 static const char *str(const cJSON *o, const char *name)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
 
-	return cJSON_IsString(v) ? v->valuestring : NULL;
+  return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
 static double num(const cJSON *o, const char *name)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
 
-	return cJSON_IsNumber(v) ? v->valuedouble : -1;
+  return cJSON_IsNumber(v) ? v->valuedouble : -1;
 }
 
 static void login(struct sim_portal *p, char *token)
 {
-	struct sim_response r;
-	cJSON *j = call(p, "/api/auth", AGENCY,
-			"{\"username\":\"demo\",\"password\":\"demo-secret\"}", &r);
+  struct sim_response r;
+  cJSON *j =
+    call(p, "/api/auth", AGENCY, "{\"username\":\"demo\",\"password\":\"demo-secret\"}", &r);
 
-	CU_ASSERT_PTR_NOT_NULL_FATAL(j);
-	CU_ASSERT_STRING_EQUAL(str(j, "error_code"), "0");
-	CU_ASSERT(num(j, "expires_in") >= 1);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(str(j, "session"));
-	snprintf(token, 64, "%s", str(j, "session"));
-	cJSON_Delete(j);
-	sim_response_release(&r);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(j);
+  CU_ASSERT_STRING_EQUAL(str(j, "error_code"), "0");
+  CU_ASSERT(num(j, "expires_in") >= 1);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(str(j, "session"));
+  snprintf(token, 64, "%s", str(j, "session"));
+  cJSON_Delete(j);
+  sim_response_release(&r);
 }
 
-static cJSON *list(struct sim_portal *p, const char *token, const char *xa,
-		   const char *tu, const char *den, long page, long size,
-		   struct sim_response *r)
+static cJSON *list(struct sim_portal *p, const char *token, const char *xa, const char *tu,
+                   const char *den, long page, long size, struct sim_response *r)
 {
-	char body[512];
+  char body[512];
 
-	snprintf(body, sizeof(body),
-		 "{\"session\":\"%s\",\"madonvi\":\"" AGENCY "\","
-		 "\"service\":\"LayDanhSachHoSo\",\"MaXa\":\"%s\","
-		 "\"TuNgay\":\"%s\",\"DenNgay\":\"%s\",\"pageIndex\":%ld,"
-		 "\"pageSize\":%ld}", token, xa, tu, den, page, size);
-	return call(p, "/api/integration", NULL, body, r);
+  snprintf(body, sizeof(body),
+           "{\"session\":\"%s\",\"madonvi\":\"" AGENCY "\","
+           "\"service\":\"LayDanhSachHoSo\",\"MaXa\":\"%s\","
+           "\"TuNgay\":\"%s\",\"DenNgay\":\"%s\",\"pageIndex\":%ld,"
+           "\"pageSize\":%ld}",
+           token, xa, tu, den, page, size);
+  return call(p, "/api/integration", NULL, body, r);
 }
 
 /* ---- rendering -------------------------------------------------------------- */
 
 static void test_render_plain(void)
 {
-	struct sim_portal_options o = { .plain = true };
-	struct sim_model m;
-	struct sim_dossier *d;
-	struct sim_portal *p;
-	cJSON *j;
-	char *s;
+  struct sim_portal_options o = { .plain = true };
+  struct sim_model m;
+  struct sim_dossier *d;
+  struct sim_portal *p;
+  cJSON *j;
+  char *s;
 
-	sim_model_init(&m, T("2026-05-05T00:00:00"));
-	d = sim_model_append(&m);
-	strcpy(d->code, "H31.11002-260401-00012");
-	strcpy(d->portal_code, d->code);
-	strcpy(d->commune, "11002");
-	d->proc = sim_procedure_find("1.001193");
-	CU_ASSERT_PTR_NOT_NULL_FATAL(d->proc);
-	d->dept = d->proc->dept;
-	d->channel = SIM_CHANNEL_ABSENT;
-	d->submitted_at = T("2026-04-01T08:15:00");
-	d->received_at = T("2026-04-01T08:30:00");
-	d->due_at = T("2026-04-03T17:00:00");
-	d->finished_at = T("2026-04-02T10:00:00");
-	d->returned_at = T("2026-04-02T14:30:00");
-	d->updated_at = T("2026-04-02T14:30:05");
-	d->status = 10;
-	d->nsupp = 1;
-	d->supp[0].requested_at = T("2026-04-01T09:00:00");
-	d->supp[0].completed_at = T("2026-04-01T15:00:00");
-	d->ncomp = 1;
-	strcpy(d->comp[0].code, "TK_KS");
-	d->comp[0].digitised = true;
-	d->comp[0].reused = 1;
-	d->nfees = 1;
-	strcpy(d->fees[0].code, "LP_KS");
-	d->nresults = 1;
-	strcpy(d->results[0].code, "GKS");
-	strcpy(d->results[0].link, "https://x.invalid/kq.pdf");
-	d->rating = 1;
+  sim_model_init(&m, T("2026-05-05T00:00:00"));
+  d = sim_model_append(&m);
+  strcpy(d->code, "H31.11002-260401-00012");
+  strcpy(d->portal_code, d->code);
+  strcpy(d->commune, "11002");
+  d->proc = sim_procedure_find("1.001193");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(d->proc);
+  d->dept = d->proc->dept;
+  d->channel = SIM_CHANNEL_ABSENT;
+  d->submitted_at = T("2026-04-01T08:15:00");
+  d->received_at = T("2026-04-01T08:30:00");
+  d->due_at = T("2026-04-03T17:00:00");
+  d->finished_at = T("2026-04-02T10:00:00");
+  d->returned_at = T("2026-04-02T14:30:00");
+  d->updated_at = T("2026-04-02T14:30:05");
+  d->status = 10;
+  d->nsupp = 1;
+  d->supp[0].requested_at = T("2026-04-01T09:00:00");
+  d->supp[0].completed_at = T("2026-04-01T15:00:00");
+  d->ncomp = 1;
+  strcpy(d->comp[0].code, "TK_KS");
+  d->comp[0].digitised = true;
+  d->comp[0].reused = 1;
+  d->nfees = 1;
+  strcpy(d->fees[0].code, "LP_KS");
+  d->nresults = 1;
+  strcpy(d->results[0].code, "GKS");
+  strcpy(d->results[0].link, "https://x.invalid/kq.pdf");
+  d->rating = 1;
 
-	p = sim_portal_new(&m, &o, NULL);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
-	j = sim_portal_render(p, d);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(j);
-	s = cJSON_PrintUnformatted(j);
-	CU_ASSERT_STRING_EQUAL(s,
-		"{\"MaHoSo\":\"H31.11002-260401-00012\",\"NguonDongBo\":\"TTHC_TP\","
-		"\"MaTTHC\":\"1.001193\",\"TenTTHC\":\"Đăng ký khai sinh\","
-		"\"MaLinhVuc\":\"HT\",\"TenLinhVuc\":\"Hộ tịch\",\"MaXa\":\"11002\","
-		"\"MaDonViXuLy\":\"TTPVHCC\","
-		"\"DonViXuLy\":\"Trung tâm Phục vụ hành chính công\","
-		"\"NoiNopHoSo\":\"2\",\"NgayNopHoSo\":\"20260401081500\","
-		"\"NgayTiepNhan\":\"20260401083000\",\"NgayHenTra\":\"20260403170000\","
-		"\"NgayKetThucXuLy\":\"20260402100000\",\"NgayTra\":\"20260402143000\","
-		"\"TrangThaiHoSo\":\"10\",\"HoSoCoThanhPhanSoHoa\":\"1\","
-		"\"DuocThanhToanTrucTuyen\":\"0\","
-		"\"TaiLieuNop\":[{\"MaThanhPhanHoSo\":\"TK_KS\",\"DuocSoHoa\":\"1\","
-		"\"DuocTaiSuDung\":\"1\"}],"
-		"\"DanhSachLePhi\":[{\"MaPhiLePhi\":\"LP_KS\",\"Gia\":\"0\"}],"
-		"\"DanhSachGiayToKetQua\":[{\"MaGiayToKetQua\":\"GKS\","
-		"\"DuongDanTepTinKetQua\":\"https://x.invalid/kq.pdf\"}],"
-		"\"DanhSachHoSoBoSung\":[{\"NgayYeuCau\":\"20260401090000\","
-		"\"NgayHoanThanh\":\"20260401150000\"}],"
-		"\"DanhGiaHaiLong\":\"1\",\"NgayCapNhat\":\"20260402143005\"}");
-	free(s);
-	cJSON_Delete(j);
-	sim_portal_free(p);
-	sim_model_release(&m);
+  p = sim_portal_new(&m, &o, NULL);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  j = sim_portal_render(p, d);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(j);
+  s = cJSON_PrintUnformatted(j);
+  CU_ASSERT_STRING_EQUAL(s, "{\"MaHoSo\":\"H31.11002-260401-00012\",\"NguonDongBo\":\"TTHC_TP\","
+                            "\"MaTTHC\":\"1.001193\",\"TenTTHC\":\"Đăng ký khai sinh\","
+                            "\"MaLinhVuc\":\"HT\",\"TenLinhVuc\":\"Hộ tịch\",\"MaXa\":\"11002\","
+                            "\"MaDonViXuLy\":\"TTPVHCC\","
+                            "\"DonViXuLy\":\"Trung tâm Phục vụ hành chính công\","
+                            "\"NoiNopHoSo\":\"2\",\"NgayNopHoSo\":\"20260401081500\","
+                            "\"NgayTiepNhan\":\"20260401083000\",\"NgayHenTra\":\"20260403170000\","
+                            "\"NgayKetThucXuLy\":\"20260402100000\",\"NgayTra\":\"20260402143000\","
+                            "\"TrangThaiHoSo\":\"10\",\"HoSoCoThanhPhanSoHoa\":\"1\","
+                            "\"DuocThanhToanTrucTuyen\":\"0\","
+                            "\"TaiLieuNop\":[{\"MaThanhPhanHoSo\":\"TK_KS\",\"DuocSoHoa\":\"1\","
+                            "\"DuocTaiSuDung\":\"1\"}],"
+                            "\"DanhSachLePhi\":[{\"MaPhiLePhi\":\"LP_KS\",\"Gia\":\"0\"}],"
+                            "\"DanhSachGiayToKetQua\":[{\"MaGiayToKetQua\":\"GKS\","
+                            "\"DuongDanTepTinKetQua\":\"https://x.invalid/kq.pdf\"}],"
+                            "\"DanhSachHoSoBoSung\":[{\"NgayYeuCau\":\"20260401090000\","
+                            "\"NgayHoanThanh\":\"20260401150000\"}],"
+                            "\"DanhGiaHaiLong\":\"1\",\"NgayCapNhat\":\"20260402143005\"}");
+  free(s);
+  cJSON_Delete(j);
+  sim_portal_free(p);
+  sim_model_release(&m);
 }
 
 /* Over a generated model every variation of the contract shows up. */
 static void test_render_variety(void)
 {
-	struct sim_portal_options o = { 0 };
-	struct sim_model m;
-	struct sim_portal *p;
-	unsigned missing = 0, empty = 0, null = 0, numeric = 0, longcode = 0,
-		 shortcode = 0, lower = 0, bndp = 0, arrays_absent = 0;
+  struct sim_portal_options o = { 0 };
+  struct sim_model m;
+  struct sim_portal *p;
+  unsigned missing = 0, empty = 0, null = 0, numeric = 0, longcode = 0, shortcode = 0, lower = 0,
+           bndp = 0, arrays_absent = 0;
 
-	generate(&m, 42);
-	p = sim_portal_new(&m, &o, NULL);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
-	for (size_t i = 0; i < m.ndossiers; i++) {
-		cJSON *j = sim_portal_render(p, &m.dossiers[i]);
-		const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, "NgayTra");
-		const char *c = str(j, "MaTTHC"), *f = str(j, "MaLinhVuc");
+  generate(&m, 42);
+  p = sim_portal_new(&m, &o, NULL);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  for (size_t i = 0; i < m.ndossiers; i++) {
+    cJSON *j = sim_portal_render(p, &m.dossiers[i]);
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, "NgayTra");
+    const char *c = str(j, "MaTTHC"), *f = str(j, "MaLinhVuc");
 
-		CU_ASSERT_PTR_NOT_NULL_FATAL(j);
-		if (!m.dossiers[i].returned_at) {
-			missing += !v;
-			empty += cJSON_IsString(v) && !*v->valuestring;
-			null += cJSON_IsNull(v);
-		} else {
-			CU_ASSERT(cJSON_IsString(v) &&
-				  strlen(v->valuestring) == 14);
-		}
-		numeric += cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(
-					j, "TrangThaiHoSo"));
-		CU_ASSERT_PTR_NOT_NULL_FATAL(c);
-		longcode += strlen(c) > 8;
-		shortcode += strlen(c) == 8;
-		lower += f && f[0] >= 'a' && f[0] <= 'z';
-		bndp += str(j, "MaHoSoBNDP") && *str(j, "MaHoSoBNDP");
-		arrays_absent += !cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(
-					j, "DanhSachHoSoBoSung"));
-		CU_ASSERT_STRING_EQUAL(str(j, "MaXa"), m.dossiers[i].commune);
-		cJSON_Delete(j);
-	}
-	CU_ASSERT(missing > 0 && empty > 0 && null > 0);
-	CU_ASSERT(numeric > 0 && longcode > 0 && shortcode > 0);
-	CU_ASSERT(lower > 0 && bndp > 0 && arrays_absent > 0);
-	sim_portal_free(p);
-	sim_model_release(&m);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(j);
+    if (!m.dossiers[i].returned_at) {
+      missing += !v;
+      empty += cJSON_IsString(v) && !*v->valuestring;
+      null += cJSON_IsNull(v);
+    } else {
+      CU_ASSERT(cJSON_IsString(v) && strlen(v->valuestring) == 14);
+    }
+    numeric += cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(j, "TrangThaiHoSo"));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+    longcode += strlen(c) > 8;
+    shortcode += strlen(c) == 8;
+    lower += f && f[0] >= 'a' && f[0] <= 'z';
+    bndp += str(j, "MaHoSoBNDP") && *str(j, "MaHoSoBNDP");
+    arrays_absent += !cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(j, "DanhSachHoSoBoSung"));
+    CU_ASSERT_STRING_EQUAL(str(j, "MaXa"), m.dossiers[i].commune);
+    cJSON_Delete(j);
+  }
+  CU_ASSERT(missing > 0 && empty > 0 && null > 0);
+  CU_ASSERT(numeric > 0 && longcode > 0 && shortcode > 0);
+  CU_ASSERT(lower > 0 && bndp > 0 && arrays_absent > 0);
+  sim_portal_free(p);
+  sim_model_release(&m);
 }
 
 /* ---- auth and errors ------------------------------------------------------ */
 
 static void test_auth(void)
 {
-	struct sim_portal_options o = { .username = "u", .password = "p" };
-	struct sim_model m;
-	struct sim_portal *p;
-	struct sim_response r;
-	cJSON *j;
+  struct sim_portal_options o = { .username = "u", .password = "p" };
+  struct sim_model m;
+  struct sim_portal *p;
+  struct sim_response r;
+  cJSON *j;
 
-	sim_model_init(&m, T("2026-05-05"));
-	p = sim_portal_new(&m, &o, NULL);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
-	j = call(p, "/api/auth", AGENCY, "{\"username\":\"u\",\"password\":\"p\"}",
-		 &r);
-	CU_ASSERT_EQUAL(r.status, 200);
-	CU_ASSERT_STRING_EQUAL(str(j, "error_code"), "0");
-	CU_ASSERT_EQUAL(strlen(str(j, "session")), 32);
-	cJSON_Delete(j);
-	sim_response_release(&r);
+  sim_model_init(&m, T("2026-05-05"));
+  p = sim_portal_new(&m, &o, NULL);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  j = call(p, "/api/auth", AGENCY, "{\"username\":\"u\",\"password\":\"p\"}", &r);
+  CU_ASSERT_EQUAL(r.status, 200);
+  CU_ASSERT_STRING_EQUAL(str(j, "error_code"), "0");
+  CU_ASSERT_EQUAL(strlen(str(j, "session")), 32);
+  cJSON_Delete(j);
+  sim_response_release(&r);
 
-	j = call(p, "/api/auth", AGENCY, "{\"username\":\"u\",\"password\":\"x\"}",
-		 &r);
-	CU_ASSERT_EQUAL(r.status, 200);
-	CU_ASSERT_STRING_EQUAL(str(j, "error_code"), "401");
-	CU_ASSERT_STRING_EQUAL(str(j, "message"), "Sai tên đăng nhập hoặc mật khẩu");
-	CU_ASSERT_PTR_NULL(str(j, "session"));
-	cJSON_Delete(j);
-	sim_response_release(&r);
+  j = call(p, "/api/auth", AGENCY, "{\"username\":\"u\",\"password\":\"x\"}", &r);
+  CU_ASSERT_EQUAL(r.status, 200);
+  CU_ASSERT_STRING_EQUAL(str(j, "error_code"), "401");
+  CU_ASSERT_STRING_EQUAL(str(j, "message"), "Sai tên đăng nhập hoặc mật khẩu");
+  CU_ASSERT_PTR_NULL(str(j, "session"));
+  cJSON_Delete(j);
+  sim_response_release(&r);
 
-	j = call(p, "/api/auth", "000.00.00.H99",
-		 "{\"username\":\"u\",\"password\":\"p\"}", &r);
-	CU_ASSERT_STRING_EQUAL(str(j, "error_code"), "401");
-	cJSON_Delete(j);
-	sim_response_release(&r);
-	j = call(p, "/api/auth", NULL, "{\"username\":\"u\",\"password\":\"p\"}", &r);
-	CU_ASSERT_STRING_EQUAL(str(j, "error_code"), "401");
-	cJSON_Delete(j);
-	sim_response_release(&r);
+  j = call(p, "/api/auth", "000.00.00.H99", "{\"username\":\"u\",\"password\":\"p\"}", &r);
+  CU_ASSERT_STRING_EQUAL(str(j, "error_code"), "401");
+  cJSON_Delete(j);
+  sim_response_release(&r);
+  j = call(p, "/api/auth", NULL, "{\"username\":\"u\",\"password\":\"p\"}", &r);
+  CU_ASSERT_STRING_EQUAL(str(j, "error_code"), "401");
+  cJSON_Delete(j);
+  sim_response_release(&r);
 
-	j = call(p, "/api/auth", AGENCY, "{\"username\":", &r);
-	CU_ASSERT_EQUAL(r.status, 400);
-	cJSON_Delete(j);
-	sim_response_release(&r);
-	j = call(p, "/api/nope", AGENCY, "{}", &r);
-	CU_ASSERT_EQUAL(r.status, 404);
-	cJSON_Delete(j);
-	sim_response_release(&r);
-	{
-		struct sim_request q = { "GET", "/api/auth", "", 0, NULL, NULL };
+  j = call(p, "/api/auth", AGENCY, "{\"username\":", &r);
+  CU_ASSERT_EQUAL(r.status, 400);
+  cJSON_Delete(j);
+  sim_response_release(&r);
+  j = call(p, "/api/nope", AGENCY, "{}", &r);
+  CU_ASSERT_EQUAL(r.status, 404);
+  cJSON_Delete(j);
+  sim_response_release(&r);
+  {
+    struct sim_request q = { "GET", "/api/auth", "", 0, NULL, NULL };
 
-		sim_response_init(&r);
-		sim_portal_handle(p, &q, &r);
-		CU_ASSERT_EQUAL(r.status, 405);
-		sim_response_release(&r);
-	}
-	sim_portal_free(p);
-	sim_model_release(&m);
+    sim_response_init(&r);
+    sim_portal_handle(p, &q, &r);
+    CU_ASSERT_EQUAL(r.status, 405);
+    sim_response_release(&r);
+  }
+  sim_portal_free(p);
+  sim_model_release(&m);
 }
 
-static void expect_code(struct sim_portal *p, const char *body,
-			const char *code)
+static void expect_code(struct sim_portal *p, const char *body, const char *code)
 {
-	struct sim_response r;
-	cJSON *j = call(p, "/api/integration", NULL, body, &r);
+  struct sim_response r;
+  cJSON *j = call(p, "/api/integration", NULL, body, &r);
 
-	CU_ASSERT_EQUAL(r.status, 200);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(j);
-	CU_ASSERT_STRING_EQUAL(str(j, "error_code"), code);
-	CU_ASSERT_STRING_EQUAL(r.error_code, code);
-	cJSON_Delete(j);
-	sim_response_release(&r);
+  CU_ASSERT_EQUAL(r.status, 200);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(j);
+  CU_ASSERT_STRING_EQUAL(str(j, "error_code"), code);
+  CU_ASSERT_STRING_EQUAL(r.error_code, code);
+  cJSON_Delete(j);
+  sim_response_release(&r);
 }
 
 static void test_listing_errors(void)
 {
-	struct sim_portal_options o = { 0 };
-	struct sim_model m;
-	struct sim_portal *p;
-	struct sim_response r;
-	char tok[64], body[512];
-	cJSON *j;
+  struct sim_portal_options o = { 0 };
+  struct sim_model m;
+  struct sim_portal *p;
+  struct sim_response r;
+  char tok[64], body[512];
+  cJSON *j;
 
-	generate(&m, 1);
-	p = sim_portal_new(&m, &o, NULL);
-	login(p, tok);
-	expect_code(p, "{\"service\":\"LayDanhSachHoSo\"}", "99");
-	expect_code(p, "{\"session\":\"nope\",\"service\":\"LayDanhSachHoSo\"}",
-		    "99");
-#define B(extra) (snprintf(body, sizeof(body), "{\"session\":\"%s\"," extra "}", \
-			   tok), body)
-	expect_code(p, B("\"service\":\"LayChiTietHoSo\""), "2");
-	expect_code(p, B("\"service\":\"LayDanhSachHoSo\",\"pageIndex\":0"), "2");
-	expect_code(p, B("\"service\":\"LayDanhSachHoSo\",\"pageSize\":0"), "2");
-	expect_code(p, B("\"service\":\"LayDanhSachHoSo\",\"pageSize\":\"x\""), "2");
-	expect_code(p, B("\"service\":\"LayDanhSachHoSo\",\"TuNgay\":\"2026\""), "2");
-	expect_code(p, B("\"service\":\"LayDanhSachHoSo\",\"DenNgay\":\"20261340000000\""), "2");
-	expect_code(p, B("\"service\":\"LayDanhSachHoSo\",\"MaXa\":\"123\""), "2");
-	/* Strings and numbers are the same scalar. */
-	expect_code(p, B("\"service\":\"LayDanhSachHoSo\",\"pageIndex\":\"2\","
-			 "\"pageSize\":\"10\",\"MaXa\":11002,"
-			 "\"TuNgay\":20260401000000"), "0");
+  generate(&m, 1);
+  p = sim_portal_new(&m, &o, NULL);
+  login(p, tok);
+  expect_code(p, "{\"service\":\"LayDanhSachHoSo\"}", "99");
+  expect_code(p, "{\"session\":\"nope\",\"service\":\"LayDanhSachHoSo\"}", "99");
+#define B(extra) (snprintf(body, sizeof(body), "{\"session\":\"%s\"," extra "}", tok), body)
+  expect_code(p, B("\"service\":\"LayChiTietHoSo\""), "2");
+  expect_code(p, B("\"service\":\"LayDanhSachHoSo\",\"pageIndex\":0"), "2");
+  expect_code(p, B("\"service\":\"LayDanhSachHoSo\",\"pageSize\":0"), "2");
+  expect_code(p, B("\"service\":\"LayDanhSachHoSo\",\"pageSize\":\"x\""), "2");
+  expect_code(p, B("\"service\":\"LayDanhSachHoSo\",\"TuNgay\":\"2026\""), "2");
+  expect_code(p, B("\"service\":\"LayDanhSachHoSo\",\"DenNgay\":\"20261340000000\""), "2");
+  expect_code(p, B("\"service\":\"LayDanhSachHoSo\",\"MaXa\":\"123\""), "2");
+  /* Strings and numbers are the same scalar. */
+  expect_code(p,
+              B("\"service\":\"LayDanhSachHoSo\",\"pageIndex\":\"2\","
+                "\"pageSize\":\"10\",\"MaXa\":11002,"
+                "\"TuNgay\":20260401000000"),
+              "0");
 #undef B
-	j = call(p, "/api/integration", NULL, "[1,2]", &r);
-	CU_ASSERT_EQUAL(r.status, 400);
-	cJSON_Delete(j);
-	sim_response_release(&r);
-	j = call(p, "/api/integration", NULL, "not json", &r);
-	CU_ASSERT_EQUAL(r.status, 400);
-	cJSON_Delete(j);
-	sim_response_release(&r);
-	sim_portal_free(p);
-	sim_model_release(&m);
+  j = call(p, "/api/integration", NULL, "[1,2]", &r);
+  CU_ASSERT_EQUAL(r.status, 400);
+  cJSON_Delete(j);
+  sim_response_release(&r);
+  j = call(p, "/api/integration", NULL, "not json", &r);
+  CU_ASSERT_EQUAL(r.status, 400);
+  cJSON_Delete(j);
+  sim_response_release(&r);
+  sim_portal_free(p);
+  sim_model_release(&m);
 }
 
 static void test_session_expiry(void)
 {
-	struct sim_portal_options o = { .session_ttl = 1 };
-	struct timespec ts = { 1, 200 * 1000000L };
-	struct sim_model m;
-	struct sim_portal *p;
-	struct sim_response r;
-	char tok[64];
-	cJSON *j;
+  struct sim_portal_options o = { .session_ttl = 1 };
+  struct timespec ts = { 1, 200 * 1000000L };
+  struct sim_model m;
+  struct sim_portal *p;
+  struct sim_response r;
+  char tok[64];
+  cJSON *j;
 
-	generate(&m, 1);
-	p = sim_portal_new(&m, &o, NULL);
-	login(p, tok);
-	j = list(p, tok, "11002", "", "", 1, 5, &r);
-	CU_ASSERT_STRING_EQUAL(str(j, "error_code"), "0");
-	cJSON_Delete(j);
-	sim_response_release(&r);
-	nanosleep(&ts, NULL);
-	j = list(p, tok, "11002", "", "", 1, 5, &r);
-	CU_ASSERT_STRING_EQUAL(str(j, "error_code"), "99");
-	cJSON_Delete(j);
-	sim_response_release(&r);
-	sim_portal_free(p);
-	sim_model_release(&m);
+  generate(&m, 1);
+  p = sim_portal_new(&m, &o, NULL);
+  login(p, tok);
+  j = list(p, tok, "11002", "", "", 1, 5, &r);
+  CU_ASSERT_STRING_EQUAL(str(j, "error_code"), "0");
+  cJSON_Delete(j);
+  sim_response_release(&r);
+  nanosleep(&ts, NULL);
+  j = list(p, tok, "11002", "", "", 1, 5, &r);
+  CU_ASSERT_STRING_EQUAL(str(j, "error_code"), "99");
+  cJSON_Delete(j);
+  sim_response_release(&r);
+  sim_portal_free(p);
+  sim_model_release(&m);
 }
 
 /* ---- listing: filters, order, paging ---------------------------------------- */
 
 static void test_paging(void)
 {
-	struct sim_portal_options o = { 0 };
-	struct sim_model m;
-	struct sim_portal *p;
-	struct sim_response r;
-	char tok[64], prev_t[16] = "", prev_c[48] = "";
-	const char *tu = "20260401000000", *den = "20260430235959";
-	sim_time from = T("2026-04-01T00:00:00"), to = T("2026-04-30T23:59:59");
-	long expect = 0, seen = 0, total = -1;
+  struct sim_portal_options o = { 0 };
+  struct sim_model m;
+  struct sim_portal *p;
+  struct sim_response r;
+  char tok[64], prev_t[16] = "", prev_c[48] = "";
+  const char *tu = "20260401000000", *den = "20260430235959";
+  sim_time from = T("2026-04-01T00:00:00"), to = T("2026-04-30T23:59:59");
+  long expect = 0, seen = 0, total = -1;
 
-	generate(&m, 42);
-	for (size_t i = 0; i < m.ndossiers; i++)
-		expect += !strcmp(m.dossiers[i].commune, "11002") &&
-			  m.dossiers[i].updated_at >= from &&
-			  m.dossiers[i].updated_at <= to;
-	CU_ASSERT(expect > 300);
-	p = sim_portal_new(&m, &o, NULL);
-	login(p, tok);
-	for (long page = 1;; page++) {
-		cJSON *j = list(p, tok, "11002", tu, den, page, 97, &r), *h;
-		const cJSON *res = cJSON_GetObjectItemCaseSensitive(j, "result");
+  generate(&m, 42);
+  for (size_t i = 0; i < m.ndossiers; i++)
+    expect += !strcmp(m.dossiers[i].commune, "11002") && m.dossiers[i].updated_at >= from &&
+              m.dossiers[i].updated_at <= to;
+  CU_ASSERT(expect > 300);
+  p = sim_portal_new(&m, &o, NULL);
+  login(p, tok);
+  for (long page = 1;; page++) {
+    cJSON *j = list(p, tok, "11002", tu, den, page, 97, &r), *h;
+    const cJSON *res = cJSON_GetObjectItemCaseSensitive(j, "result");
 
-		CU_ASSERT_PTR_NOT_NULL_FATAL(j);
-		CU_ASSERT_STRING_EQUAL(str(j, "error_code"), "0");
-		CU_ASSERT_STRING_EQUAL(str(j, "message"), "Thành công");
-		CU_ASSERT_EQUAL(num(j, "pageIndex"), page);
-		CU_ASSERT_EQUAL(num(j, "pageSize"), 97);
-		if (total < 0)
-			total = (long)num(j, "total");
-		CU_ASSERT_EQUAL(num(j, "total"), total);
-		CU_ASSERT_FATAL(cJSON_IsArray(res));
-		if (cJSON_GetArraySize(res) == 0) {
-			cJSON_Delete(j);
-			sim_response_release(&r);
-			break;
-		}
-		CU_ASSERT(cJSON_GetArraySize(res) <= 97);
-		cJSON_ArrayForEach(h, res) {
-			const char *t = str(h, "NgayCapNhat"), *c = str(h, "MaHoSo");
-			int ct;
+    CU_ASSERT_PTR_NOT_NULL_FATAL(j);
+    CU_ASSERT_STRING_EQUAL(str(j, "error_code"), "0");
+    CU_ASSERT_STRING_EQUAL(str(j, "message"), "Thành công");
+    CU_ASSERT_EQUAL(num(j, "pageIndex"), page);
+    CU_ASSERT_EQUAL(num(j, "pageSize"), 97);
+    if (total < 0)
+      total = (long)num(j, "total");
+    CU_ASSERT_EQUAL(num(j, "total"), total);
+    CU_ASSERT_FATAL(cJSON_IsArray(res));
+    if (cJSON_GetArraySize(res) == 0) {
+      cJSON_Delete(j);
+      sim_response_release(&r);
+      break;
+    }
+    CU_ASSERT(cJSON_GetArraySize(res) <= 97);
+    cJSON_ArrayForEach(h, res)
+    {
+      const char *t = str(h, "NgayCapNhat"), *c = str(h, "MaHoSo");
+      int ct;
 
-			CU_ASSERT_PTR_NOT_NULL_FATAL(t);
-			CU_ASSERT_PTR_NOT_NULL_FATAL(c);
-			CU_ASSERT_STRING_EQUAL(str(h, "MaXa"), "11002");
-			CU_ASSERT(strcmp(t, tu) >= 0 && strcmp(t, den) <= 0);
-			ct = strcmp(prev_t, t);
-			CU_ASSERT(ct < 0 || (ct == 0 && strcmp(prev_c, c) < 0));
-			snprintf(prev_t, sizeof(prev_t), "%s", t);
-			snprintf(prev_c, sizeof(prev_c), "%s", c);
-			seen++;
-		}
-		cJSON_Delete(j);
-		sim_response_release(&r);
-		CU_ASSERT_FATAL(page < 1000);
-	}
-	CU_ASSERT_EQUAL(total, expect);
-	CU_ASSERT_EQUAL(seen, expect);
+      CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+      CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+      CU_ASSERT_STRING_EQUAL(str(h, "MaXa"), "11002");
+      CU_ASSERT(strcmp(t, tu) >= 0 && strcmp(t, den) <= 0);
+      ct = strcmp(prev_t, t);
+      CU_ASSERT(ct < 0 || (ct == 0 && strcmp(prev_c, c) < 0));
+      snprintf(prev_t, sizeof(prev_t), "%s", t);
+      snprintf(prev_c, sizeof(prev_c), "%s", c);
+      seen++;
+    }
+    cJSON_Delete(j);
+    sim_response_release(&r);
+    CU_ASSERT_FATAL(page < 1000);
+  }
+  CU_ASSERT_EQUAL(total, expect);
+  CU_ASSERT_EQUAL(seen, expect);
 
-	/* pageSize above 1000 is clamped, and says so. */
-	{
-		cJSON *j = list(p, tok, "11002", "", "", 1, 5000, &r);
+  /* pageSize above 1000 is clamped, and says so. */
+  {
+    cJSON *j = list(p, tok, "11002", "", "", 1, 5000, &r);
 
-		CU_ASSERT_EQUAL(num(j, "pageSize"), 1000);
-		CU_ASSERT_EQUAL(cJSON_GetArraySize(cJSON_GetObjectItem(j,
-						"result")), 1000);
-		CU_ASSERT(num(j, "total") > 1000);
-		cJSON_Delete(j);
-		sim_response_release(&r);
-	}
-	sim_portal_free(p);
-	sim_model_release(&m);
+    CU_ASSERT_EQUAL(num(j, "pageSize"), 1000);
+    CU_ASSERT_EQUAL(cJSON_GetArraySize(cJSON_GetObjectItem(j, "result")), 1000);
+    CU_ASSERT(num(j, "total") > 1000);
+    cJSON_Delete(j);
+    sim_response_release(&r);
+  }
+  sim_portal_free(p);
+  sim_model_release(&m);
 }
 
 /* Both bounds are inclusive, to the second. */
 static void test_bounds_inclusive(void)
 {
-	struct sim_portal_options o = { 0 };
-	struct sim_model m;
-	struct sim_portal *p;
-	struct sim_response r;
-	const struct sim_dossier *d;
-	char tok[64], t[16], t1[16];
-	cJSON *j;
+  struct sim_portal_options o = { 0 };
+  struct sim_model m;
+  struct sim_portal *p;
+  struct sim_response r;
+  const struct sim_dossier *d;
+  char tok[64], t[16], t1[16];
+  cJSON *j;
 
-	generate(&m, 7);
-	d = &m.dossiers[m.ndossiers / 2];
-	sim_format_compact(d->updated_at, t);
-	sim_format_compact(d->updated_at - 1, t1);
-	p = sim_portal_new(&m, &o, NULL);
-	login(p, tok);
-	j = list(p, tok, d->commune, t, t, 1, 1000, &r);
-	CU_ASSERT(num(j, "total") >= 1);
-	{
-		bool found = false;
-		const cJSON *h;
+  generate(&m, 7);
+  d = &m.dossiers[m.ndossiers / 2];
+  sim_format_compact(d->updated_at, t);
+  sim_format_compact(d->updated_at - 1, t1);
+  p = sim_portal_new(&m, &o, NULL);
+  login(p, tok);
+  j = list(p, tok, d->commune, t, t, 1, 1000, &r);
+  CU_ASSERT(num(j, "total") >= 1);
+  {
+    bool found = false;
+    const cJSON *h;
 
-		cJSON_ArrayForEach(h, cJSON_GetObjectItem(j, "result")) {
-			found |= !strcmp(str(h, "MaHoSo"), d->portal_code);
-			CU_ASSERT_STRING_EQUAL(str(h, "NgayCapNhat"), t);
-		}
-		CU_ASSERT(found);
-	}
-	cJSON_Delete(j);
-	sim_response_release(&r);
-	j = list(p, tok, d->commune, t1, t1, 1, 1000, &r);
-	{
-		const cJSON *h;
+    cJSON_ArrayForEach(h, cJSON_GetObjectItem(j, "result"))
+    {
+      found |= !strcmp(str(h, "MaHoSo"), d->portal_code);
+      CU_ASSERT_STRING_EQUAL(str(h, "NgayCapNhat"), t);
+    }
+    CU_ASSERT(found);
+  }
+  cJSON_Delete(j);
+  sim_response_release(&r);
+  j = list(p, tok, d->commune, t1, t1, 1, 1000, &r);
+  {
+    const cJSON *h;
 
-		cJSON_ArrayForEach(h, cJSON_GetObjectItem(j, "result"))
-			CU_ASSERT_STRING_EQUAL(str(h, "NgayCapNhat"), t1);
-	}
-	cJSON_Delete(j);
-	sim_response_release(&r);
-	/* A page past the end: empty, with the total. */
-	j = list(p, tok, d->commune, "", "", 10000, 10, &r);
-	CU_ASSERT_STRING_EQUAL(str(j, "error_code"), "0");
-	CU_ASSERT(num(j, "total") > 0);
-	CU_ASSERT_EQUAL(cJSON_GetArraySize(cJSON_GetObjectItem(j, "result")), 0);
-	cJSON_Delete(j);
-	sim_response_release(&r);
-	sim_portal_free(p);
-	sim_model_release(&m);
+    cJSON_ArrayForEach(h, cJSON_GetObjectItem(j, "result"))
+      CU_ASSERT_STRING_EQUAL(str(h, "NgayCapNhat"), t1);
+  }
+  cJSON_Delete(j);
+  sim_response_release(&r);
+  /* A page past the end: empty, with the total. */
+  j = list(p, tok, d->commune, "", "", 10000, 10, &r);
+  CU_ASSERT_STRING_EQUAL(str(j, "error_code"), "0");
+  CU_ASSERT(num(j, "total") > 0);
+  CU_ASSERT_EQUAL(cJSON_GetArraySize(cJSON_GetObjectItem(j, "result")), 0);
+  cJSON_Delete(j);
+  sim_response_release(&r);
+  sim_portal_free(p);
+  sim_model_release(&m);
 }
 
 /* Same flags, same bytes. */
 static void test_byte_identical(void)
 {
-	struct sim_portal_options o = { .seed = 42 };
-	struct sim_model a, b;
-	struct sim_portal *pa, *pb;
-	struct sim_response ra, rb;
-	char ta[64], tb[64];
-	cJSON *ja, *jb;
+  struct sim_portal_options o = { .seed = 42 };
+  struct sim_model a, b;
+  struct sim_portal *pa, *pb;
+  struct sim_response ra, rb;
+  char ta[64], tb[64];
+  cJSON *ja, *jb;
 
-	generate(&a, 42);
-	generate(&b, 42);
-	pa = sim_portal_new(&a, &o, NULL);
-	pb = sim_portal_new(&b, &o, NULL);
-	login(pa, ta);
-	login(pb, tb);
-	CU_ASSERT_STRING_EQUAL(ta, tb);	/* tokens are seeded too */
-	for (long page = 1; page <= 3; page++) {
-		ja = list(pa, ta, "10792", "", "", page, 300, &ra);
-		jb = list(pb, tb, "10792", "", "", page, 300, &rb);
-		CU_ASSERT_EQUAL(ra.len, rb.len);
-		CU_ASSERT(ra.len == rb.len && !memcmp(ra.body, rb.body, ra.len));
-		cJSON_Delete(ja);
-		cJSON_Delete(jb);
-		sim_response_release(&ra);
-		sim_response_release(&rb);
-	}
-	sim_portal_free(pa);
-	sim_portal_free(pb);
-	sim_model_release(&a);
-	sim_model_release(&b);
+  generate(&a, 42);
+  generate(&b, 42);
+  pa = sim_portal_new(&a, &o, NULL);
+  pb = sim_portal_new(&b, &o, NULL);
+  login(pa, ta);
+  login(pb, tb);
+  CU_ASSERT_STRING_EQUAL(ta, tb); /* tokens are seeded too */
+  for (long page = 1; page <= 3; page++) {
+    ja = list(pa, ta, "10792", "", "", page, 300, &ra);
+    jb = list(pb, tb, "10792", "", "", page, 300, &rb);
+    CU_ASSERT_EQUAL(ra.len, rb.len);
+    CU_ASSERT(ra.len == rb.len && !memcmp(ra.body, rb.body, ra.len));
+    cJSON_Delete(ja);
+    cJSON_Delete(jb);
+    sim_response_release(&ra);
+    sim_response_release(&rb);
+  }
+  sim_portal_free(pa);
+  sim_portal_free(pb);
+  sim_model_release(&a);
+  sim_model_release(&b);
 }
 
 /* ---- faults ----------------------------------------------------------------- */
 
 static void test_fault_parsing(void)
 {
-	struct sim_faults f;
+  struct sim_faults f;
 
-	sim_faults_init(&f, 1);
-	CU_ASSERT_EQUAL(sim_faults_add(&f, "http-5xx:0.5"), SIM_FAULT_OK);
-	CU_ASSERT_EQUAL(sim_faults_add(&f, "stall:25%"), SIM_FAULT_OK);
-	CU_ASSERT_EQUAL(sim_faults_add(&f, "reset:0.3"), SIM_FAULT_BAD_RATE);
-	CU_ASSERT_EQUAL(sim_faults_add(&f, "reset:1.5"), SIM_FAULT_BAD_RATE);
-	CU_ASSERT_EQUAL(sim_faults_add(&f, "reset:-0.1"), SIM_FAULT_BAD_RATE);
-	CU_ASSERT_EQUAL(sim_faults_add(&f, "reset:x"), SIM_FAULT_BAD_RATE);
-	CU_ASSERT_EQUAL(sim_faults_add(&f, "nope:0.1"), SIM_FAULT_BAD_NAME);
-	CU_ASSERT_EQUAL(sim_faults_add(&f, "reset"), SIM_FAULT_BAD_NAME);
-	/* Re-setting a rate replaces it. */
-	CU_ASSERT_EQUAL(sim_faults_add(&f, "http-5xx:0.75"), SIM_FAULT_OK);
-	CU_ASSERT_EQUAL(f.ppm[SIM_FAULT_HTTP_5XX], 750000);
-	sim_faults_release(&f);
+  sim_faults_init(&f, 1);
+  CU_ASSERT_EQUAL(sim_faults_add(&f, "http-5xx:0.5"), SIM_FAULT_OK);
+  CU_ASSERT_EQUAL(sim_faults_add(&f, "stall:25%"), SIM_FAULT_OK);
+  CU_ASSERT_EQUAL(sim_faults_add(&f, "reset:0.3"), SIM_FAULT_BAD_RATE);
+  CU_ASSERT_EQUAL(sim_faults_add(&f, "reset:1.5"), SIM_FAULT_BAD_RATE);
+  CU_ASSERT_EQUAL(sim_faults_add(&f, "reset:-0.1"), SIM_FAULT_BAD_RATE);
+  CU_ASSERT_EQUAL(sim_faults_add(&f, "reset:x"), SIM_FAULT_BAD_RATE);
+  CU_ASSERT_EQUAL(sim_faults_add(&f, "nope:0.1"), SIM_FAULT_BAD_NAME);
+  CU_ASSERT_EQUAL(sim_faults_add(&f, "reset"), SIM_FAULT_BAD_NAME);
+  /* Re-setting a rate replaces it. */
+  CU_ASSERT_EQUAL(sim_faults_add(&f, "http-5xx:0.75"), SIM_FAULT_OK);
+  CU_ASSERT_EQUAL(f.ppm[SIM_FAULT_HTTP_5XX], 750000);
+  sim_faults_release(&f);
 }
 
 static void test_fault_rates(void)
 {
-	struct sim_faults f, g;
-	unsigned hits = 0, same = 0;
+  struct sim_faults f, g;
+  unsigned hits = 0, same = 0;
 
-	sim_faults_init(&f, 3);
-	sim_faults_init(&g, 3);
-	sim_faults_add(&f, "error-1:0.2");
-	sim_faults_add(&g, "error-1:0.2");
-	for (int i = 0; i < 10000; i++) {
-		struct sim_fault_hit a = sim_faults_roll(&f, SIM_FAULTS_ALL);
-		struct sim_fault_hit b = sim_faults_roll(&g, SIM_FAULTS_ALL);
+  sim_faults_init(&f, 3);
+  sim_faults_init(&g, 3);
+  sim_faults_add(&f, "error-1:0.2");
+  sim_faults_add(&g, "error-1:0.2");
+  for (int i = 0; i < 10000; i++) {
+    struct sim_fault_hit a = sim_faults_roll(&f, SIM_FAULTS_ALL);
+    struct sim_fault_hit b = sim_faults_roll(&g, SIM_FAULTS_ALL);
 
-		hits += a.kind == SIM_FAULT_ERROR_1;
-		same += a.kind == b.kind;
-		/* Outside the allowed mask: none, but the draw is spent. */
-	}
-	CU_ASSERT(hits > 1800 && hits < 2200);
-	CU_ASSERT_EQUAL(same, 10000);
-	CU_ASSERT_EQUAL(sim_faults_roll(&f, SIM_FAULTS_TRANSPORT).kind == SIM_FAULT_ERROR_1, 0);
-	CU_ASSERT_EQUAL(sim_faults_roll(NULL, SIM_FAULTS_ALL).kind, SIM_FAULT_NONE);
-	sim_faults_release(&f);
-	sim_faults_release(&g);
+    hits += a.kind == SIM_FAULT_ERROR_1;
+    same += a.kind == b.kind;
+    /* Outside the allowed mask: none, but the draw is spent. */
+  }
+  CU_ASSERT(hits > 1800 && hits < 2200);
+  CU_ASSERT_EQUAL(same, 10000);
+  CU_ASSERT_EQUAL(sim_faults_roll(&f, SIM_FAULTS_TRANSPORT).kind == SIM_FAULT_ERROR_1, 0);
+  CU_ASSERT_EQUAL(sim_faults_roll(NULL, SIM_FAULTS_ALL).kind, SIM_FAULT_NONE);
+  sim_faults_release(&f);
+  sim_faults_release(&g);
 }
 
 /* A portal where every request meets `fault`; r holds a listing answer. */
-static cJSON *faulty_listing(const char *fault, struct sim_response *r,
-			     bool *second_ok)
+static cJSON *faulty_listing(const char *fault, struct sim_response *r, bool *second_ok)
 {
-	struct sim_portal_options o = { 0 };
-	struct sim_faults f;
-	struct sim_model m;
-	struct sim_portal *p;
-	char tok[64];
-	cJSON *j;
+  struct sim_portal_options o = { 0 };
+  struct sim_faults f;
+  struct sim_model m;
+  struct sim_portal *p;
+  char tok[64];
+  cJSON *j;
 
-	generate(&m, 2);
-	sim_faults_init(&f, 1);
-	f.stall_ms = 1234;
-	f.retry_after = 7;
-	p = sim_portal_new(&m, &o, &f);
-	login(p, tok);	/* no faults yet */
-	CU_ASSERT_EQUAL(sim_faults_add(&f, fault), SIM_FAULT_OK);
-	j = list(p, tok, "11002", "", "", 1, 10, r);
-	if (second_ok) {	/* after the fault, is the session alive? */
-		struct sim_response r2;
-		cJSON *j2;
+  generate(&m, 2);
+  sim_faults_init(&f, 1);
+  f.stall_ms = 1234;
+  f.retry_after = 7;
+  p = sim_portal_new(&m, &o, &f);
+  login(p, tok); /* no faults yet */
+  CU_ASSERT_EQUAL(sim_faults_add(&f, fault), SIM_FAULT_OK);
+  j = list(p, tok, "11002", "", "", 1, 10, r);
+  if (second_ok) { /* after the fault, is the session alive? */
+    struct sim_response r2;
+    cJSON *j2;
 
-		f.ppm[SIM_FAULT_SESSION] = 0;
-		j2 = list(p, tok, "11002", "", "", 1, 10, &r2);
-		*second_ok = j2 && str(j2, "error_code") &&
-			     !strcmp(str(j2, "error_code"), "0");
-		cJSON_Delete(j2);
-		sim_response_release(&r2);
-	}
-	sim_portal_free(p);
-	sim_faults_release(&f);
-	sim_model_release(&m);
-	return j;
+    f.ppm[SIM_FAULT_SESSION] = 0;
+    j2 = list(p, tok, "11002", "", "", 1, 10, &r2);
+    *second_ok = j2 && str(j2, "error_code") && !strcmp(str(j2, "error_code"), "0");
+    cJSON_Delete(j2);
+    sim_response_release(&r2);
+  }
+  sim_portal_free(p);
+  sim_faults_release(&f);
+  sim_model_release(&m);
+  return j;
 }
 
 static void test_faults_rendered(void)
 {
-	struct sim_response r;
-	bool alive = true;
-	cJSON *j;
+  struct sim_response r;
+  bool alive = true;
+  cJSON *j;
 
-	j = faulty_listing("http-5xx:1", &r, NULL);
-	CU_ASSERT(r.status == 502 || r.status == 503 || r.status == 504);
-	CU_ASSERT_STRING_EQUAL(r.content_type, "text/html");
-	CU_ASSERT_PTR_NOT_NULL(strstr(r.body, "<html>"));
-	CU_ASSERT_PTR_NULL(j);
-	CU_ASSERT_STRING_EQUAL(r.fault, "http-5xx");
-	sim_response_release(&r);
+  j = faulty_listing("http-5xx:1", &r, NULL);
+  CU_ASSERT(r.status == 502 || r.status == 503 || r.status == 504);
+  CU_ASSERT_STRING_EQUAL(r.content_type, "text/html");
+  CU_ASSERT_PTR_NOT_NULL(strstr(r.body, "<html>"));
+  CU_ASSERT_PTR_NULL(j);
+  CU_ASSERT_STRING_EQUAL(r.fault, "http-5xx");
+  sim_response_release(&r);
 
-	j = faulty_listing("rate-limit:1", &r, NULL);
-	CU_ASSERT_EQUAL(r.status, 429);
-	CU_ASSERT_EQUAL(r.retry_after, 7);
-	sim_response_release(&r);
-	j = faulty_listing("unavailable:1", &r, NULL);
-	CU_ASSERT_EQUAL(r.status, 503);
-	CU_ASSERT_EQUAL(r.retry_after, 7);
-	sim_response_release(&r);
+  j = faulty_listing("rate-limit:1", &r, NULL);
+  CU_ASSERT_EQUAL(r.status, 429);
+  CU_ASSERT_EQUAL(r.retry_after, 7);
+  sim_response_release(&r);
+  j = faulty_listing("unavailable:1", &r, NULL);
+  CU_ASSERT_EQUAL(r.status, 503);
+  CU_ASSERT_EQUAL(r.retry_after, 7);
+  sim_response_release(&r);
 
-	j = faulty_listing("error-1:1", &r, NULL);
-	CU_ASSERT_EQUAL(r.status, 200);
-	CU_ASSERT_STRING_EQUAL(str(j, "error_code"), "-1");
-	CU_ASSERT_STRING_EQUAL(r.fault, "error-1");
-	cJSON_Delete(j);
-	sim_response_release(&r);
+  j = faulty_listing("error-1:1", &r, NULL);
+  CU_ASSERT_EQUAL(r.status, 200);
+  CU_ASSERT_STRING_EQUAL(str(j, "error_code"), "-1");
+  CU_ASSERT_STRING_EQUAL(r.fault, "error-1");
+  cJSON_Delete(j);
+  sim_response_release(&r);
 
-	j = faulty_listing("session-expired:1", &r, &alive);
-	CU_ASSERT_STRING_EQUAL(str(j, "error_code"), "99");
-	CU_ASSERT_STRING_EQUAL(r.fault, "session-expired");
-	CU_ASSERT(!alive);	/* the session really ended */
-	cJSON_Delete(j);
-	sim_response_release(&r);
+  j = faulty_listing("session-expired:1", &r, &alive);
+  CU_ASSERT_STRING_EQUAL(str(j, "error_code"), "99");
+  CU_ASSERT_STRING_EQUAL(r.fault, "session-expired");
+  CU_ASSERT(!alive); /* the session really ended */
+  cJSON_Delete(j);
+  sim_response_release(&r);
 
-	j = faulty_listing("numeric-code:1", &r, NULL);
-	CU_ASSERT(cJSON_IsNumber(cJSON_GetObjectItem(j, "error_code")));
-	CU_ASSERT_EQUAL(num(j, "error_code"), 0);
-	CU_ASSERT_EQUAL(cJSON_GetArraySize(cJSON_GetObjectItem(j, "result")), 10);
-	cJSON_Delete(j);
-	sim_response_release(&r);
+  j = faulty_listing("numeric-code:1", &r, NULL);
+  CU_ASSERT(cJSON_IsNumber(cJSON_GetObjectItem(j, "error_code")));
+  CU_ASSERT_EQUAL(num(j, "error_code"), 0);
+  CU_ASSERT_EQUAL(cJSON_GetArraySize(cJSON_GetObjectItem(j, "result")), 10);
+  cJSON_Delete(j);
+  sim_response_release(&r);
 
-	j = faulty_listing("truncate:1", &r, NULL);
-	CU_ASSERT(r.truncate && r.status == 200);
-	cJSON_Delete(j);
-	sim_response_release(&r);
-	j = faulty_listing("reset:1", &r, NULL);
-	CU_ASSERT(r.reset);
-	cJSON_Delete(j);
-	sim_response_release(&r);
-	j = faulty_listing("stall:1", &r, NULL);
-	CU_ASSERT_EQUAL(r.stall_ms, 1234);
-	CU_ASSERT_STRING_EQUAL(str(j, "error_code"), "0");
-	cJSON_Delete(j);
-	sim_response_release(&r);
+  j = faulty_listing("truncate:1", &r, NULL);
+  CU_ASSERT(r.truncate && r.status == 200);
+  cJSON_Delete(j);
+  sim_response_release(&r);
+  j = faulty_listing("reset:1", &r, NULL);
+  CU_ASSERT(r.reset);
+  cJSON_Delete(j);
+  sim_response_release(&r);
+  j = faulty_listing("stall:1", &r, NULL);
+  CU_ASSERT_EQUAL(r.stall_ms, 1234);
+  CU_ASSERT_STRING_EQUAL(str(j, "error_code"), "0");
+  cJSON_Delete(j);
+  sim_response_release(&r);
 }
 
 /* ---- over HTTP ----------------------------------------------------------------- */
 
 /* Send a raw request, read until the server closes; returns bytes read. */
-static size_t http(unsigned port, const char *path, const char *body,
-		   char *out, size_t outlen)
+static size_t http(unsigned port, const char *path, const char *body, char *out, size_t outlen)
 {
-	struct sockaddr_in sa = { .sin_family = AF_INET,
-				  .sin_port = htons((uint16_t)port) };
-	char req[2048];
-	size_t got = 0;
-	ssize_t n;
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+  char req[2048];
+  size_t got = 0;
+  ssize_t n;
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
 
-	CU_ASSERT_FATAL(fd >= 0);
-	inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
-	CU_ASSERT_EQUAL_FATAL(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
-	snprintf(req, sizeof(req),
-		 "POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
-		 "dstcode: " AGENCY "\r\nContent-Type: application/json\r\n"
-		 "Content-Length: %zu\r\n\r\n%s", path, strlen(body), body);
-	CU_ASSERT_EQUAL(write(fd, req, strlen(req)), (ssize_t)strlen(req));
-	while (got + 1 < outlen && (n = read(fd, out + got, outlen - 1 - got)) > 0)
-		got += (size_t)n;
-	out[got] = '\0';
-	close(fd);
-	return got;
+  CU_ASSERT_FATAL(fd >= 0);
+  inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
+  CU_ASSERT_EQUAL_FATAL(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+  snprintf(req, sizeof(req),
+           "POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+           "dstcode: " AGENCY "\r\nContent-Type: application/json\r\n"
+           "Content-Length: %zu\r\n\r\n%s",
+           path, strlen(body), body);
+  CU_ASSERT_EQUAL(write(fd, req, strlen(req)), (ssize_t)strlen(req));
+  while (got + 1 < outlen && (n = read(fd, out + got, outlen - 1 - got)) > 0)
+    got += (size_t)n;
+  out[got] = '\0';
+  close(fd);
+  return got;
 }
 
 /* Case-insensitive substring search (header names). */
 static const char *find_ci(const char *hay, const char *needle)
 {
-	size_t n = strlen(needle);
+  size_t n = strlen(needle);
 
-	for (; *hay; hay++)
-		if (strncasecmp(hay, needle, n) == 0)
-			return hay;
-	return NULL;
+  for (; *hay; hay++)
+    if (strncasecmp(hay, needle, n) == 0)
+      return hay;
+  return NULL;
 }
 
 static const char *body_of(const char *resp)
 {
-	const char *b = strstr(resp, "\r\n\r\n");
+  const char *b = strstr(resp, "\r\n\r\n");
 
-	return b ? b + 4 : "";
+  return b ? b + 4 : "";
 }
 
 static void test_daemon(void)
 {
-	static const char login_body[] =
-		"{\"username\":\"demo\",\"password\":\"demo-secret\"}";
-	struct sim_portal_options o = { 0 };
-	struct sim_httpd_options ho = { .bind = "127.0.0.1", .port = 0 };
-	char logpath[] = "/tmp/test_sim_portal_log_XXXXXX";
-	struct sim_faults f;
-	struct sim_model m;
-	struct sim_portal *p;
-	struct sim_reqlog *log;
-	struct sim_httpd *h;
-	char err[128], body[512], tok[64], line[512];
-	char *resp = malloc(1 << 20);
-	struct timespec t0, t1;
-	const char *cl;
-	cJSON *j;
-	FILE *fp;
-	int lines = 0, fd = mkstemp(logpath);
+  static const char login_body[] = "{\"username\":\"demo\",\"password\":\"demo-secret\"}";
+  struct sim_portal_options o = { 0 };
+  struct sim_httpd_options ho = { .bind = "127.0.0.1", .port = 0 };
+  char logpath[] = "/tmp/test_sim_portal_log_XXXXXX";
+  struct sim_faults f;
+  struct sim_model m;
+  struct sim_portal *p;
+  struct sim_reqlog *log;
+  struct sim_httpd *h;
+  char err[128], body[512], tok[64], line[512];
+  char *resp = malloc(1 << 20);
+  struct timespec t0, t1;
+  const char *cl;
+  cJSON *j;
+  FILE *fp;
+  int lines = 0, fd = mkstemp(logpath);
 
-	CU_ASSERT_FATAL(fd >= 0 && resp);
-	close(fd);
-	generate(&m, 42);
-	sim_faults_init(&f, 1);
-	f.stall_ms = 300;
-	p = sim_portal_new(&m, &o, &f);
-	log = sim_reqlog_open(logpath);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(log);
-	ho.handler = sim_portal_handler;
-	ho.ctx = p;
-	ho.log = log;
-	CU_ASSERT_EQUAL_FATAL(sim_httpd_start(&ho, &h, err, sizeof(err)),
-			      SIM_HTTPD_OK);
-	CU_ASSERT(sim_httpd_port(h) > 0);
+  CU_ASSERT_FATAL(fd >= 0 && resp);
+  close(fd);
+  generate(&m, 42);
+  sim_faults_init(&f, 1);
+  f.stall_ms = 300;
+  p = sim_portal_new(&m, &o, &f);
+  log = sim_reqlog_open(logpath);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(log);
+  ho.handler = sim_portal_handler;
+  ho.ctx = p;
+  ho.log = log;
+  CU_ASSERT_EQUAL_FATAL(sim_httpd_start(&ho, &h, err, sizeof(err)), SIM_HTTPD_OK);
+  CU_ASSERT(sim_httpd_port(h) > 0);
 
-	http(sim_httpd_port(h), "/api/auth", login_body, resp, 1 << 20);
-	CU_ASSERT(!strncmp(resp, "HTTP/1.1 200", 12));
-	j = cJSON_Parse(body_of(resp));
-	CU_ASSERT_PTR_NOT_NULL_FATAL(j);
-	snprintf(tok, sizeof(tok), "%s", str(j, "session"));
-	cJSON_Delete(j);
-	snprintf(body, sizeof(body), "{\"session\":\"%s\",\"service\":"
-		 "\"LayDanhSachHoSo\",\"MaXa\":\"11002\",\"pageIndex\":2,"
-		 "\"pageSize\":50}", tok);
-	http(sim_httpd_port(h), "/api/integration", body, resp, 1 << 20);
-	CU_ASSERT(!strncmp(resp, "HTTP/1.1 200", 12));
-	CU_ASSERT_PTR_NOT_NULL(find_ci(resp, "content-type: application/json"));
-	j = cJSON_Parse(body_of(resp));
-	CU_ASSERT_EQUAL(cJSON_GetArraySize(cJSON_GetObjectItem(j, "result")), 50);
-	cJSON_Delete(j);
-	http(sim_httpd_port(h), "/api/integration", "{oops", resp, 1 << 20);
-	CU_ASSERT(!strncmp(resp, "HTTP/1.1 400", 12));
+  http(sim_httpd_port(h), "/api/auth", login_body, resp, 1 << 20);
+  CU_ASSERT(!strncmp(resp, "HTTP/1.1 200", 12));
+  j = cJSON_Parse(body_of(resp));
+  CU_ASSERT_PTR_NOT_NULL_FATAL(j);
+  snprintf(tok, sizeof(tok), "%s", str(j, "session"));
+  cJSON_Delete(j);
+  snprintf(body, sizeof(body),
+           "{\"session\":\"%s\",\"service\":"
+           "\"LayDanhSachHoSo\",\"MaXa\":\"11002\",\"pageIndex\":2,"
+           "\"pageSize\":50}",
+           tok);
+  http(sim_httpd_port(h), "/api/integration", body, resp, 1 << 20);
+  CU_ASSERT(!strncmp(resp, "HTTP/1.1 200", 12));
+  CU_ASSERT_PTR_NOT_NULL(find_ci(resp, "content-type: application/json"));
+  j = cJSON_Parse(body_of(resp));
+  CU_ASSERT_EQUAL(cJSON_GetArraySize(cJSON_GetObjectItem(j, "result")), 50);
+  cJSON_Delete(j);
+  http(sim_httpd_port(h), "/api/integration", "{oops", resp, 1 << 20);
+  CU_ASSERT(!strncmp(resp, "HTTP/1.1 400", 12));
 
-	/* Faults on the wire. */
-	sim_faults_add(&f, "rate-limit:1");
-	http(sim_httpd_port(h), "/api/integration", body, resp, 1 << 20);
-	CU_ASSERT(!strncmp(resp, "HTTP/1.1 429", 12));
-	CU_ASSERT_PTR_NOT_NULL(find_ci(resp, "retry-after: 1\r\n"));
-	f.ppm[SIM_FAULT_RATE_LIMIT] = 0;
-	sim_faults_add(&f, "truncate:1");
-	http(sim_httpd_port(h), "/api/integration", body, resp, 1 << 20);
-	cl = find_ci(resp, "content-length: ");
-	CU_ASSERT_PTR_NOT_NULL_FATAL(cl);
-	CU_ASSERT(strlen(body_of(resp)) < strtoul(cl + 16, NULL, 10));
-	CU_ASSERT(strlen(body_of(resp)) > 0);
-	f.ppm[SIM_FAULT_TRUNCATE] = 0;
-	sim_faults_add(&f, "reset:1");
-	CU_ASSERT_EQUAL(http(sim_httpd_port(h), "/api/integration", body, resp,
-			     1 << 20), 0);
-	f.ppm[SIM_FAULT_RESET] = 0;
-	sim_faults_add(&f, "stall:1");
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	http(sim_httpd_port(h), "/api/integration", body, resp, 1 << 20);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	CU_ASSERT(!strncmp(resp, "HTTP/1.1 200", 12));
-	CU_ASSERT((t1.tv_sec - t0.tv_sec) * 1000 +
-		  (t1.tv_nsec - t0.tv_nsec) / 1000000 >= 290);
-	f.ppm[SIM_FAULT_STALL] = 0;
+  /* Faults on the wire. */
+  sim_faults_add(&f, "rate-limit:1");
+  http(sim_httpd_port(h), "/api/integration", body, resp, 1 << 20);
+  CU_ASSERT(!strncmp(resp, "HTTP/1.1 429", 12));
+  CU_ASSERT_PTR_NOT_NULL(find_ci(resp, "retry-after: 1\r\n"));
+  f.ppm[SIM_FAULT_RATE_LIMIT] = 0;
+  sim_faults_add(&f, "truncate:1");
+  http(sim_httpd_port(h), "/api/integration", body, resp, 1 << 20);
+  cl = find_ci(resp, "content-length: ");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(cl);
+  CU_ASSERT(strlen(body_of(resp)) < strtoul(cl + 16, NULL, 10));
+  CU_ASSERT(strlen(body_of(resp)) > 0);
+  f.ppm[SIM_FAULT_TRUNCATE] = 0;
+  sim_faults_add(&f, "reset:1");
+  CU_ASSERT_EQUAL(http(sim_httpd_port(h), "/api/integration", body, resp, 1 << 20), 0);
+  f.ppm[SIM_FAULT_RESET] = 0;
+  sim_faults_add(&f, "stall:1");
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  http(sim_httpd_port(h), "/api/integration", body, resp, 1 << 20);
+  clock_gettime(CLOCK_MONOTONIC, &t1);
+  CU_ASSERT(!strncmp(resp, "HTTP/1.1 200", 12));
+  CU_ASSERT((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000 >= 290);
+  f.ppm[SIM_FAULT_STALL] = 0;
 
-	sim_httpd_stop(h);
-	sim_reqlog_close(log);
+  sim_httpd_stop(h);
+  sim_reqlog_close(log);
 
-	/* One JSON line per answered request, in order. */
-	fp = fopen(logpath, "r");
-	CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
-	while (fgets(line, sizeof(line), fp)) {
-		static const char *const expect[][4] = {
-			/* path, status, error_code, fault */
-			{ "/api/auth", "200", "0", NULL },
-			{ "/api/integration", "200", "0", NULL },
-			{ "/api/integration", "400", "400", NULL },
-			{ "/api/integration", "429", NULL, "rate-limit" },
-			{ "/api/integration", "200", "0", "truncate" },
-			{ "/api/integration", "0", NULL, "reset" },
-			{ "/api/integration", "200", "0", "stall" },
-		};
-		cJSON *l = cJSON_Parse(line);
-		char st[8];
+  /* One JSON line per answered request, in order. */
+  fp = fopen(logpath, "r");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+  while (fgets(line, sizeof(line), fp)) {
+    static const char *const expect[][4] = {
+      /* path, status, error_code, fault */
+      { "/api/auth", "200", "0", NULL },
+      { "/api/integration", "200", "0", NULL },
+      { "/api/integration", "400", "400", NULL },
+      { "/api/integration", "429", NULL, "rate-limit" },
+      { "/api/integration", "200", "0", "truncate" },
+      { "/api/integration", "0", NULL, "reset" },
+      { "/api/integration", "200", "0", "stall" },
+    };
+    cJSON *l = cJSON_Parse(line);
+    char st[8];
 
-		CU_ASSERT_PTR_NOT_NULL_FATAL(l);
-		CU_ASSERT_FATAL(lines < 7);
-		snprintf(st, sizeof(st), "%d", (int)num(l, "status"));
-		CU_ASSERT_STRING_EQUAL(str(l, "method"), "POST");
-		CU_ASSERT_PTR_NOT_NULL(str(l, "time"));
-		CU_ASSERT_STRING_EQUAL(str(l, "path"), expect[lines][0]);
-		CU_ASSERT_STRING_EQUAL(st, expect[lines][1]);
-		if (expect[lines][2]) {
-			CU_ASSERT_STRING_EQUAL(str(l, "error_code"), expect[lines][2]);
-		} else {
-			CU_ASSERT(cJSON_IsNull(cJSON_GetObjectItem(l, "error_code")));
-		}
-		if (expect[lines][3]) {
-			CU_ASSERT_STRING_EQUAL(str(l, "fault"), expect[lines][3]);
-		} else {
-			CU_ASSERT(cJSON_IsNull(cJSON_GetObjectItem(l, "fault")));
-		}
-		if (lines == 1) {
-			CU_ASSERT_STRING_EQUAL(str(l, "service"), "LayDanhSachHoSo");
-			CU_ASSERT_EQUAL(num(l, "pageIndex"), 2);
-		}
-		cJSON_Delete(l);
-		lines++;
-	}
-	CU_ASSERT_EQUAL(lines, 7);
-	fclose(fp);
-	unlink(logpath);
-	free(resp);
-	sim_portal_free(p);
-	sim_faults_release(&f);
-	sim_model_release(&m);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(l);
+    CU_ASSERT_FATAL(lines < 7);
+    snprintf(st, sizeof(st), "%d", (int)num(l, "status"));
+    CU_ASSERT_STRING_EQUAL(str(l, "method"), "POST");
+    CU_ASSERT_PTR_NOT_NULL(str(l, "time"));
+    CU_ASSERT_STRING_EQUAL(str(l, "path"), expect[lines][0]);
+    CU_ASSERT_STRING_EQUAL(st, expect[lines][1]);
+    if (expect[lines][2]) {
+      CU_ASSERT_STRING_EQUAL(str(l, "error_code"), expect[lines][2]);
+    } else {
+      CU_ASSERT(cJSON_IsNull(cJSON_GetObjectItem(l, "error_code")));
+    }
+    if (expect[lines][3]) {
+      CU_ASSERT_STRING_EQUAL(str(l, "fault"), expect[lines][3]);
+    } else {
+      CU_ASSERT(cJSON_IsNull(cJSON_GetObjectItem(l, "fault")));
+    }
+    if (lines == 1) {
+      CU_ASSERT_STRING_EQUAL(str(l, "service"), "LayDanhSachHoSo");
+      CU_ASSERT_EQUAL(num(l, "pageIndex"), 2);
+    }
+    cJSON_Delete(l);
+    lines++;
+  }
+  CU_ASSERT_EQUAL(lines, 7);
+  fclose(fp);
+  unlink(logpath);
+  free(resp);
+  sim_portal_free(p);
+  sim_faults_release(&f);
+  sim_model_release(&m);
 }
 
 static void test_bad_bind(void)
 {
-	struct sim_httpd_options ho = { .bind = "localhost", .port = 0,
-		.handler = sim_portal_handler };
-	struct sim_httpd *h;
-	char err[128];
+  struct sim_httpd_options ho = { .bind = "localhost", .port = 0, .handler = sim_portal_handler };
+  struct sim_httpd *h;
+  char err[128];
 
-	CU_ASSERT_EQUAL(sim_httpd_start(&ho, &h, err, sizeof(err)),
-			SIM_HTTPD_BAD_BIND);
-	CU_ASSERT_PTR_NULL(h);
+  CU_ASSERT_EQUAL(sim_httpd_start(&ho, &h, err, sizeof(err)), SIM_HTTPD_BAD_BIND);
+  CU_ASSERT_PTR_NULL(h);
 }
 
-static CU_TestInfo tests[] = {
-	{ "render plain", test_render_plain },
-	{ "render variety", test_render_variety },
-	{ "auth", test_auth },
-	{ "listing errors", test_listing_errors },
-	{ "session expiry", test_session_expiry },
-	{ "paging order and filters", test_paging },
-	{ "bounds inclusive", test_bounds_inclusive },
-	{ "byte-identical", test_byte_identical },
-	{ "fault parsing", test_fault_parsing },
-	{ "fault rates", test_fault_rates },
-	{ "faults rendered", test_faults_rendered },
-	{ "daemon over HTTP", test_daemon },
-	{ "bad bind", test_bad_bind },
-	CU_TEST_INFO_NULL
-};
+static CU_TestInfo tests[] = { { "render plain", test_render_plain },
+                               { "render variety", test_render_variety },
+                               { "auth", test_auth },
+                               { "listing errors", test_listing_errors },
+                               { "session expiry", test_session_expiry },
+                               { "paging order and filters", test_paging },
+                               { "bounds inclusive", test_bounds_inclusive },
+                               { "byte-identical", test_byte_identical },
+                               { "fault parsing", test_fault_parsing },
+                               { "fault rates", test_fault_rates },
+                               { "faults rendered", test_faults_rendered },
+                               { "daemon over HTTP", test_daemon },
+                               { "bad bind", test_bad_bind },
+                               CU_TEST_INFO_NULL };
 
 CUNIT_MAIN("sim_portal", tests)

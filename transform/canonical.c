@@ -8,16 +8,16 @@
 #include "text.h"
 
 #define TTHC_STR_(x) #x
-#define TTHC_STR(x) TTHC_STR_(x)
+#define TTHC_STR(x)  TTHC_STR_(x)
 
 const char *canon_strerror(canon_result r)
 {
   switch (r) {
-  case CANON_OK:           return "no error";
+  case CANON_OK: return "no error";
   case CANON_INVALID_UTF8: return "not valid UTF-8";
-  case CANON_TOO_LONG:     return "longer than " TTHC_STR(CANON_TEXT_MAX) " bytes";
-  case CANON_BAD_CODE:     return "not a valid code";
-  case CANON_NOMEM:        return "out of memory";
+  case CANON_TOO_LONG: return "longer than " TTHC_STR(CANON_TEXT_MAX) " bytes";
+  case CANON_BAD_CODE: return "not a valid code";
+  case CANON_NOMEM: return "out of memory";
   }
   return "unknown error";
 }
@@ -54,16 +54,10 @@ canon_result canon_set_text(struct canonical_record *r, enum dossier_field f, co
   char *clean = NULL;
 
   switch (text_clean(s, CANON_TEXT_MAX, &clean)) {
-  case TEXT_ABSENT:
-    canon_take(r, f, NULL);
-    return CANON_OK;
-  case TEXT_INVALID_UTF8:
-    return CANON_INVALID_UTF8;
-  case TEXT_TRUNCATED:
-    free(clean);
-    return CANON_TOO_LONG;
-  case TEXT_OK:
-    break;
+  case TEXT_ABSENT: canon_take(r, f, NULL); return CANON_OK;
+  case TEXT_INVALID_UTF8: return CANON_INVALID_UTF8;
+  case TEXT_TRUNCATED: free(clean); return CANON_TOO_LONG;
+  case TEXT_OK: break;
   }
   if (!clean)
     return CANON_NOMEM;
@@ -76,14 +70,10 @@ canon_result canon_set_code(struct canonical_record *r, enum dossier_field f, co
   char buf[CANON_CODE_MAX + 1];
 
   switch (code_normalise(s, buf, sizeof(buf))) {
-  case CODE_ABSENT:
-    canon_take(r, f, NULL);
-    return CANON_OK;
-  case CODE_OK:
-    return set_copy(r, f, buf);
+  case CODE_ABSENT: canon_take(r, f, NULL); return CANON_OK;
+  case CODE_OK: return set_copy(r, f, buf);
   case CODE_TOO_LONG:
-  case CODE_INVALID:
-    break;
+  case CODE_INVALID: break;
   }
   return CANON_BAD_CODE;
 }

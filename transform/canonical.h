@@ -35,7 +35,7 @@ struct canonical_record {
 };
 
 void canon_init(struct canonical_record *r);
-void canon_release(struct canonical_record *r);   /* frees values, back to init */
+void canon_release(struct canonical_record *r); /* frees values, back to init */
 
 /* Copies of s (NULL or blank = absent). Text is trimmed; over CANON_TEXT_MAX
  * bytes it is refused with CANON_TOO_LONG. */

@@ -147,9 +147,7 @@ static void map_city(struct mapper *m, const struct page_ctx *page)
   hoso_map(m, &hoso_profile_city, page);
 }
 
-static const struct record_format city_format = {
-  map_city, time_parse_compact, "yyyyMMddHHmmss"
-};
+static const struct record_format city_format = { map_city, time_parse_compact, "yyyyMMddHHmmss" };
 
 static int emit(xmlNodePtr node, size_t index, const struct page_ctx *page,
                 const struct record_sink *sink)
@@ -191,8 +189,9 @@ static parse_result parse_city_page(const char *data, size_t len, const struct p
 
   r = xml_reader_open(data, len, first_error, &doctype);
   if (doctype)
-    return bad_page(page, sink, data, len, "DOCTYPE",
-                    "page declares a DOCTYPE (entity declarations are never expanded); refused unread");
+    return bad_page(
+      page, sink, data, len, "DOCTYPE",
+      "page declares a DOCTYPE (entity declarations are never expanded); refused unread");
   if (!r)
     return PARSE_NOMEM;
 
@@ -222,7 +221,8 @@ static parse_result parse_city_page(const char *data, size_t len, const struct p
     }
     if (type == XML_READER_TYPE_ELEMENT && depth == 0) {
       if (strcmp(name, "KetQuaTraCuu")) {
-        result = bad_page(page, sink, data, len, name, "root element is <%.40s>, not <KetQuaTraCuu>", name);
+        result = bad_page(page, sink, data, len, name,
+                          "root element is <%.40s>, not <KetQuaTraCuu>", name);
         goto out;
       }
       saw_root = 1;
@@ -230,8 +230,9 @@ static parse_result parse_city_page(const char *data, size_t len, const struct p
       xmlChar *code = xmlTextReaderReadString(r);
       int ok = code && !strcmp((const char *)code, "0");
       if (!ok)
-        result = bad_page(page, sink, data, len, "MaLoi", "page holds an error answer (MaLoi %.20s)",
-                          code ? (const char *)code : "");
+        result =
+          bad_page(page, sink, data, len, "MaLoi", "page holds an error answer (MaLoi %.20s)",
+                   code ? (const char *)code : "");
       xmlFree(code);
       if (!ok)
         goto out;
@@ -239,8 +240,8 @@ static parse_result parse_city_page(const char *data, size_t len, const struct p
     ret = xmlTextReaderRead(r);
   }
   if (ret < 0 || first_error[0] || !saw_root)
-    result = bad_page(page, sink, data, len, "KetQuaTraCuu",
-                      "page is not well-formed XML (%s)%s", first_error[0] ? first_error : "no root element",
+    result = bad_page(page, sink, data, len, "KetQuaTraCuu", "page is not well-formed XML (%s)%s",
+                      first_error[0] ? first_error : "no root element",
                       index ? "; the records before the error were kept" : "");
 out:
   xmlFreeTextReader(r);

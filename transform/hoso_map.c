@@ -17,7 +17,8 @@ static void map_components(struct mapper *m)
   const cJSON *docs = array_of(m, "TaiLieuNop"), *d;
   int digitised = 0, reused = jf_equals(m->obj, "HoSoCoThanhPhanSoHoa", "1"), store = 0;
 
-  cJSON_ArrayForEach(d, docs) {
+  cJSON_ArrayForEach(d, docs)
+  {
     digitised |= jf_equals(d, "DuocSoHoa", "1");
     reused |= jf_equals(d, "DuocTaiSuDung", "1") || jf_equals(d, "DuocTaiSuDung", "2");
     store |= jf_equals(d, "DuocLayTuKhoDMQG", "1");
@@ -35,8 +36,7 @@ static void map_results(struct mapper *m)
   char buf[JF_BUF];
   int eresult = 0;
 
-  cJSON_ArrayForEach(r, res)
-    eresult |= jf_scalar(r, "DuongDanTepTinKetQua", buf) != NULL;
+  cJSON_ArrayForEach(r, res) eresult |= jf_scalar(r, "DuongDanTepTinKetQua", buf) != NULL;
   if (res)
     canon_set_bool(m->rec, DF_has_e_result, eresult);
 }
@@ -47,7 +47,8 @@ static void map_fees(struct mapper *m)
   char buf[JF_BUF];
   long long total = 0;
 
-  cJSON_ArrayForEach(f, fees) {
+  cJSON_ArrayForEach(f, fees)
+  {
     const char *v = jf_scalar(f, "Gia", buf);
     char *end;
     long long n;
@@ -78,7 +79,6 @@ static void map_payment(struct mapper *m)
   else
     fail(m, "DuocThanhToanTrucTuyen", "unknown value \"%.40s\"", v);
 }
-
 
 static void map_linked_codes(struct mapper *m, const char *key)
 {
@@ -114,7 +114,8 @@ static void map_steps(struct mapper *m)
   if (!list)
     return;
   out = cJSON_CreateArray();
-  cJSON_ArrayForEach(b, list) {
+  cJSON_ArrayForEach(b, list)
+  {
     char buf[JF_BUF], at[32], norm[16], dept[CANON_CODE_MAX + 1];
     const char *st = jf_scalar(b, "trangThai", buf);
     tthc_time t = map_time_of(m, b, "thoiDiem");
@@ -123,7 +124,8 @@ static void map_steps(struct mapper *m)
 
     if (t == TTHC_TIME_NONE || !st || scalar_code(st, norm, sizeof(norm)) != CODE_OK ||
         (n = strtol(norm, NULL, 10)) < 1 || n > 10) {
-      fail(m, "QuaTrinhXuLy.Buoc", "step without a time or a national status (\"%.20s\")", st ? st : "");
+      fail(m, "QuaTrinhXuLy.Buoc", "step without a time or a national status (\"%.20s\")",
+           st ? st : "");
       break;
     }
     time_format_utc(t, at);
@@ -205,4 +207,3 @@ void hoso_map(struct mapper *m, const struct hoso_profile *profile, const struct
   map_small(m, DF_service_level, "MucDoDVC", 2, 4);
   map_steps(m);
 }
-

@@ -10,12 +10,12 @@
 
 /* How one system's HoSo differs from the portal's. */
 struct hoso_profile {
-  const char *linked_code_key;  /* member holding the other system's code */
-  const char *origin_system;    /* fixed origin, or NULL to read NguonDongBo */
+  const char *linked_code_key; /* member holding the other system's code */
+  const char *origin_system;   /* fixed origin, or NULL to read NguonDongBo */
 };
 
-extern const struct hoso_profile hoso_profile_portal;  /* MaHoSoBNDP, NguonDongBo */
-extern const struct hoso_profile hoso_profile_city;    /* MaHoSoQuocGia, TTHC_TP */
+extern const struct hoso_profile hoso_profile_portal; /* MaHoSoBNDP, NguonDongBo */
+extern const struct hoso_profile hoso_profile_city;   /* MaHoSoQuocGia, TTHC_TP */
 
 /* Fills m->rec from m->obj (a HoSo object, times yyyyMMddHHmmss);
  * on a problem m->failed is set with the reason. */

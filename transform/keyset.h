@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 struct keyset {
-  uint64_t *slots;   /* 0 = empty (a key of 0 is stored as 1) */
+  uint64_t *slots; /* 0 = empty (a key of 0 is stored as 1) */
   size_t cap, len, max;
 };
 

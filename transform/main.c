@@ -18,12 +18,12 @@
 static void usage(FILE *out)
 {
   fprintf(out,
-    "Usage: tthc-transform -c FILE [OPTIONS]\n"
-    "Normalise an extracted run into canonical records and quarantine bad ones.\n\n"
-    "  -c, --config FILE      configuration (default $TTHC_CONFIG)\n"
-    "      --run RUN          run id (default: newest extracted run not yet transformed)\n"
-    "      --log-format FMT   text (default) or json\n"
-    "  -h, --help             this help\n");
+          "Usage: tthc-transform -c FILE [OPTIONS]\n"
+          "Normalise an extracted run into canonical records and quarantine bad ones.\n\n"
+          "  -c, --config FILE      configuration (default $TTHC_CONFIG)\n"
+          "      --run RUN          run id (default: newest extracted run not yet transformed)\n"
+          "      --log-format FMT   text (default) or json\n"
+          "  -h, --help             this help\n");
 }
 
 /* Transforms one run; 0 or 1. */
@@ -36,8 +36,8 @@ static int transform_one(const struct tthc_config *cfg, const char *run)
   for (size_t i = 0; i < counts.nsources; i++)
     log_info("run %s, source %s: %lld records read, %lld accepted, %lld rejected, "
              "%lld seen more than once",
-             run, counts.sources[i].name, counts.sources[i].read,
-             counts.sources[i].accepted, counts.sources[i].rejected, counts.sources[i].duplicates);
+             run, counts.sources[i].name, counts.sources[i].read, counts.sources[i].accepted,
+             counts.sources[i].rejected, counts.sources[i].duplicates);
   if (tr != TRANSFORM_OK) {
     log_error("transforming run %s failed: %s", run, transform_strerror(tr));
     goto out;
@@ -46,7 +46,8 @@ static int transform_one(const struct tthc_config *cfg, const char *run)
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     /* Memory must stay flat however large the run: say how much was used. */
-    log_info("run %s transformed (%lld pages, peak memory %ld KiB)", run, counts.pages, ru.ru_maxrss);
+    log_info("run %s transformed (%lld pages, peak memory %ld KiB)", run, counts.pages,
+             ru.ru_maxrss);
   }
   rc = 0;
 out:
@@ -57,13 +58,11 @@ out:
 int main(int argc, char **argv)
 {
   enum { OPT_RUN = 256, OPT_LOGFMT };
-  static const struct option opts[] = {
-    { "config", required_argument, NULL, 'c' },
-    { "run", required_argument, NULL, OPT_RUN },
-    { "log-format", required_argument, NULL, OPT_LOGFMT },
-    { "help", no_argument, NULL, 'h' },
-    { NULL, 0, NULL, 0 }
-  };
+  static const struct option opts[] = { { "config", required_argument, NULL, 'c' },
+                                        { "run", required_argument, NULL, OPT_RUN },
+                                        { "log-format", required_argument, NULL, OPT_LOGFMT },
+                                        { "help", no_argument, NULL, 'h' },
+                                        { NULL, 0, NULL, 0 } };
   const char *config_path = getenv("TTHC_CONFIG"), *run = NULL;
   char err[512], **runs = NULL;
   size_t nruns = 0;
@@ -98,11 +97,13 @@ int main(int argc, char **argv)
     goto out;
   }
   if (run && !rundir_id_valid(run)) {
-    log_report(LOG_ERROR, NULL, "A run id looks like 20260501T010203Z.", "invalid run id \"%s\"", run);
+    log_report(LOG_ERROR, NULL, "A run id looks like 20260501T010203Z.", "invalid run id \"%s\"",
+               run);
     goto out;
   }
   if (!cfg.state_dir) {
-    log_report(LOG_ERROR, NULL, "Set [state] dir in the configuration.", "no state directory configured");
+    log_report(LOG_ERROR, NULL, "Set [state] dir in the configuration.",
+               "no state directory configured");
     goto out;
   }
   if (run) {

@@ -125,7 +125,8 @@ static void map_ministry_record(struct mapper *m, const struct page_ctx *page)
     if (code_normalise(mcdt, norm, sizeof(norm)) != CODE_OK)
       fail(m, "maHoSoMCDT", "not a valid code: \"%.80s\"", mcdt);
     else if (!rec->v[DF_source_code] || strcmp(norm, rec->v[DF_source_code]))
-      map_json(m, DF_linked_codes, "maHoSoMCDT", cJSON_CreateStringArray((const char *[]){ norm }, 1));
+      map_json(m, DF_linked_codes, "maHoSoMCDT",
+               cJSON_CreateStringArray((const char *[]){ norm }, 1));
   }
   canon_set_text(rec, DF_origin_system, MINISTRY_ORIGIN);
   if (map_time(m, DF_source_updated_at, "capNhatLuc") == TTHC_TIME_NONE)
@@ -147,9 +148,8 @@ static void map_ministry_record(struct mapper *m, const struct page_ctx *page)
   map_objects(m);
 }
 
-static const struct record_format ministry_format = {
-  map_ministry_record, time_parse_dmy, "dd/MM/yyyy HH:mm:ss"
-};
+static const struct record_format ministry_format = { map_ministry_record, time_parse_dmy,
+                                                      "dd/MM/yyyy HH:mm:ss" };
 
 /* status "1" is success; "0" comes with an errorCode. */
 static int ministry_check(const cJSON *doc, struct reject_info *why)

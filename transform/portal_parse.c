@@ -17,9 +17,8 @@ static void map_portal(struct mapper *m, const struct page_ctx *page)
   hoso_map(m, &hoso_profile_portal, page);
 }
 
-static const struct record_format portal_format = {
-  map_portal, time_parse_compact, "yyyyMMddHHmmss"
-};
+static const struct record_format portal_format = { map_portal, time_parse_compact,
+                                                    "yyyyMMddHHmmss" };
 
 /* error_code "0" (or 0) is success; anything else is an error answer. */
 static int portal_check(const cJSON *doc, struct reject_info *why)

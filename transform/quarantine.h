@@ -25,9 +25,8 @@
 int quarantine_text(struct dynbuf *b, const char *raw, size_t len, size_t max);
 
 /* One COPY row for tthc.rejected_record into line (reset first). */
-dynbuf_result quarantine_row(struct dynbuf *line, const char *source_name,
-                             const char *source_kind, const char *unit_code,
-                             const char *location, const char *field,
+dynbuf_result quarantine_row(struct dynbuf *line, const char *source_name, const char *source_kind,
+                             const char *unit_code, const char *location, const char *field,
                              const char *reason, const char *raw, size_t rawlen);
 
 #endif

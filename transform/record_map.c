@@ -59,16 +59,10 @@ tthc_time map_time_of(struct mapper *m, const cJSON *obj, const char *key)
   tthc_time t = TTHC_TIME_NONE;
 
   switch (m->parse_time(v, &t)) {
-  case TIME_OK:
-    return t;
-  case TIME_ABSENT:
-    return TTHC_TIME_NONE;
-  case TIME_SYNTAX:
-    fail(m, key, "not a %s time: \"%.40s\"", m->time_format, v);
-    break;
-  case TIME_RANGE:
-    fail(m, key, "impossible date: \"%.40s\"", v);
-    break;
+  case TIME_OK: return t;
+  case TIME_ABSENT: return TTHC_TIME_NONE;
+  case TIME_SYNTAX: fail(m, key, "not a %s time: \"%.40s\"", m->time_format, v); break;
+  case TIME_RANGE: fail(m, key, "impossible date: \"%.40s\"", v); break;
   }
   return TTHC_TIME_NONE;
 }
@@ -172,8 +166,7 @@ int record_deliver(const struct mapper *m, const struct page_ctx *page, size_t i
     return -1;
   if (canon_set_text(rec, DF_source_kind, source_kind_name(page->kind)) ||
       canon_set_text(rec, DF_source_name, page->source_name) ||
-      canon_set_text(rec, DF_record_hash, hex) ||
-      canon_set_text(rec, DF_source_location, loc))
+      canon_set_text(rec, DF_record_hash, hex) || canon_set_text(rec, DF_source_location, loc))
     return -1;
   return sink->record(sink->arg, page, index, rec);
 }
@@ -189,7 +182,8 @@ void map_supplements(struct mapper *m, const char *list_key, const char *request
   if (!list)
     return;
   out = cJSON_CreateArray();
-  cJSON_ArrayForEach(s, list) {
+  cJSON_ArrayForEach(s, list)
+  {
     cJSON *o = cJSON_CreateObject();
     tthc_time t[3];
 
@@ -258,7 +252,8 @@ parse_result json_page_parse(const struct record_format *fmt, const char *list_k
     snprintf(why.reason, sizeof(why.reason), "\"%s\" is not an array", list_key);
     goto bad_page;
   }
-  cJSON_ArrayForEach(item, list) {
+  cJSON_ArrayForEach(item, list)
+  {
     char *raw = cJSON_PrintUnformatted(item);
     int rc = raw ? record_emit(fmt, item, raw, i++, page, sink) : -2;
     free(raw);

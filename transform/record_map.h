@@ -14,13 +14,13 @@
 #include "timeutil.h"
 
 struct mapper {
-  const cJSON *obj;                 /* the source record */
+  const cJSON *obj; /* the source record */
   struct canonical_record *rec;
   struct reject_info *why;
-  int failed;                       /* the first failure is kept */
+  int failed; /* the first failure is kept */
   /* the source's date format, e.g. time_parse_compact */
   time_result (*parse_time)(const char *s, tthc_time *out);
-  const char *time_format;          /* its name, for messages */
+  const char *time_format; /* its name, for messages */
 };
 
 void mapper_init(struct mapper *m, const cJSON *obj, struct canonical_record *rec,

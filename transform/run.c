@@ -15,18 +15,18 @@
 #include "rundir.h"
 #include "source_parser.h"
 
-#define SUMMARY_MAX (16u << 20)
+#define SUMMARY_MAX    (16u << 20)
 #define LINE_MAX_BYTES (QUARANTINE_RAW_MAX * 2 + 4096)
 
 const char *transform_strerror(transform_result r)
 {
   switch (r) {
-  case TRANSFORM_OK:               return "no error";
-  case TRANSFORM_NOT_EXTRACTED:    return "the run has not been extracted";
-  case TRANSFORM_BAD_SUMMARY:      return "the run's EXTRACTED summary is not readable";
-  case TRANSFORM_IO:               return "input/output error";
+  case TRANSFORM_OK: return "no error";
+  case TRANSFORM_NOT_EXTRACTED: return "the run has not been extracted";
+  case TRANSFORM_BAD_SUMMARY: return "the run's EXTRACTED summary is not readable";
+  case TRANSFORM_IO: return "input/output error";
   case TRANSFORM_TOO_MANY_REJECTS: return "too many records rejected";
-  case TRANSFORM_NOMEM:            return "out of memory";
+  case TRANSFORM_NOMEM: return "out of memory";
   }
   return "unknown error";
 }
@@ -47,8 +47,7 @@ struct out_file {
 static int out_open(struct out_file *o, const char *dir, const char *name)
 {
   memset(o, 0, sizeof(*o));
-  if (asprintf(&o->path, "%s/%s", dir, name) < 0 ||
-      asprintf(&o->tmp, "%s/%s.tmp", dir, name) < 0)
+  if (asprintf(&o->path, "%s/%s", dir, name) < 0 || asprintf(&o->tmp, "%s/%s.tmp", dir, name) < 0)
     return -1;
   o->f = fopen(o->tmp, "wb");
   return o->f ? 0 : -1;
@@ -81,8 +80,8 @@ static void out_release(struct out_file *o)
 struct sink_state {
   struct out_file records, rejects;
   struct dynbuf line;
-  struct source_counts *counts;   /* of the source being read */
-  struct keyset seen;             /* (source, commune, code) of the run's records */
+  struct source_counts *counts; /* of the source being read */
+  struct keyset seen;           /* (source, commune, code) of the run's records */
   int io_error;
 };
 
@@ -101,8 +100,9 @@ static int on_record(void *arg, const struct page_ctx *page, size_t index,
   s->counts->read++;
   s->counts->accepted++;
   /* The loader keeps the newest of them; here they are only counted. */
-  if (keyset_add(&s->seen, keyset_hash(keyset_hash(keyset_hash(0, page->source_name), page->commune),
-                                       rec->v[DF_source_code])) == 0)
+  if (keyset_add(&s->seen,
+                 keyset_hash(keyset_hash(keyset_hash(0, page->source_name), page->commune),
+                             rec->v[DF_source_code])) == 0)
     s->counts->duplicates++;
   return 0;
 }
@@ -120,8 +120,8 @@ static int on_reject(void *arg, const struct page_ctx *page, size_t index,
   /* Named in the log too, so an operator sees it without querying. */
   log_report(LOG_WARN, why->reason, NULL, "source %s, commune %s, %s: record rejected (field %s)",
              page->source_name, page->commune, loc, why->field ? why->field : "-");
-  if (quarantine_row(&s->line, page->source_name, source_kind_name(page->kind), page->commune,
-                     loc, why->field, why->reason, raw, rawlen) ||
+  if (quarantine_row(&s->line, page->source_name, source_kind_name(page->kind), page->commune, loc,
+                     why->field, why->reason, raw, rawlen) ||
       fwrite(dynbuf_ptr(&s->line), 1, dynbuf_len(&s->line), s->rejects.f) != dynbuf_len(&s->line)) {
     s->io_error = 1;
     return -1;
@@ -194,10 +194,9 @@ static struct source_counts *counts_for(struct transform_counts *c, const char *
 
 /* Reads every page of one window (source × commune). */
 static transform_result transform_window(const char *state_dir, const char *run_id,
-                                         const struct source_config *src_cfg,
-                                         const char *source, source_kind kind,
-                                         const char *commune, struct sink_state *s,
-                                         struct transform_counts *counts)
+                                         const struct source_config *src_cfg, const char *source,
+                                         source_kind kind, const char *commune,
+                                         struct sink_state *s, struct transform_counts *counts)
 {
   const struct source_parser *parser = source_parser_for(kind);
   transform_result result = TRANSFORM_OK;
@@ -320,23 +319,24 @@ transform_result transform_run(const struct tthc_config *cfg, const char *run_id
     result = TRANSFORM_BAD_SUMMARY;
     goto out;
   }
-  if (fs_mkdirs(canon, 0750) != FS_OK ||
-      out_open(&s.records, canon, "dossier_source.copy") ||
+  if (fs_mkdirs(canon, 0750) != FS_OK || out_open(&s.records, canon, "dossier_source.copy") ||
       out_open(&s.rejects, canon, "rejected.copy")) {
     log_report(LOG_ERROR, strerror(errno), NULL, "could not create output files in \"%s\"", canon);
     result = TRANSFORM_IO;
     goto out;
   }
 
-  cJSON_ArrayForEach(w, windows) {
+  cJSON_ArrayForEach(w, windows)
+  {
     const char *source = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(w, "source"));
     const char *kind_s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(w, "kind"));
     const char *commune = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(w, "commune"));
     source_kind kind;
 
-    if (!source || !kind_s || !commune || source_kind_parse(kind_s, &kind) ||
-        strchr(source, '/') || strchr(commune, '/') || source[0] == '.') {
-      log_report(LOG_ERROR, NULL, NULL, "run %s: a window in the summary lacks a valid source, kind or commune", run_id);
+    if (!source || !kind_s || !commune || source_kind_parse(kind_s, &kind) || strchr(source, '/') ||
+        strchr(commune, '/') || source[0] == '.') {
+      log_report(LOG_ERROR, NULL, NULL,
+                 "run %s: a window in the summary lacks a valid source, kind or commune", run_id);
       result = TRANSFORM_BAD_SUMMARY;
       goto out;
     }
@@ -364,10 +364,11 @@ transform_result transform_run(const struct tthc_config *cfg, const char *run_id
       snprintf(detail, sizeof(detail), "%lld of %lld records rejected (%.2f %%), limit %.2f %%.",
                c->rejected, c->read, 100.0 * (double)c->rejected / (double)c->read,
                100.0 * max_reject_share);
-      log_report(LOG_ERROR, detail,
-                 "The source's format may have changed: read the reasons in canonical/rejected.copy, "
-                 "or raise [transform] max_reject_share.",
-                 "source %s: too many rejected records; run %s not marked transformed", c->name, run_id);
+      log_report(
+        LOG_ERROR, detail,
+        "The source's format may have changed: read the reasons in canonical/rejected.copy, "
+        "or raise [transform] max_reject_share.",
+        "source %s: too many rejected records; run %s not marked transformed", c->name, run_id);
       result = TRANSFORM_TOO_MANY_REJECTS;
     }
   }

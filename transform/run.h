@@ -20,17 +20,17 @@
 
 typedef enum {
   TRANSFORM_OK = 0,
-  TRANSFORM_NOT_EXTRACTED,   /* the run has no EXTRACTED summary */
-  TRANSFORM_BAD_SUMMARY,     /* the summary cannot be read */
-  TRANSFORM_IO,              /* reading a page or writing output failed */
-  TRANSFORM_TOO_MANY_REJECTS,/* a source's reject share is above the limit */
+  TRANSFORM_NOT_EXTRACTED,    /* the run has no EXTRACTED summary */
+  TRANSFORM_BAD_SUMMARY,      /* the summary cannot be read */
+  TRANSFORM_IO,               /* reading a page or writing output failed */
+  TRANSFORM_TOO_MANY_REJECTS, /* a source's reject share is above the limit */
   TRANSFORM_NOMEM
 } transform_result;
 
 struct source_counts {
   char name[64];
   long long read, accepted, rejected;
-  long long duplicates;   /* accepted records seen before in this run (same source, commune, code) */
+  long long duplicates; /* accepted records seen before in this run (same source, commune, code) */
 };
 
 struct transform_counts {

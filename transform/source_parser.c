@@ -23,10 +23,10 @@ const struct source_parser *source_parser_for(source_kind kind)
 const char *parse_strerror(parse_result r)
 {
   switch (r) {
-  case PARSE_OK:       return "no error";
+  case PARSE_OK: return "no error";
   case PARSE_BAD_PAGE: return "page not usable";
-  case PARSE_STOPPED:  return "stopped";
-  case PARSE_NOMEM:    return "out of memory";
+  case PARSE_STOPPED: return "stopped";
+  case PARSE_NOMEM: return "out of memory";
   }
   return "unknown error";
 }

@@ -13,11 +13,11 @@
 
 /* Where a page came from; every record and reject carries it. */
 struct page_ctx {
-  const char *source_name;  /* [source NAME] */
+  const char *source_name; /* [source NAME] */
   source_kind kind;
-  const char *commune;      /* commune the page was requested for */
-  const char *location;     /* "RUN/landing/SOURCE/COMMUNE/page-000001.json" */
-  const struct source_config *source;  /* its configuration; NULL when no longer configured */
+  const char *commune;                /* commune the page was requested for */
+  const char *location;               /* "RUN/landing/SOURCE/COMMUNE/page-000001.json" */
+  const struct source_config *source; /* its configuration; NULL when no longer configured */
 };
 
 /* Why a record cannot be used. field is the source's field name. */
@@ -32,21 +32,21 @@ struct reject_info {
 struct record_sink {
   int (*record)(void *arg, const struct page_ctx *page, size_t index,
                 const struct canonical_record *rec);
-  int (*reject)(void *arg, const struct page_ctx *page, size_t index,
-                const struct reject_info *why, const char *raw, size_t rawlen);
+  int (*reject)(void *arg, const struct page_ctx *page, size_t index, const struct reject_info *why,
+                const char *raw, size_t rawlen);
   void *arg;
 };
 
 typedef enum {
   PARSE_OK = 0,
-  PARSE_BAD_PAGE,   /* the page as a whole is unusable (reported via reject, index SIZE_MAX) */
-  PARSE_STOPPED,    /* a sink asked to stop */
+  PARSE_BAD_PAGE, /* the page as a whole is unusable (reported via reject, index SIZE_MAX) */
+  PARSE_STOPPED,  /* a sink asked to stop */
   PARSE_NOMEM
 } parse_result;
 
 struct source_parser {
   source_kind kind;
-  const char *page_suffix;  /* ".json" / ".xml" */
+  const char *page_suffix; /* ".json" / ".xml" */
   parse_result (*parse_page)(const char *data, size_t len, const struct page_ctx *page,
                              const struct record_sink *sink);
 };
