@@ -33,28 +33,10 @@ done
 "$TTHC_BIN/tthc-sim" --kind portal --scenario "$SCENARIO" --truth-only --truth "$TMP/truth.tsv"
 echo "   city 127.0.0.1:$PORT_city, ministry 127.0.0.1:$PORT_ministry, portal 127.0.0.1:$PORT_portal"
 harness_write_config "$TMP/tthc.conf" portal portal "$PORT_portal" "$UNIT" "page_size = 1000"
-sed -i "s|^agency_code = .*|agency_code = $AGENCY|; s|^since = .*|since = 2020-01-01|" "$TMP/tthc.conf"
-cat >>"$TMP/tthc.conf" <<CONF
-[source city]
-kind = city
-base_url = http://127.0.0.1:$PORT_city
-username = demo
-secret_file = $TMP/portal.secret
-communes = $UNIT
-page_size = 1000
-since = 2020-01-01
-max_rps = 0
-[source moj]
-kind = ministry
-base_url = http://127.0.0.1:$PORT_ministry
-secret_file = $TMP/portal.secret
-communes = $UNIT
-page_size = 1000
-since = 2020-01-01
-max_rps = 0
-field_code = HT
-field_name = Hộ tịch
-CONF
+sed -i "s|^agency_code = .*|agency_code = $AGENCY|" "$TMP/tthc.conf"
+harness_add_source "$TMP/tthc.conf" city city "$PORT_city" "$UNIT" "page_size = 1000"
+harness_add_source "$TMP/tthc.conf" moj ministry "$PORT_ministry" "$UNIT" "page_size = 1000"
+sed -i "s|^since = .*|since = 2020-01-01|" "$TMP/tthc.conf"
 
 echo "== 3. Sync: extract -> transform -> load"
 "$TTHC_BIN/tthc-extract" -c "$TMP/tthc.conf" >/dev/null

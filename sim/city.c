@@ -501,10 +501,8 @@ static void handle_token(struct sim_city *c, const struct sim_request *q, struct
   char *colon;
 
   snprintf(r->service, sizeof(r->service), "token");
-  if (sim_fault_preempts(hit.kind)) {
-    sim_fault_apply(c->faults, hit, r);
+  if (sim_fault_preempted(c->faults, hit, r))
     return;
-  }
   if (!auth || strncasecmp(auth, "Basic ", 6) ||
       sim_base64_decode(auth + 6, cred, sizeof(cred), false) < 0 || !(colon = strchr(cred, ':'))) {
     reply_oauth_error(r, 401, "invalid_client", "client authentication required",
@@ -742,10 +740,8 @@ static void handle_hoso(struct sim_city *c, const struct sim_request *q, struct 
   snprintf(r->service, sizeof(r->service), "hoso");
   if (long_arg(sim_request_query(q, "trang"), &r->page_index) != 1)
     r->page_index = -1;
-  if (sim_fault_preempts(hit.kind)) {
-    sim_fault_apply(c->faults, hit, r);
+  if (sim_fault_preempted(c->faults, hit, r))
     return;
-  }
   if (!auth || strncasecmp(auth, "Bearer ", 7) ||
       !token_check(c, auth + 7, hit.kind == SIM_FAULT_TOKEN_EXPIRED) ||
       hit.kind == SIM_FAULT_TOKEN_EXPIRED) {
@@ -767,9 +763,7 @@ static void handle_hoso(struct sim_city *c, const struct sim_request *q, struct 
   used = true;
   reply_listing(c, &l, &hit, r);
 out:
-  if (!used && !(SIM_FAULTS_TRANSPORT & SIM_FAULT_BIT(hit.kind)))
-    hit.kind = SIM_FAULT_NONE; /* no effect: not logged */
-  sim_fault_apply(c->faults, hit, r);
+  sim_fault_finish(c->faults, hit, used, r); /* no effect: not logged */
 }
 
 void sim_city_handle(struct sim_city *c, const struct sim_request *q, struct sim_response *r)

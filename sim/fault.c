@@ -32,26 +32,38 @@ void sim_faults_release(struct sim_faults *f)
   pthread_mutex_destroy(&f->lock);
 }
 
+int sim_parse_rate(const char *s, unsigned *ppm)
+{
+  char *end;
+  double v;
+
+  if (!s || !*s)
+    return -1;
+  v = strtod(s, &end);
+  if (end == s)
+    return -1;
+  if (*end == '%') {
+    v /= 100.0;
+    end++;
+  }
+  if (*end || !(v >= 0.0 && v <= 1.0))
+    return -1;
+  *ppm = (unsigned)(v * 1e6 + 0.5);
+  return 0;
+}
+
 sim_fault_result sim_faults_add(struct sim_faults *f, const char *spec)
 {
   const char *colon = strchr(spec, ':');
   size_t nlen = colon ? (size_t)(colon - spec) : 0;
   unsigned long total = 0;
-  char *end;
-  double rate;
+  unsigned ppm;
   int k;
 
   if (colon && nlen == 9 && !strncmp(spec, "malformed", 9)) {
-    rate = strtod(colon + 1, &end);
-    if (end == colon + 1)
+    if (sim_parse_rate(colon + 1, &ppm))
       return SIM_FAULT_BAD_RATE;
-    if (*end == '%') {
-      rate /= 100.0;
-      end++;
-    }
-    if (*end || !(rate >= 0.0 && rate <= 1.0))
-      return SIM_FAULT_BAD_RATE;
-    f->malformed_ppm = (unsigned)(rate * 1e6 + 0.5);
+    f->malformed_ppm = ppm;
     return SIM_FAULT_OK;
   }
   for (k = 1; k < SIM_FAULT_COUNT; k++)
@@ -59,21 +71,14 @@ sim_fault_result sim_faults_add(struct sim_faults *f, const char *spec)
       break;
   if (!colon || k == SIM_FAULT_COUNT)
     return SIM_FAULT_BAD_NAME;
-  rate = strtod(colon + 1, &end);
-  if (end == colon + 1)
-    return SIM_FAULT_BAD_RATE;
-  if (*end == '%') {
-    rate /= 100.0;
-    end++;
-  }
-  if (*end || !(rate >= 0.0 && rate <= 1.0))
+  if (sim_parse_rate(colon + 1, &ppm))
     return SIM_FAULT_BAD_RATE;
   for (int i = 1; i < SIM_FAULT_COUNT; i++)
     if (i != k)
       total += f->ppm[i];
-  if (total + (unsigned long)(rate * 1e6 + 0.5) > 1000000UL)
+  if (total + (unsigned long)ppm > 1000000UL)
     return SIM_FAULT_BAD_RATE;
-  f->ppm[k] = (unsigned)(rate * 1e6 + 0.5);
+  f->ppm[k] = ppm;
   return SIM_FAULT_OK;
 }
 
@@ -159,4 +164,21 @@ int sim_fault_apply(const struct sim_faults *f, struct sim_fault_hit hit, struct
   case SIM_FAULT_STALL: r->stall_ms = f ? f->stall_ms : 20000; return 0;
   default: return 0; /* body faults: rendered by the handler */
   }
+}
+
+bool sim_fault_preempted(const struct sim_faults *f, struct sim_fault_hit hit,
+                         struct sim_response *r)
+{
+  if (!sim_fault_preempts(hit.kind))
+    return false;
+  sim_fault_apply(f, hit, r);
+  return true;
+}
+
+int sim_fault_finish(const struct sim_faults *f, struct sim_fault_hit hit, bool used,
+                     struct sim_response *r)
+{
+  if (!used && !(SIM_FAULTS_TRANSPORT & SIM_FAULT_BIT(hit.kind)))
+    hit.kind = SIM_FAULT_NONE;
+  return sim_fault_apply(f, hit, r);
 }

@@ -45,6 +45,7 @@
 #define TTHC_SIM_FAULT_H
 
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "exchange.h"
@@ -126,6 +127,9 @@ void sim_faults_release(struct sim_faults *f);
  */
 sim_fault_result sim_faults_add(struct sim_faults *f, const char *spec);
 
+/* A share, 0.05 or 5%, as parts per million; -1 when not one in 0..1. */
+int sim_parse_rate(const char *s, unsigned *ppm);
+
 /* Mask of the per-request faults given a non-zero rate. */
 unsigned sim_faults_enabled(const struct sim_faults *f);
 
@@ -150,6 +154,21 @@ int sim_fault_preempts(enum sim_fault k);
  * the handler.  Returns -1 when out of memory, else 0.
  */
 int sim_fault_apply(const struct sim_faults *f, struct sim_fault_hit hit, struct sim_response *r);
+
+/*
+ * A handler's first step: when the hit preempts (sim_fault_preempts()),
+ * apply it to r and return true; the handler then answers nothing more.
+ */
+bool sim_fault_preempted(const struct sim_faults *f, struct sim_fault_hit hit,
+                         struct sim_response *r);
+
+/*
+ * A handler's last step: a fault that is not a transport one and had no
+ * effect on the answer (`used` false) is dropped, so it is not logged;
+ * then sim_fault_apply().
+ */
+int sim_fault_finish(const struct sim_faults *f, struct sim_fault_hit hit, bool used,
+                     struct sim_response *r);
 
 /* Flag name of a fault ("http-5xx" ...); NULL for NONE. */
 const char *sim_fault_name(enum sim_fault k);

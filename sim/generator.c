@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "draw.h"
 #include "rng.h"
 
 #define MIN  60
@@ -38,16 +39,13 @@ enum finish_class { C_EARLY, C_ON_TIME, C_LATE, C_COUNT };
 static const unsigned class_weights[C_COUNT] = { 880, 80, 40 };
 
 struct plan {
-  struct sim_dossier d; /* the whole life, before the cut */
-  int64_t code_day;     /* local day in the one-stop code */
-  sim_time order;       /* position inside that day */
-  size_t index;         /* generation order, the last tie-breaker */
-  int stop_status;      /* 3, 7 or 8 when the life ends in a stop */
-  sim_time stop_at;     /* when it stops */
-  bool stop_unrecorded; /* NgayTuChoi left empty by the source */
-  bool intake_refused;  /* refused_at is an intake refusal */
-  bool pay_wait;        /* shows status 6 while pending */
-  int lag;              /* seconds from last event to NgayCapNhat */
+  struct sim_numbered n; /* the whole life, before the cut; its code's day */
+  int stop_status;       /* 3, 7 or 8 when the life ends in a stop */
+  sim_time stop_at;      /* when it stops */
+  bool stop_unrecorded;  /* NgayTuChoi left empty by the source */
+  bool intake_refused;   /* refused_at is an intake refusal */
+  bool pay_wait;         /* shows status 6 while pending */
+  int lag;               /* seconds from last event to NgayCapNhat */
 };
 
 struct plans {
@@ -67,48 +65,6 @@ const char *sim_gen_strerror(sim_gen_result r)
 
 /* ---- calendar helpers -------------------------------------------- */
 
-static bool weekend(int64_t day)
-{
-  return sim_weekday(day) >= 5;
-}
-
-static int64_t add_working_days(int64_t day, int n)
-{
-  while (n > 0) {
-    day++;
-    if (!weekend(day))
-      n--;
-  }
-  return day;
-}
-
-/* A counter time on `day`: 07:30-11:30 or 13:30-17:00 (mornings only). */
-static sim_time work_time(struct sim_rng *r, int64_t day, bool morning)
-{
-  int64_t s;
-
-  if (morning || sim_rng_permille(r, 550))
-    s = sim_rng_between(r, 7 * HOUR + 30 * MIN, 11 * HOUR + 30 * MIN);
-  else
-    s = sim_rng_between(r, 13 * HOUR + 30 * MIN, 17 * HOUR);
-  return sim_local_midnight(day) + s;
-}
-
-/* The first counter moment at or after t (weekdays 07:30-17:00). */
-static sim_time next_working(struct sim_rng *r, sim_time t)
-{
-  int64_t day = sim_local_day(t);
-  int sod = sim_local_second_of_day(t);
-
-  if (!weekend(day) && sod >= 7 * HOUR + 30 * MIN && sod < 17 * HOUR)
-    return t;
-  if (weekend(day) || sod >= 17 * HOUR)
-    do
-      day++;
-    while (weekend(day));
-  return sim_local_midnight(day) + 7 * HOUR + 30 * MIN + sim_rng_between(r, 0, 90 * MIN);
-}
-
 /*
  * A time in [lo, hi]: on a random day of the window, at counter hours
  * for staff or at any hour for an automated system (the ministry's
@@ -124,7 +80,7 @@ static sim_time pick_between(struct sim_rng *r, sim_time lo, sim_time hi, bool a
     return lo;
   day = sim_rng_between(r, sim_local_day(lo), sim_local_day(hi));
   t = anytime ? sim_local_midnight(day) + sim_rng_between(r, 0, SIM_DAY - 1)
-              : work_time(r, day, false);
+              : sim_draw_work_time(r, day, false);
   if (t < lo)
     t = sim_rng_between(r, lo, hi - lo > 4 * HOUR ? lo + 4 * HOUR : hi);
   else if (t > hi)
@@ -134,20 +90,10 @@ static sim_time pick_between(struct sim_rng *r, sim_time lo, sim_time hi, bool a
 
 /* ---- planning ------------------------------------------------------ */
 
-static const struct sim_procedure *pick_procedure(struct sim_rng *r)
-{
-  unsigned w[64];
-  size_t n = sim_nprocedures < 64 ? sim_nprocedures : 64;
-
-  for (size_t i = 0; i < n; i++)
-    w[i] = sim_procedures[i].weight;
-  return &sim_procedures[sim_rng_weighted(r, w, (unsigned)n)];
-}
-
 /* Intake: channel, origin, submitted and (planned) received times. */
 static void plan_intake(struct sim_rng *r, struct plan *p, int64_t day, enum plan_kind kind)
 {
-  struct sim_dossier *d = &p->d;
+  struct sim_dossier *d = &p->n.d;
   const struct sim_procedure *pr = d->proc;
   unsigned x = (unsigned)sim_rng_below(r, 1000);
   bool sunday = sim_weekday(day) == 6;
@@ -176,40 +122,20 @@ static void plan_intake(struct sim_rng *r, struct plan *p, int64_t day, enum pla
     if (d->origin == SIM_ORIGIN_MINISTRY) /* auto-accepted */
       d->received_at = d->submitted_at + sim_rng_between(r, 1 * MIN, 15 * MIN);
     else
-      d->received_at = next_working(r, d->submitted_at + sim_rng_between(r, 15 * MIN, 4 * HOUR));
+      d->received_at =
+        sim_draw_next_working(r, d->submitted_at + sim_rng_between(r, 15 * MIN, 4 * HOUR));
     break;
   case SIM_CHANNEL_POSTAL:
-    d->received_at = work_time(r, day, sim_weekday(day) == 5);
+    d->received_at = sim_draw_work_time(r, day, sim_weekday(day) == 5);
     d->submitted_at = d->received_at - sim_rng_between(r, 20 * HOUR, 60 * HOUR);
     break;
   default:
-    d->submitted_at = work_time(r, day, sim_weekday(day) == 5);
+    d->submitted_at = sim_draw_work_time(r, day, sim_weekday(day) == 5);
     d->received_at = d->submitted_at + sim_rng_between(r, 2 * MIN, 20 * MIN);
     break;
   }
-  p->order = d->received_at;
-  p->code_day = sim_local_day(d->received_at);
-}
-
-/* Due date from the legal time limit (working days). */
-static sim_time plan_due(struct sim_rng *r, const struct sim_dossier *d)
-{
-  int64_t rday = sim_local_day(d->received_at);
-  int sod = sim_local_second_of_day(d->received_at);
-  int days = d->proc->max_days;
-
-  if (days == 0) {
-    /* Same day, or the next working day when received after
-		 * 15:00; many one-stop systems give the next day anyway. */
-    if (sod < 15 * HOUR && !weekend(rday) && sim_rng_permille(r, 400))
-      return sim_local_midnight(rday) + 17 * HOUR;
-    return sim_local_midnight(add_working_days(rday, 1)) +
-           (sim_rng_permille(r, 500) ? 11 : 17) * HOUR;
-  }
-  if (sim_rng_permille(r, 600))
-    return sim_local_midnight(add_working_days(rday, days)) + 17 * HOUR;
-  /* Same clock time as the receipt: night receipts give night dues. */
-  return sim_local_midnight(add_working_days(rday, days)) + sod;
+  p->n.order = d->received_at;
+  p->n.day = sim_local_day(d->received_at);
 }
 
 /*
@@ -252,13 +178,13 @@ static void plan_open_supplement(struct sim_rng *r, struct sim_dossier *d, sim_t
 {
   struct sim_supplement *s = &d->supp[d->nsupp++];
 
-  s->requested_at = next_working(r, after + sim_rng_between(r, HOUR, 2 * SIM_DAY));
+  s->requested_at = sim_draw_next_working(r, after + sim_rng_between(r, HOUR, 2 * SIM_DAY));
   s->new_due = s->requested_at + (d->due_at - d->received_at);
 }
 
 static void plan_finish(struct sim_rng *r, struct plan *p)
 {
-  struct sim_dossier *d = &p->d;
+  struct sim_dossier *d = &p->n.d;
   bool anytime = d->origin == SIM_ORIGIN_MINISTRY && sim_rng_permille(r, 400);
   enum finish_class c = sim_rng_weighted(r, class_weights, C_COUNT);
   int64_t due_day = sim_local_day(d->due_at);
@@ -293,9 +219,10 @@ static void plan_finish(struct sim_rng *r, struct plan *p)
     d->finished_at = end;
     if (!sim_rng_permille(r, 30)) /* else never collected */
       /* An e-result goes out at once; paper at the counter. */
-      d->returned_at = d->channel == SIM_CHANNEL_ONLINE
-                         ? end + sim_rng_between(r, 1 * MIN, 30 * MIN)
-                         : next_working(r, end + sim_rng_between(r, 20 * MIN, 3 * SIM_DAY));
+      d->returned_at =
+        d->channel == SIM_CHANNEL_ONLINE
+          ? end + sim_rng_between(r, 1 * MIN, 30 * MIN)
+          : sim_draw_next_working(r, end + sim_rng_between(r, 20 * MIN, 3 * SIM_DAY));
   }
   if (sim_rng_permille(r, 350)) {
     unsigned w[3] = { 850, 120, 30 };
@@ -307,7 +234,7 @@ static void plan_finish(struct sim_rng *r, struct plan *p)
 
 static void plan_stop(struct sim_rng *r, struct plan *p, int status)
 {
-  struct sim_dossier *d = &p->d;
+  struct sim_dossier *d = &p->n.d;
   sim_time from = d->received_at;
 
   /* A fifth of withdrawals happen while waiting on a supplement. */
@@ -316,7 +243,7 @@ static void plan_stop(struct sim_rng *r, struct plan *p, int status)
     from = d->supp[0].requested_at;
   }
   p->stop_status = status;
-  p->stop_at = next_working(r, from + sim_rng_between(r, HOUR, 5 * SIM_DAY));
+  p->stop_at = sim_draw_next_working(r, from + sim_rng_between(r, HOUR, 5 * SIM_DAY));
   p->stop_unrecorded = sim_rng_permille(r, 100);
   if (!p->stop_unrecorded)
     d->refused_at = p->stop_at;
@@ -330,7 +257,7 @@ static void plan_supplements_many(struct sim_rng *r, struct sim_dossier *d)
   for (int i = 0; i < k - 1; i++) {
     struct sim_supplement *s = &d->supp[d->nsupp++];
 
-    s->requested_at = next_working(r, t + sim_rng_between(r, HOUR, 3 * SIM_DAY));
+    s->requested_at = sim_draw_next_working(r, t + sim_rng_between(r, HOUR, 3 * SIM_DAY));
     s->completed_at = s->requested_at + sim_rng_between(r, 3 * HOUR, 7 * SIM_DAY);
     s->new_due = d->due_at + (s->completed_at - d->received_at);
     t = s->completed_at;
@@ -388,11 +315,11 @@ static void plan_results(struct sim_rng *r, struct sim_dossier *d)
 
 static void plan_one(struct sim_rng *r, struct plan *p, const char *commune, int64_t day)
 {
-  struct sim_dossier *d = &p->d;
+  struct sim_dossier *d = &p->n.d;
   enum plan_kind kind = sim_rng_weighted(r, kind_weights, K_COUNT);
 
   memcpy(d->commune, commune, 6);
-  d->proc = pick_procedure(r);
+  d->proc = sim_draw_procedure(r, NULL);
   d->dept = d->proc->dept;
   plan_intake(r, p, day, kind);
   plan_components(r, d);
@@ -402,16 +329,17 @@ static void plan_one(struct sim_rng *r, struct plan *p, const char *commune, int
   p->lag = (int)sim_rng_between(r, 1, 30);
 
   if (kind == K_REFUSE_INTAKE || kind == K_NEVER_ACCEPTED) {
-    p->code_day = sim_local_day(d->submitted_at);
-    p->order = d->submitted_at;
+    p->n.day = sim_local_day(d->submitted_at);
+    p->n.order = d->submitted_at;
     d->received_at = SIM_TIME_NONE;
     if (kind == K_REFUSE_INTAKE) {
       p->intake_refused = true;
-      d->refused_at = next_working(r, d->submitted_at + sim_rng_between(r, 10 * MIN, 2 * SIM_DAY));
+      d->refused_at =
+        sim_draw_next_working(r, d->submitted_at + sim_rng_between(r, 10 * MIN, 2 * SIM_DAY));
     }
     return;
   }
-  d->due_at = plan_due(r, d);
+  d->due_at = sim_draw_due(r, d->received_at, d->proc->max_days);
   switch (kind) {
   case K_FINISH:
     plan_finish(r, p);
@@ -433,9 +361,10 @@ static void plan_one(struct sim_rng *r, struct plan *p, const char *commune, int
       struct sim_supplement *s = &d->supp[0];
 
       s->completed_at =
-        next_working(r, s->requested_at + sim_rng_between(r, SIM_DAY, 15 * SIM_DAY));
+        sim_draw_next_working(r, s->requested_at + sim_rng_between(r, SIM_DAY, 15 * SIM_DAY));
       d->finished_at = s->completed_at + sim_rng_between(r, HOUR, 2 * SIM_DAY);
-      d->returned_at = next_working(r, d->finished_at + sim_rng_between(r, 10 * MIN, SIM_DAY));
+      d->returned_at =
+        sim_draw_next_working(r, d->finished_at + sim_rng_between(r, 10 * MIN, SIM_DAY));
       plan_results(r, d);
     }
     break;
@@ -443,68 +372,6 @@ static void plan_one(struct sim_rng *r, struct plan *p, const char *commune, int
   case K_WITHDRAW: plan_stop(r, p, 7); break;
   case K_STOP: plan_stop(r, p, 8); break;
   default: plan_stop(r, p, 3); break;
-  }
-}
-
-/* ---- codes ------------------------------------------------------------- */
-
-static int plan_cmp(const void *a, const void *b)
-{
-  const struct plan *x = a, *y = b;
-
-  if (x->code_day != y->code_day)
-    return x->code_day < y->code_day ? -1 : 1;
-  if (x->order != y->order)
-    return x->order < y->order ? -1 : 1;
-  return x->index < y->index ? -1 : x->index > y->index;
-}
-
-/* Number the commune's dossiers per local day (and per year for BTP). */
-static void assign_codes(struct plans *ps, const char *prefix)
-{
-  int64_t day = INT64_MIN;
-  int year = 0;
-  unsigned seq = 0, yseq = 0;
-
-  qsort(ps->v, ps->n, sizeof(*ps->v), plan_cmp);
-  for (size_t i = 0; i < ps->n; i++) {
-    struct sim_dossier *d = &ps->v[i].d;
-    int y, m, dd;
-
-    sim_civil_from_days(ps->v[i].code_day, &y, &m, &dd);
-    if (ps->v[i].code_day != day) {
-      day = ps->v[i].code_day;
-      seq = 0;
-    }
-    if (y != year) {
-      year = y;
-      yseq = 0;
-    }
-    seq++;
-    snprintf(d->code, sizeof(d->code), "%s.%s-%02d%02d%02d-%05u", prefix, d->commune, y % 100, m,
-             dd, seq % 100000);
-    switch (d->origin) {
-    case SIM_ORIGIN_MINISTRY:
-      snprintf(d->ministry_code, sizeof(d->ministry_code), "BTP-HT-%04d-%s-%06u", y, d->commune,
-               ++yseq % 1000000);
-      memcpy(d->portal_code, d->ministry_code, sizeof(d->portal_code));
-      break;
-    case SIM_ORIGIN_PORTAL:
-      snprintf(d->portal_code, sizeof(d->portal_code), "G22.%s-%02d%02d%02d-%05u", d->commune,
-               y % 100, m, dd, seq % 100000);
-      break;
-    default: memcpy(d->portal_code, d->code, sizeof(d->portal_code)); break;
-    }
-    for (int k = 0; k < d->nresults; k++) {
-      struct sim_result_doc *res = &d->results[k];
-      char link[sizeof(res->link)];
-
-      if (!res->link[0])
-        continue;
-      snprintf(link, sizeof(link), "https://ketqua.example.invalid/%s/%s.pdf", d->portal_code,
-               res->code);
-      memcpy(res->link, link, sizeof(link));
-    }
   }
 }
 
@@ -523,7 +390,7 @@ static sim_time later(sim_time a, sim_time b)
 /* Reduce the planned life to what had happened at as_of. */
 static void cut(struct plan *p, sim_time as_of)
 {
-  struct sim_dossier *d = &p->d;
+  struct sim_dossier *d = &p->n.d;
   sim_time last = d->submitted_at, stop_at;
   bool open = false;
   int n = 0;
@@ -596,7 +463,7 @@ static int plans_push(struct plans *ps, struct plan **out)
   }
   *out = &ps->v[ps->n];
   memset(*out, 0, sizeof(**out));
-  (*out)->index = ps->n++;
+  (*out)->n.index = ps->n++;
   return 0;
 }
 
@@ -635,11 +502,11 @@ static sim_gen_result generate_commune(struct sim_model *m, const struct sim_gen
       plan_one(&r, p, commune, day);
     }
   }
-  assign_codes(&ps, o->prefix);
+  sim_draw_codes(ps.v, ps.n, sizeof(*ps.v), o->prefix);
   for (size_t i = 0; i < ps.n; i++) {
     struct sim_dossier *d;
 
-    if (ps.v[i].d.submitted_at > m->as_of)
+    if (ps.v[i].n.d.submitted_at > m->as_of)
       continue; /* not submitted yet */
     cut(&ps.v[i], m->as_of);
     d = sim_model_append(m);
@@ -647,7 +514,7 @@ static sim_gen_result generate_commune(struct sim_model *m, const struct sim_gen
       res = SIM_GEN_NOMEM;
       goto out;
     }
-    *d = ps.v[i].d;
+    *d = ps.v[i].n.d;
   }
 out:
   free(ps.v);

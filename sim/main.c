@@ -185,27 +185,6 @@ static int parse_pair(const char *s, char *a, size_t alen, char *b, size_t blen)
   return 0;
 }
 
-/* A share: 0.05 or 5% -> parts per million; -1 when not in 0..1. */
-static int parse_rate(const char *s, unsigned *ppm)
-{
-  char *end;
-  double v;
-
-  if (!s || !*s)
-    return -1;
-  v = strtod(s, &end);
-  if (end == s)
-    return -1;
-  if (*end == '%') {
-    v /= 100.0;
-    end++;
-  }
-  if (*end || !(v >= 0.0 && v <= 1.0))
-    return -1;
-  *ppm = (unsigned)(v * 1e6 + 0.5);
-  return 0;
-}
-
 /* Whether the --fault specs so far are valid together. */
 static int check_faults(const struct config *c)
 {
@@ -357,14 +336,14 @@ static int parse_args(struct config *c, int argc, char **argv)
       break;
     case O_PUSH_FAILURE:
       c->gen_flag = "--push-failure";
-      if (parse_rate(a, &c->push_ppm))
+      if (sim_parse_rate(a, &c->push_ppm))
         return usage("--push-failure: expected a rate in "
                      "0..1 or 0..100%%: %s",
                      a);
       break;
     case O_NATIONAL_CODES:
       c->gen_flag = "--national-codes";
-      if (parse_rate(a, &c->national_ppm))
+      if (sim_parse_rate(a, &c->national_ppm))
         return usage("--national-codes: expected a rate "
                      "in 0..1 or 0..100%%: %s",
                      a);

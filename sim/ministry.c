@@ -11,12 +11,12 @@
 
 #include <cjson/cJSON.h>
 
+#include "jsonrec.h"
 #include "links.h"
 #include "rng.h"
 #include "view.h"
 
 #define DEFAULT_PAGE 100
-#define JSON_CT      "application/json; charset=utf-8"
 
 struct sim_ministry {
   const struct sim_model *m;
@@ -66,52 +66,8 @@ void sim_format_dmy(sim_time t, char *out)
 
 /* ---- rendering ------------------------------------------------------------ */
 
-struct render {
-  const struct sim_ministry *s;
-  const struct sim_dossier *d;
-  bool fail;
-};
-
-static unsigned pick(const struct render *x, unsigned salt, unsigned n)
-{
-  return x->s->plain ? 0 : (unsigned)(sim_mix(x->d->variety, salt) % n);
-}
-
-static void check(struct render *x, const void *p)
-{
-  if (!p)
-    x->fail = true;
-}
-
 /* Absent: null (mostly), or a missing key, or "". */
-static void put_absent(struct render *x, cJSON *o, const char *name, unsigned salt)
-{
-  switch (pick(x, salt, 6)) {
-  case 4: break;
-  case 5: check(x, cJSON_AddStringToObject(o, name, "")); break;
-  default: check(x, cJSON_AddNullToObject(o, name));
-  }
-}
-
-static void put_str(struct render *x, cJSON *o, const char *name, unsigned salt, const char *v)
-{
-  if (v && *v)
-    check(x, cJSON_AddStringToObject(o, name, v));
-  else
-    put_absent(x, o, name, salt);
-}
-
-static void put_time(struct render *x, cJSON *o, const char *name, unsigned salt, sim_time t)
-{
-  char buf[24];
-
-  if (!t) {
-    put_absent(x, o, name, salt);
-    return;
-  }
-  sim_format_dmy(t, buf);
-  check(x, cJSON_AddStringToObject(o, name, buf));
-}
+static const struct sim_jrec_style style = { 6, 4, 5, sim_format_dmy };
 
 static const char *module_of(const struct sim_procedure *pr)
 {
@@ -149,94 +105,73 @@ static bool any(const struct sim_dossier *d, int what)
 /* The record of d served with capNhatLuc upd. */
 static cJSON *render_at(const struct sim_ministry *s, const struct sim_dossier *d, sim_time upd)
 {
-  struct render x = { s, d, false };
-  cJSON *o = cJSON_CreateObject(), *h, *a;
+  struct sim_jrec x = { &style, d, s->plain, false };
+  cJSON *o = cJSON_CreateObject(), *h, *a, *e;
   char mcdt[SIM_CODE_MAX + 8];
   int st = sim_ministry_status(d->status);
   long fee = 0;
 
   if (!o)
     return NULL;
-  put_str(&x, o, "maHoSoLT", 1, d->ministry_code);
+  sim_jrec_str(&x, o, "maHoSoLT", 1, d->ministry_code);
   if (d->via_counter) {
     if (s->plain)
       snprintf(mcdt, sizeof(mcdt), "%s", d->code);
     else
       sim_code_variant(d->code, sim_mix(d->variety, 0x3cd7), mcdt, sizeof(mcdt));
-    put_str(&x, o, "maHoSoMCDT", 2, mcdt);
+    sim_jrec_str(&x, o, "maHoSoMCDT", 2, mcdt);
   } else {
-    check(&x, cJSON_AddNullToObject(o, "maHoSoMCDT"));
+    sim_jrec_check(&x, cJSON_AddNullToObject(o, "maHoSoMCDT"));
   }
-  put_str(&x, o, "maTTHC", 3, d->proc ? d->proc->code : NULL);
-  put_str(&x, o, "tenTTHC", 4, d->proc ? d->proc->name : NULL);
-  put_str(&x, o, "module", 5, module_of(d->proc));
-  put_str(&x, o, "maDonVi", 6, d->commune);
-  put_time(&x, o, "ngayTiepNhan", 7, d->received_at);
-  put_time(&x, o, "hanXuLy", 8, d->due_at);
-  put_time(&x, o, "thoiGianHoanThanh", 9, d->finished_at);
-  put_time(&x, o, "thoiGianTraKetQua", 10, d->returned_at);
-  if (pick(&x, 11, 4) == 1) {
+  sim_jrec_str(&x, o, "maTTHC", 3, d->proc ? d->proc->code : NULL);
+  sim_jrec_str(&x, o, "tenTTHC", 4, d->proc ? d->proc->name : NULL);
+  sim_jrec_str(&x, o, "module", 5, module_of(d->proc));
+  sim_jrec_str(&x, o, "maDonVi", 6, d->commune);
+  sim_jrec_time(&x, o, "ngayTiepNhan", 7, d->received_at);
+  sim_jrec_time(&x, o, "hanXuLy", 8, d->due_at);
+  sim_jrec_time(&x, o, "thoiGianHoanThanh", 9, d->finished_at);
+  sim_jrec_time(&x, o, "thoiGianTraKetQua", 10, d->returned_at);
+  if (sim_jrec_pick(&x, 11, 4) == 1) {
     char buf[8];
 
     snprintf(buf, sizeof(buf), "%d", st);
-    check(&x, cJSON_AddStringToObject(o, "trangThai", buf));
+    sim_jrec_check(&x, cJSON_AddStringToObject(o, "trangThai", buf));
   } else {
-    check(&x, cJSON_AddNumberToObject(o, "trangThai", st));
+    sim_jrec_check(&x, cJSON_AddNumberToObject(o, "trangThai", st));
   }
-  put_str(&x, o, "kenhNop", 12, channel_name(d->channel));
+  sim_jrec_str(&x, o, "kenhNop", 12, channel_name(d->channel));
   h = cJSON_AddObjectToObject(o, "soHoa");
-  check(&x, h);
+  sim_jrec_check(&x, h);
   if (h) {
-    check(&x, cJSON_AddBoolToObject(h, "thanhPhan", any(d, 0)));
-    check(&x, cJSON_AddBoolToObject(h, "ketQua", any(d, 2)));
-    check(&x, cJSON_AddBoolToObject(h, "taiSuDung", any(d, 1)));
+    sim_jrec_check(&x, cJSON_AddBoolToObject(h, "thanhPhan", any(d, 0)));
+    sim_jrec_check(&x, cJSON_AddBoolToObject(h, "ketQua", any(d, 2)));
+    sim_jrec_check(&x, cJSON_AddBoolToObject(h, "taiSuDung", any(d, 1)));
   }
   for (int i = 0; i < d->nfees; i++)
     fee += d->fees[i].amount;
   h = cJSON_AddObjectToObject(o, "lePhi");
-  check(&x, h);
+  sim_jrec_check(&x, h);
   if (h) {
-    check(&x, cJSON_AddNumberToObject(h, "soTien", (double)fee));
-    check(&x, cJSON_AddBoolToObject(h, "thanhToanTrucTuyen",
-                                    d->paid_online == 1 || d->paid_online == 2));
+    sim_jrec_check(&x, cJSON_AddNumberToObject(h, "soTien", (double)fee));
+    sim_jrec_check(&x, cJSON_AddBoolToObject(h, "thanhToanTrucTuyen",
+                                             d->paid_online == 1 || d->paid_online == 2));
   }
   a = cJSON_AddArrayToObject(o, "boSung");
-  check(&x, a);
-  for (int i = 0; a && i < d->nsupp; i++) {
-    cJSON *e = cJSON_CreateObject();
-
-    if (!e || !cJSON_AddItemToArray(a, e)) {
-      cJSON_Delete(e);
-      x.fail = true;
-      break;
-    }
-    put_time(&x, e, "yeuCau", 13, d->supp[i].requested_at);
+  sim_jrec_check(&x, a);
+  for (int i = 0; a && i < d->nsupp && (e = sim_jrec_item(&x, a)); i++) {
+    sim_jrec_time(&x, e, "yeuCau", 13, d->supp[i].requested_at);
     if (d->supp[i].completed_at)
-      put_time(&x, e, "hoanThanh", 14, d->supp[i].completed_at);
+      sim_jrec_time(&x, e, "hoanThanh", 14, d->supp[i].completed_at);
     else
-      check(&x, cJSON_AddNullToObject(e, "hoanThanh"));
+      sim_jrec_check(&x, cJSON_AddNullToObject(e, "hoanThanh"));
   }
-  put_time(&x, o, "capNhatLuc", 15, upd);
-  if (x.fail) {
-    cJSON_Delete(o);
-    return NULL;
-  }
-  return o;
+  sim_jrec_time(&x, o, "capNhatLuc", 15, upd);
+  return sim_json_keep(o, !x.fail);
 }
 
 cJSON *sim_ministry_render(const struct sim_ministry *s, const struct sim_dossier *d)
 {
   return render_at(s, d, d->updated_at);
-}
-
-static bool replace(cJSON *o, const char *name, cJSON *v)
-{
-  cJSON_DeleteItemFromObjectCaseSensitive(o, name);
-  if (!v || !cJSON_AddItemToObject(o, name, v)) {
-    cJSON_Delete(v);
-    return false;
-  }
-  return true;
 }
 
 static cJSON *render_junk(const struct sim_ministry *s, const struct sim_junk *j)
@@ -247,45 +182,30 @@ static cJSON *render_junk(const struct sim_ministry *s, const struct sim_junk *j
 
   if (!o)
     return NULL;
-  ok = replace(o, "maHoSoMCDT", cJSON_CreateNull()) &&
-       replace(o, "maHoSoLT", cJSON_CreateString(j->code));
+  ok = sim_json_replace(o, "maHoSoMCDT", cJSON_CreateNull()) &&
+       sim_json_replace(o, "maHoSoLT", cJSON_CreateString(j->code));
   switch (j->reason) {
   case SIM_JUNK_BAD_DATE:
-    ok = ok && replace(o, "ngayTiepNhan", cJSON_CreateString(sim_junk_bad_date(j)));
+    ok = ok && sim_json_replace(o, "ngayTiepNhan", cJSON_CreateString(sim_junk_bad_date(j)));
     break;
   case SIM_JUNK_UNKNOWN_STATUS:
-    ok = ok && replace(o, "trangThai", cJSON_CreateNumber(sim_junk_status(j)));
+    ok = ok && sim_json_replace(o, "trangThai", cJSON_CreateNumber(sim_junk_status(j)));
     break;
-  case SIM_JUNK_MISSING_CODE: ok = ok && replace(o, "maHoSoLT", cJSON_CreateNull()); break;
+  case SIM_JUNK_MISSING_CODE: ok = ok && sim_json_replace(o, "maHoSoLT", cJSON_CreateNull()); break;
   case SIM_JUNK_OVERLONG:
     name = sim_junk_long_name(j->tmpl->proc ? j->tmpl->proc->name : NULL);
-    ok = ok && name && replace(o, "tenTTHC", cJSON_CreateString(name));
+    ok = ok && name && sim_json_replace(o, "tenTTHC", cJSON_CreateString(name));
     break;
   default:
-    ok = ok && replace(o, "tenTTHC", cJSON_CreateString("\xc4\x90\xc4ng k\xfd khai sinh \xc3\x28"));
+    ok = ok && sim_json_replace(o, "tenTTHC",
+                                cJSON_CreateString("\xc4\x90\xc4ng k\xfd khai sinh \xc3\x28"));
     break;
   }
   free(name);
-  if (!ok) {
-    cJSON_Delete(o);
-    return NULL;
-  }
-  return o;
+  return sim_json_keep(o, ok);
 }
 
 /* ---- answers ---------------------------------------------------------------- */
-
-static void reply_json(struct sim_response *r, int status, cJSON *j)
-{
-  char *s = j ? cJSON_PrintUnformatted(j) : NULL;
-
-  cJSON_Delete(j);
-  if (!s) {
-    sim_response_set(r, 500, "text/plain; charset=utf-8", NULL, "out of memory");
-    return;
-  }
-  sim_response_set(r, status, JSON_CT, s, NULL);
-}
 
 static void reply_error(struct sim_response *r, int status, const char *code, const char *desc)
 {
@@ -298,7 +218,7 @@ static void reply_error(struct sim_response *r, int status, const char *code, co
     cJSON_Delete(j);
     j = NULL;
   }
-  reply_json(r, status, j);
+  sim_reply_json(r, status, j);
 }
 
 /* ISO 8601 local date-time with an optional offset; 0 or -1. */
@@ -421,10 +341,7 @@ static void reply_listing(struct sim_ministry *s, const char *commune, sim_time 
     } else {
       h = render_at(s, e->d, e->upd);
     }
-    if (!h || !cJSON_AddItemToArray(val, h)) {
-      cJSON_Delete(h);
-      fail = true;
-    }
+    fail = !sim_json_append(val, h);
     last = e;
     n++;
   }
@@ -446,7 +363,7 @@ static void reply_listing(struct sim_ministry *s, const char *commune, sim_time 
     j = NULL;
   }
   snprintf(r->error_code, sizeof(r->error_code), "1");
-  reply_json(r, 200, j);
+  sim_reply_json(r, 200, j);
 }
 
 static void handle_list(struct sim_ministry *s, const struct sim_request *q, struct sim_response *r)
@@ -464,10 +381,8 @@ static void handle_list(struct sim_ministry *s, const struct sim_request *q, str
   char *end;
 
   snprintf(r->service, sizeof(r->service), "ho-so");
-  if (sim_fault_preempts(hit.kind)) {
-    sim_fault_apply(s->faults, hit, r);
+  if (sim_fault_preempted(s->faults, hit, r))
     return;
-  }
   if (!key || strcmp(key, s->api_key)) {
     reply_error(r, 403, "FORBIDDEN", "API key không hợp lệ");
     goto out;
@@ -505,9 +420,7 @@ static void handle_list(struct sim_ministry *s, const struct sim_request *q, str
   }
   reply_listing(s, xa && *xa ? xa : NULL, from, limit, cur && *cur ? &pos : NULL, r);
 out:
-  if (!used && !(SIM_FAULTS_TRANSPORT & SIM_FAULT_BIT(hit.kind)))
-    hit.kind = SIM_FAULT_NONE;
-  sim_fault_apply(s->faults, hit, r);
+  sim_fault_finish(s->faults, hit, used, r);
 }
 
 void sim_ministry_handle(struct sim_ministry *s, const struct sim_request *q,

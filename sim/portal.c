@@ -13,6 +13,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "jsonrec.h"
 #include "rng.h"
 #include "view.h"
 
@@ -164,19 +165,6 @@ static int int_param(const cJSON *o, const char *name, long *out)
   return 1;
 }
 
-/* Serialise j (consumed) as the response body. */
-static void reply_json(struct sim_response *r, int status, cJSON *j)
-{
-  char *s = j ? cJSON_PrintUnformatted(j) : NULL;
-
-  cJSON_Delete(j);
-  if (!s) {
-    sim_response_set(r, 500, "text/plain; charset=utf-8", NULL, "out of memory");
-    return;
-  }
-  sim_response_set(r, status, "application/json; charset=utf-8", s, NULL);
-}
-
 /* {"error_code": code, "message": msg} with HTTP status. */
 static void reply_error(struct sim_response *r, int status, const char *code, const char *msg)
 {
@@ -188,151 +176,93 @@ static void reply_error(struct sim_response *r, int status, const char *code, co
     cJSON_Delete(j);
     j = NULL;
   }
-  reply_json(r, status, j);
+  sim_reply_json(r, status, j);
 }
 
 /* ---- HoSo rendering ------------------------------------------------------- */
 
-/* Rendering state: the OOM flag is sticky so the calls stay flat. */
-struct render {
-  const struct sim_portal *p;
-  const struct sim_dossier *d;
-  bool fail;
-};
-
-/* Stable per-dossier choice among n for a given field (salt). */
-static unsigned pick(const struct render *x, unsigned salt, unsigned n)
-{
-  return x->p->plain ? 0 : (unsigned)(sim_mix(x->d->variety, salt) % n);
-}
-
-static void check(struct render *x, const void *added)
-{
-  if (!added)
-    x->fail = true;
-}
-
-/* An absent value: a missing key, "" or null. */
-static void put_absent(struct render *x, cJSON *o, const char *name, unsigned salt)
-{
-  switch (pick(x, salt, 3)) {
-  case 0: break;
-  case 1: check(x, cJSON_AddStringToObject(o, name, "")); break;
-  default: check(x, cJSON_AddNullToObject(o, name)); break;
-  }
-}
-
-static void put_str(struct render *x, cJSON *o, const char *name, unsigned salt, const char *v)
-{
-  if (v && *v)
-    check(x, cJSON_AddStringToObject(o, name, v));
-  else
-    put_absent(x, o, name, salt);
-}
-
-static void put_time(struct render *x, cJSON *o, const char *name, unsigned salt, sim_time t)
-{
-  char buf[16];
-
-  if (!t) {
-    put_absent(x, o, name, salt);
-    return;
-  }
-  sim_format_compact(t, buf);
-  check(x, cJSON_AddStringToObject(o, name, buf));
-}
+/* An absent value: a missing key, "" or null, equally often. */
+static const struct sim_jrec_style style = { 3, 0, 1, sim_format_compact };
 
 /* A small code (status, channel ...): "2" or, sometimes, 2; 0 absent. */
-static void put_code(struct render *x, cJSON *o, const char *name, unsigned salt, int v)
+static void put_code(struct sim_jrec *x, cJSON *o, const char *name, unsigned salt, int v)
 {
   char buf[16];
 
   if (!v) {
-    put_absent(x, o, name, salt);
+    sim_jrec_absent(x, o, name, salt);
     return;
   }
-  if (pick(x, salt + 1000, 4) == 1) {
-    check(x, cJSON_AddNumberToObject(o, name, v));
+  if (sim_jrec_pick(x, salt + 1000, 4) == 1) {
+    sim_jrec_check(x, cJSON_AddNumberToObject(o, name, v));
     return;
   }
   snprintf(buf, sizeof(buf), "%d", v);
-  check(x, cJSON_AddStringToObject(o, name, buf));
+  sim_jrec_check(x, cJSON_AddStringToObject(o, name, buf));
 }
 
-static void put_flag(struct render *x, cJSON *o, const char *name, unsigned salt, bool v)
+static void put_flag(struct sim_jrec *x, cJSON *o, const char *name, unsigned salt, bool v)
 {
   if (v)
-    check(x, cJSON_AddStringToObject(o, name, "1"));
-  else if (pick(x, salt + 2000, 2))
-    check(x, cJSON_AddStringToObject(o, name, "0"));
+    sim_jrec_check(x, cJSON_AddStringToObject(o, name, "1"));
+  else if (sim_jrec_pick(x, salt + 2000, 2))
+    sim_jrec_check(x, cJSON_AddStringToObject(o, name, "0"));
   else
-    put_absent(x, o, name, salt);
+    sim_jrec_absent(x, o, name, salt);
 }
 
 /* An array field; an empty one is [], or absent in any of its forms. */
-static cJSON *put_array(struct render *x, cJSON *o, const char *name, unsigned salt, int n)
+static cJSON *put_array(struct sim_jrec *x, cJSON *o, const char *name, unsigned salt, int n)
 {
   cJSON *a;
 
-  if (n == 0 && pick(x, salt, 2)) {
-    put_absent(x, o, name, salt + 1);
+  if (n == 0 && sim_jrec_pick(x, salt, 2)) {
+    sim_jrec_absent(x, o, name, salt + 1);
     return NULL;
   }
   a = cJSON_AddArrayToObject(o, name);
-  check(x, a);
+  sim_jrec_check(x, a);
   return a;
 }
 
-static cJSON *item(struct render *x, cJSON *a)
-{
-  cJSON *o = cJSON_CreateObject();
-
-  if (!o || !cJSON_AddItemToArray(a, o)) {
-    cJSON_Delete(o);
-    x->fail = true;
-    return NULL;
-  }
-  return o;
-}
-
-static void render_arrays(struct render *x, cJSON *o)
+static void render_arrays(struct sim_jrec *x, cJSON *o)
 {
   const struct sim_dossier *d = x->d;
   cJSON *a, *e;
 
   if ((a = put_array(x, o, "TaiLieuNop", 40, d->ncomp)))
-    for (int i = 0; i < d->ncomp && (e = item(x, a)); i++) {
+    for (int i = 0; i < d->ncomp && (e = sim_jrec_item(x, a)); i++) {
       const struct sim_component *c = &d->comp[i];
 
-      put_str(x, e, "MaThanhPhanHoSo", 41, c->code);
+      sim_jrec_str(x, e, "MaThanhPhanHoSo", 41, c->code);
       put_flag(x, e, "DuocSoHoa", 42 + i, c->digitised);
       put_code(x, e, "DuocTaiSuDung", 46 + i, c->reused);
       put_flag(x, e, "DuocLayTuKhoDMQG", 50 + i, c->from_store);
     }
   if ((a = put_array(x, o, "DanhSachLePhi", 60, d->nfees)))
-    for (int i = 0; i < d->nfees && (e = item(x, a)); i++) {
+    for (int i = 0; i < d->nfees && (e = sim_jrec_item(x, a)); i++) {
       char buf[32];
 
-      put_str(x, e, "MaPhiLePhi", 61, d->fees[i].code);
-      if (pick(x, 62, 3) == 1) {
-        check(x, cJSON_AddNumberToObject(e, "Gia", (double)d->fees[i].amount));
+      sim_jrec_str(x, e, "MaPhiLePhi", 61, d->fees[i].code);
+      if (sim_jrec_pick(x, 62, 3) == 1) {
+        sim_jrec_check(x, cJSON_AddNumberToObject(e, "Gia", (double)d->fees[i].amount));
       } else {
         snprintf(buf, sizeof(buf), "%ld", d->fees[i].amount);
-        check(x, cJSON_AddStringToObject(e, "Gia", buf));
+        sim_jrec_check(x, cJSON_AddStringToObject(e, "Gia", buf));
       }
     }
   if ((a = put_array(x, o, "DanhSachGiayToKetQua", 70, d->nresults)))
-    for (int i = 0; i < d->nresults && (e = item(x, a)); i++) {
-      put_str(x, e, "MaGiayToKetQua", 71, d->results[i].code);
-      put_str(x, e, "DuongDanTepTinKetQua", 72 + i, d->results[i].link);
+    for (int i = 0; i < d->nresults && (e = sim_jrec_item(x, a)); i++) {
+      sim_jrec_str(x, e, "MaGiayToKetQua", 71, d->results[i].code);
+      sim_jrec_str(x, e, "DuongDanTepTinKetQua", 72 + i, d->results[i].link);
     }
   if ((a = put_array(x, o, "DanhSachHoSoBoSung", 80, d->nsupp)))
-    for (int i = 0; i < d->nsupp && (e = item(x, a)); i++) {
+    for (int i = 0; i < d->nsupp && (e = sim_jrec_item(x, a)); i++) {
       const struct sim_supplement *s = &d->supp[i];
 
-      put_time(x, e, "NgayYeuCau", 81, s->requested_at);
-      put_time(x, e, "NgayHoanThanh", 82 + i, s->completed_at);
-      put_time(x, e, "NgayHenTraMoi", 86, s->new_due);
+      sim_jrec_time(x, e, "NgayYeuCau", 81, s->requested_at);
+      sim_jrec_time(x, e, "NgayHoanThanh", 82 + i, s->completed_at);
+      sim_jrec_time(x, e, "NgayHenTraMoi", 86, s->new_due);
     }
 }
 
@@ -356,71 +286,56 @@ static bool any_reused(const struct sim_dossier *d)
 /* The record of d as served with NgayCapNhat upd. */
 static cJSON *render_at(const struct sim_portal *p, const struct sim_dossier *d, sim_time upd)
 {
-  struct render x = { p, d, false };
+  struct sim_jrec x = { &style, d, p->plain, false };
   const struct sim_procedure *pr = d->proc;
   cJSON *o = cJSON_CreateObject();
   char buf[64];
 
   if (!o)
     return NULL;
-  put_str(&x, o, "MaHoSo", 1, d->portal_code);
-  put_str(&x, o, "MaHoSoBNDP", 2,
-          strcmp(d->portal_code, d->code) && d->origin != SIM_ORIGIN_MINISTRY ? d->code : NULL);
-  put_str(&x, o, "NguonDongBo", 3, origin_name(d->origin));
-  if (pr && pick(&x, 4, 3))
+  sim_jrec_str(&x, o, "MaHoSo", 1, d->portal_code);
+  sim_jrec_str(&x, o, "MaHoSoBNDP", 2,
+               strcmp(d->portal_code, d->code) && d->origin != SIM_ORIGIN_MINISTRY ? d->code
+                                                                                   : NULL);
+  sim_jrec_str(&x, o, "NguonDongBo", 3, origin_name(d->origin));
+  if (pr && sim_jrec_pick(&x, 4, 3))
     snprintf(buf, sizeof(buf), "%s.000.00.00.%s", pr->code, p->prefix);
   else
     snprintf(buf, sizeof(buf), "%s", pr ? pr->code : "");
-  put_str(&x, o, "MaTTHC", 5, buf);
-  put_str(&x, o, "TenTTHC", 6, pr ? pr->name : NULL);
+  sim_jrec_str(&x, o, "MaTTHC", 5, buf);
+  sim_jrec_str(&x, o, "TenTTHC", 6, pr ? pr->name : NULL);
   snprintf(buf, sizeof(buf), "%s", pr && pr->field_code ? pr->field_code : "");
-  if (pick(&x, 7, 20) == 1) /* codes compare case-insensitively */
+  if (sim_jrec_pick(&x, 7, 20) == 1) /* codes compare case-insensitively */
     for (char *c = buf; *c; c++)
       *c = (char)tolower((unsigned char)*c);
-  put_str(&x, o, "MaLinhVuc", 8, buf);
-  put_str(&x, o, "TenLinhVuc", 9, pr ? pr->field_name : NULL);
-  put_str(&x, o, "MaXa", 10, d->commune);
-  put_str(&x, o, "MaDonViXuLy", 11, d->dept ? d->dept->code : NULL);
-  put_str(&x, o, "DonViXuLy", 12, d->dept ? d->dept->name : NULL);
+  sim_jrec_str(&x, o, "MaLinhVuc", 8, buf);
+  sim_jrec_str(&x, o, "TenLinhVuc", 9, pr ? pr->field_name : NULL);
+  sim_jrec_str(&x, o, "MaXa", 10, d->commune);
+  sim_jrec_str(&x, o, "MaDonViXuLy", 11, d->dept ? d->dept->code : NULL);
+  sim_jrec_str(&x, o, "DonViXuLy", 12, d->dept ? d->dept->name : NULL);
   put_code(&x, o, "KenhThucHien", 13, (int)d->channel);
   put_code(&x, o, "NoiNopHoSo", 14, d->origin == SIM_ORIGIN_PORTAL ? 1 : 2);
-  put_time(&x, o, "NgayNopHoSo", 15, d->submitted_at);
-  put_time(&x, o, "NgayTiepNhan", 16, d->received_at);
-  put_time(&x, o, "NgayHenTra", 17, d->due_at);
-  put_time(&x, o, "NgayKetThucXuLy", 18, d->finished_at);
-  put_time(&x, o, "NgayTra", 19, d->returned_at);
-  put_time(&x, o, "NgayTuChoi", 20, d->refused_at);
+  sim_jrec_time(&x, o, "NgayNopHoSo", 15, d->submitted_at);
+  sim_jrec_time(&x, o, "NgayTiepNhan", 16, d->received_at);
+  sim_jrec_time(&x, o, "NgayHenTra", 17, d->due_at);
+  sim_jrec_time(&x, o, "NgayKetThucXuLy", 18, d->finished_at);
+  sim_jrec_time(&x, o, "NgayTra", 19, d->returned_at);
+  sim_jrec_time(&x, o, "NgayTuChoi", 20, d->refused_at);
   put_code(&x, o, "TrangThaiHoSo", 21, d->status);
   put_flag(&x, o, "HoSoCoThanhPhanSoHoa", 22, any_reused(d));
   put_flag(&x, o, "TaiKhoanDuocXacThucVoiVNeID", 23, d->vneid);
   snprintf(buf, sizeof(buf), "%d", d->paid_online);
-  put_str(&x, o, "DuocThanhToanTrucTuyen", 24, buf);
+  sim_jrec_str(&x, o, "DuocThanhToanTrucTuyen", 24, buf);
   render_arrays(&x, o);
   put_code(&x, o, "DanhGiaHaiLong", 25, d->rating);
   put_flag(&x, o, "CoPhanAnh", 26, d->complaint);
-  put_time(&x, o, "NgayCapNhat", 27, upd);
-  if (x.fail) {
-    cJSON_Delete(o);
-    return NULL;
-  }
-  return o;
+  sim_jrec_time(&x, o, "NgayCapNhat", 27, upd);
+  return sim_json_keep(o, !x.fail);
 }
 
 cJSON *sim_portal_render(const struct sim_portal *p, const struct sim_dossier *d)
 {
   return render_at(p, d, d->updated_at);
-}
-
-static bool replace_str(cJSON *o, const char *name, const char *v)
-{
-  cJSON *s = cJSON_CreateString(v);
-
-  cJSON_DeleteItemFromObjectCaseSensitive(o, name);
-  if (!s || !cJSON_AddItemToObject(o, name, s)) {
-    cJSON_Delete(s);
-    return false;
-  }
-  return true;
 }
 
 /* A junk record: its template's record with one defect (junk.h). */
@@ -433,29 +348,29 @@ static cJSON *render_junk(const struct sim_portal *p, const struct sim_junk *j)
   if (!o)
     return NULL;
   cJSON_DeleteItemFromObjectCaseSensitive(o, "MaHoSoBNDP");
-  ok = replace_str(o, "MaHoSo", j->code);
+  ok = sim_json_replace(o, "MaHoSo", cJSON_CreateString(j->code));
   switch (j->reason) {
-  case SIM_JUNK_BAD_DATE: ok = ok && replace_str(o, "NgayTiepNhan", sim_junk_bad_date(j)); break;
+  case SIM_JUNK_BAD_DATE:
+    ok = ok && sim_json_replace(o, "NgayTiepNhan", cJSON_CreateString(sim_junk_bad_date(j)));
+    break;
   case SIM_JUNK_UNKNOWN_STATUS: {
     char buf[16];
 
     snprintf(buf, sizeof(buf), "%d", sim_junk_status(j));
-    ok = ok && replace_str(o, "TrangThaiHoSo", buf);
+    ok = ok && sim_json_replace(o, "TrangThaiHoSo", cJSON_CreateString(buf));
     break;
   }
   case SIM_JUNK_MISSING_CODE: cJSON_DeleteItemFromObjectCaseSensitive(o, "MaHoSo"); break;
   case SIM_JUNK_OVERLONG:
     name = sim_junk_long_name(j->tmpl->proc ? j->tmpl->proc->name : NULL);
-    ok = ok && name && replace_str(o, "TenTTHC", name);
+    ok = ok && name && sim_json_replace(o, "TenTTHC", cJSON_CreateString(name));
     break;
-  default: ok = ok && replace_str(o, "TenTTHC", "\xc4\x90\xc4ng k\xfd \xc3\x28"); break;
+  default:
+    ok = ok && sim_json_replace(o, "TenTTHC", cJSON_CreateString("\xc4\x90\xc4ng k\xfd \xc3\x28"));
+    break;
   }
   free(name);
-  if (!ok) {
-    cJSON_Delete(o);
-    return NULL;
-  }
-  return o;
+  return sim_json_keep(o, ok);
 }
 
 /* ---- endpoints ------------------------------------------------------------- */
@@ -472,6 +387,18 @@ static char *trim(char *s)
   return s;
 }
 
+/* The request's JSON object; NULL, answered with HTTP 400, if it is not one. */
+static cJSON *parse_body(const struct sim_request *q, struct sim_response *r)
+{
+  cJSON *body = cJSON_ParseWithLength(q->body, q->body_len);
+
+  if (cJSON_IsObject(body))
+    return body;
+  cJSON_Delete(body);
+  reply_error(r, 400, "400", "Dữ liệu yêu cầu không hợp lệ");
+  return NULL;
+}
+
 static void handle_auth(struct sim_portal *p, const struct sim_request *q, struct sim_response *r)
 {
   struct sim_fault_hit hit = sim_faults_roll(p->faults, SIM_FAULTS_TRANSPORT);
@@ -480,15 +407,10 @@ static void handle_auth(struct sim_portal *p, const struct sim_request *q, struc
   const cJSON *u, *pw;
   cJSON *body, *j;
 
-  if (sim_fault_preempts(hit.kind)) {
-    sim_fault_apply(p->faults, hit, r);
+  if (sim_fault_preempted(p->faults, hit, r))
     return;
-  }
-  body = cJSON_ParseWithLength(q->body, q->body_len);
-  if (!cJSON_IsObject(body)) {
-    reply_error(r, 400, "400", "Dữ liệu yêu cầu không hợp lệ");
+  if (!(body = parse_body(q, r)))
     goto out;
-  }
   snprintf(dbuf, sizeof(dbuf), "%s", dst ? dst : "");
   if (strcasecmp(trim(dbuf), p->agency)) {
     reply_error(r, 200, "401", "Mã đơn vị (dstcode) không hợp lệ");
@@ -511,7 +433,7 @@ static void handle_auth(struct sim_portal *p, const struct sim_request *q, struc
     j = NULL;
   }
   snprintf(r->error_code, sizeof(r->error_code), "0");
-  reply_json(r, 200, j);
+  sim_reply_json(r, 200, j);
 out:
   sim_fault_apply(p->faults, hit, r);
   cJSON_Delete(body);
@@ -580,10 +502,7 @@ static void reply_listing(struct sim_portal *p, const struct listing *l, struct 
     } else {
       h = render_at(p, e->d, e->upd);
     }
-    if (!h || !cJSON_AddItemToArray(res, h)) {
-      cJSON_Delete(h);
-      fail = true;
-    }
+    fail = !sim_json_append(res, h);
   }
   if (hit->kind == SIM_FAULT_DRIFT && !sim_view_drift(v, l->commune, l->from, l->to, first))
     hit->kind = SIM_FAULT_NONE; /* nothing to move */
@@ -603,13 +522,7 @@ static void reply_listing(struct sim_portal *p, const struct listing *l, struct 
     j = NULL;
   }
   snprintf(r->error_code, sizeof(r->error_code), "0");
-  reply_json(r, 200, j);
-}
-
-static bool body_fault(enum sim_fault k)
-{
-  return k == SIM_FAULT_ERROR_1 || k == SIM_FAULT_SESSION || k == SIM_FAULT_NUMERIC_CODE ||
-         k == SIM_FAULT_DRIFT;
+  sim_reply_json(r, 200, j);
 }
 
 static void handle_integration(struct sim_portal *p, const struct sim_request *q,
@@ -622,15 +535,10 @@ static void handle_integration(struct sim_portal *p, const struct sim_request *q
   struct listing l;
   cJSON *body = NULL;
 
-  if (sim_fault_preempts(hit.kind)) {
-    sim_fault_apply(p->faults, hit, r);
+  if (sim_fault_preempted(p->faults, hit, r))
     return;
-  }
-  body = cJSON_ParseWithLength(q->body, q->body_len);
-  if (!cJSON_IsObject(body)) {
-    reply_error(r, 400, "400", "Dữ liệu yêu cầu không hợp lệ");
+  if (!(body = parse_body(q, r)))
     goto out;
-  }
   svc = scalar(body, "service", buf, sizeof(buf));
   snprintf(r->service, sizeof(r->service), "%s", svc ? svc : "");
   if (int_param(body, "pageIndex", &r->page_index) != 1)
@@ -660,9 +568,7 @@ static void handle_integration(struct sim_portal *p, const struct sim_request *q
   used = true;
   reply_listing(p, &l, &hit, r);
 out:
-  if (body_fault(hit.kind) && !used)
-    hit.kind = SIM_FAULT_NONE; /* it had no effect: not logged */
-  sim_fault_apply(p->faults, hit, r);
+  sim_fault_finish(p->faults, hit, used, r); /* no effect: not logged */
   cJSON_Delete(body);
 }
 

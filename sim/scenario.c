@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "draw.h"
 #include "links.h"
 #include "rng.h"
 #include "truth.h"
@@ -123,44 +124,6 @@ struct ctx {
 
 /* ---- calendar --------------------------------------------------------------- */
 
-static bool weekend(int64_t day)
-{
-  return sim_weekday(day) >= 5;
-}
-
-static int64_t add_working_days(int64_t day, int n)
-{
-  while (n > 0) {
-    day++;
-    if (!weekend(day))
-      n--;
-  }
-  return day;
-}
-
-static sim_time work_time(struct sim_rng *r, int64_t day)
-{
-  int64_t s = sim_rng_permille(r, 550)
-                ? sim_rng_between(r, 7 * HOUR + 30 * MIN, 11 * HOUR + 30 * MIN)
-                : sim_rng_between(r, 13 * HOUR + 30 * MIN, 17 * HOUR);
-
-  return sim_local_midnight(day) + s;
-}
-
-static sim_time next_working(struct sim_rng *r, sim_time t)
-{
-  int64_t day = sim_local_day(t);
-  int sod = sim_local_second_of_day(t);
-
-  if (!weekend(day) && sod >= 7 * HOUR + 30 * MIN && sod < 17 * HOUR)
-    return t;
-  if (weekend(day) || sod >= 17 * HOUR)
-    do
-      day++;
-    while (weekend(day));
-  return sim_local_midnight(day) + 7 * HOUR + 30 * MIN + sim_rng_between(r, 0, 90 * MIN);
-}
-
 /* A day in [lo, hi]: weekends rarer, and closed for counter channels. */
 static int64_t pick_day(struct sim_rng *r, int64_t lo, int64_t hi, enum sim_channel ch)
 {
@@ -185,37 +148,6 @@ static sim_time between(struct sim_rng *r, sim_time lo, sim_time hi)
 
 /* ---- shaping one dossier ------------------------------------------------------- */
 
-static const struct sim_procedure *pick_procedure(struct sim_rng *r, const struct slot *s)
-{
-  unsigned w[64];
-  size_t n = sim_nprocedures < 64 ? sim_nprocedures : 64;
-
-  for (size_t i = 0; i < n; i++) {
-    const struct sim_procedure *p = &sim_procedures[i];
-
-    w[i] = p->weight;
-    if (s->dept && p->dept != s->dept)
-      w[i] = 0;
-  }
-  return &sim_procedures[sim_rng_weighted(r, w, (unsigned)n)];
-}
-
-static sim_time plan_due(struct sim_rng *r, sim_time received, int days)
-{
-  int64_t rday = sim_local_day(received);
-  int sod = sim_local_second_of_day(received);
-
-  if (days == 0) {
-    if (sod < 15 * HOUR && !weekend(rday) && sim_rng_permille(r, 400))
-      return sim_local_midnight(rday) + 17 * HOUR;
-    return sim_local_midnight(add_working_days(rday, 1)) +
-           (sim_rng_permille(r, 500) ? 11 : 17) * HOUR;
-  }
-  if (sim_rng_permille(r, 600))
-    return sim_local_midnight(add_working_days(rday, days)) + 17 * HOUR;
-  return sim_local_midnight(add_working_days(rday, days)) + sod;
-}
-
 /* Intake of a slot: channel, origin, submitted and received times. */
 static void intake(struct ctx *c, const struct slot *s, struct sim_dossier *d, int64_t day)
 {
@@ -235,16 +167,17 @@ static void intake(struct ctx *c, const struct slot *s, struct sim_dossier *d, i
     d->submitted_at =
       sim_local_midnight(day) + (sim_rng_permille(r, 800) ? sim_rng_between(r, 7 * HOUR, 21 * HOUR)
                                                           : sim_rng_between(r, 0, SIM_DAY - 1));
-    d->received_at = d->origin == SIM_ORIGIN_MINISTRY
-                       ? d->submitted_at + sim_rng_between(r, MIN, 15 * MIN)
-                       : next_working(r, d->submitted_at + sim_rng_between(r, 15 * MIN, 3 * HOUR));
+    d->received_at =
+      d->origin == SIM_ORIGIN_MINISTRY
+        ? d->submitted_at + sim_rng_between(r, MIN, 15 * MIN)
+        : sim_draw_next_working(r, d->submitted_at + sim_rng_between(r, 15 * MIN, 3 * HOUR));
     break;
   case SIM_CHANNEL_POSTAL:
-    d->received_at = work_time(r, day);
+    d->received_at = sim_draw_work_time(r, day, false);
     d->submitted_at = d->received_at - sim_rng_between(r, 20 * HOUR, 60 * HOUR);
     break;
   default:
-    d->submitted_at = work_time(r, day);
+    d->submitted_at = sim_draw_work_time(r, day, false);
     d->received_at = d->submitted_at + sim_rng_between(r, 2 * MIN, 20 * MIN);
     break;
   }
@@ -290,7 +223,7 @@ static void finish(struct ctx *c, struct sim_dossier *d, sim_time end)
     return; /* never collected */
   d->returned_at = d->channel == SIM_CHANNEL_ONLINE
                      ? end + sim_rng_between(r, MIN, 30 * MIN)
-                     : next_working(r, end + sim_rng_between(r, 20 * MIN, 2 * SIM_DAY));
+                     : sim_draw_next_working(r, end + sim_rng_between(r, 20 * MIN, 2 * SIM_DAY));
   if (d->returned_at > c->as_of)
     d->returned_at = SIM_TIME_NONE;
 }
@@ -325,7 +258,7 @@ static bool outcome(struct ctx *c, const struct slot *s, struct sim_dossier *d, 
     if (b <= a)
       return false;
     *stop_status = 7;
-    eff = next_working(r, between(r, a, b));
+    eff = sim_draw_next_working(r, between(r, a, b));
     if (eff >= b)
       eff = between(r, a, b);
     if (sim_rng_permille(r, 900))
@@ -342,7 +275,7 @@ static bool outcome(struct ctx *c, const struct slot *s, struct sim_dossier *d, 
   eff = between(r, a, b);
   if (d->channel != SIM_CHANNEL_ONLINE || d->origin != SIM_ORIGIN_MINISTRY) {
     /* staff work hours when the window allows */
-    sim_time w = work_time(r, sim_local_day(eff));
+    sim_time w = sim_draw_work_time(r, sim_local_day(eff), false);
 
     if (w >= a && w < b)
       eff = w;
@@ -478,7 +411,7 @@ static bool shape(struct ctx *c, const struct slot *s, struct sim_dossier *d)
   int stop = 0;
 
   memset(d, 0, sizeof(*d));
-  d->proc = pick_procedure(r, s);
+  d->proc = sim_draw_procedure(r, s->dept);
   d->dept = d->proc->dept;
   switch (s->kind) {
   case S_CARRIED:
@@ -506,14 +439,14 @@ static bool shape(struct ctx *c, const struct slot *s, struct sim_dossier *d)
   if (s->kind == S_UNACCEPTED) {
     d->received_at = SIM_TIME_NONE;
     if (sim_rng_permille(r, 500))
-      d->refused_at = next_working(r, d->submitted_at + HOUR);
+      d->refused_at = sim_draw_next_working(r, d->submitted_at + HOUR);
     d->nsupp = d->nresults = d->rating = 0;
     d->complaint = false;
     d->status = d->refused_at ? 3 : 1;
     d->updated_at = later(d->submitted_at, d->refused_at) + 7;
     return d->updated_at < c->period_end;
   }
-  d->due_at = plan_due(r, d->received_at, d->proc->max_days);
+  d->due_at = sim_draw_due(r, d->received_at, d->proc->max_days);
   switch (s->kind) {
   case S_HISTORY:
     if (!outcome(c, &(struct slot){ .cls = 0 }, d, d->received_at, c->from_start - HOUR, &stop))
@@ -680,71 +613,7 @@ static int plan_slots(struct ctx *c, struct slot **out, size_t *nout)
   return 0;
 }
 
-/* ---- codes and push failures ------------------------------------------------------ */
-
-struct numbered {
-  struct sim_dossier d;
-  int64_t day;
-  sim_time order;
-  size_t index;
-};
-
-static int numbered_cmp(const void *a, const void *b)
-{
-  const struct numbered *x = a, *y = b;
-
-  if (x->day != y->day)
-    return x->day < y->day ? -1 : 1;
-  if (x->order != y->order)
-    return x->order < y->order ? -1 : 1;
-  return x->index < y->index ? -1 : x->index > y->index;
-}
-
-static void assign_codes(struct numbered *v, size_t n, const char *prefix)
-{
-  int64_t day = INT64_MIN;
-  int year = 0;
-  unsigned seq = 0, yseq = 0;
-
-  qsort(v, n, sizeof(*v), numbered_cmp);
-  for (size_t i = 0; i < n; i++) {
-    struct sim_dossier *d = &v[i].d;
-    int y, m, dd;
-
-    sim_civil_from_days(v[i].day, &y, &m, &dd);
-    if (v[i].day != day) {
-      day = v[i].day;
-      seq = 0;
-    }
-    if (y != year) {
-      year = y;
-      yseq = 0;
-    }
-    seq++;
-    snprintf(d->code, sizeof(d->code), "%s.%s-%02d%02d%02d-%05u", prefix, d->commune, y % 100, m,
-             dd, seq % 100000);
-    if (d->origin == SIM_ORIGIN_MINISTRY) {
-      snprintf(d->ministry_code, sizeof(d->ministry_code), "BTP-HT-%04d-%s-%06u", y, d->commune,
-               ++yseq % 1000000);
-      memcpy(d->portal_code, d->ministry_code, sizeof(d->portal_code));
-    } else if (d->origin == SIM_ORIGIN_PORTAL) {
-      snprintf(d->portal_code, sizeof(d->portal_code), "G22.%s-%02d%02d%02d-%05u", d->commune,
-               y % 100, m, dd, seq % 100000);
-    } else {
-      memcpy(d->portal_code, d->code, sizeof(d->portal_code));
-    }
-    for (int k = 0; k < d->nresults; k++) {
-      struct sim_result_doc *res = &d->results[k];
-      char link[sizeof(res->link)];
-
-      if (!res->link[0])
-        continue;
-      snprintf(link, sizeof(link), "https://ketqua.example.invalid/%s/%s.pdf", d->portal_code,
-               res->code);
-      memcpy(res->link, link, sizeof(link));
-    }
-  }
-}
+/* ---- push failures ------------------------------------------------------------------ */
 
 /*
  * The Thạch Khôi case: civil-status dossiers finished early on the
@@ -787,7 +656,7 @@ int sim_scenario_build(const struct sim_scenario *s, uint64_t seed, const char *
 {
   const struct target *t = &targets[s - sim_scenarios];
   struct ctx c = { .t = t, .as_of = m->as_of };
-  struct numbered *v = NULL;
+  struct sim_numbered *v = NULL;
   struct slot *slots = NULL;
   size_t n = 0;
   int rc = -1;
@@ -822,7 +691,7 @@ int sim_scenario_build(const struct sim_scenario *s, uint64_t seed, const char *
     v[i].order = d->received_at ? d->received_at : d->submitted_at;
     v[i].index = i;
   }
-  assign_codes(v, n, prefix);
+  sim_draw_codes(v, n, sizeof(*v), prefix);
   for (size_t i = 0; i < n; i++) {
     struct sim_dossier *d = sim_model_append(m);
 

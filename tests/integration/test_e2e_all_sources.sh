@@ -27,29 +27,9 @@ done
   --period 2026-03-01:2026-04-30 2>/dev/null || exit 1
 
 harness_write_config "$TMP/tthc.conf" portal-x portal "$PORT_portal" "11002, 10792" "page_size = 40"
-cat >>"$TMP/tthc.conf" <<CONF
-[transform]
-max_reject_share = 0.05
-[source city-x]
-kind = city
-base_url = http://127.0.0.1:$PORT_city
-username = demo
-secret_file = $TMP/portal-x.secret
-communes = 11002, 10792
-page_size = 40
-max_rps = 0
-since = 2025-01-01
-[source moj-x]
-kind = ministry
-base_url = http://127.0.0.1:$PORT_ministry
-secret_file = $TMP/portal-x.secret
-communes = 11002, 10792
-page_size = 40
-max_rps = 0
-since = 2025-01-01
-field_code = HT
-field_name = Hộ tịch
-CONF
+harness_add_source "$TMP/tthc.conf" city-x city "$PORT_city" "11002, 10792" "page_size = 40"
+harness_add_source "$TMP/tthc.conf" moj-x ministry "$PORT_ministry" "11002, 10792" "page_size = 40"
+printf '[transform]\nmax_reject_share = 0.05\n' >>"$TMP/tthc.conf"
 "$TTHC_BIN/tthc-load" --units "$SHARED_DIR/reference/units-2025.csv" >/dev/null
 
 assert_cmd "extract from the three systems" "$TTHC_BIN/tthc-extract" -c "$TMP/tthc.conf"

@@ -19,23 +19,8 @@ done
 "$TTHC_BIN/tthc-sim" --kind portal --dataset "$TMP/dataset.jsonl" --truth-only --truth "$TMP/truth.tsv" \
   --unit 11002 --period 2026-04-01:2026-04-30 2>/dev/null || exit 1
 harness_write_config "$TMP/tthc.conf" portal portal "$P_portal" 11002 "page_size = 100"
-cat >>"$TMP/tthc.conf" <<CONF
-[source city]
-kind = city
-base_url = http://127.0.0.1:$P_city
-username = demo
-secret_file = $TMP/portal.secret
-communes = 11002
-max_rps = 0
-[source moj]
-kind = ministry
-base_url = http://127.0.0.1:$P_ministry
-secret_file = $TMP/portal.secret
-communes = 11002
-max_rps = 0
-field_code = HT
-field_name = Hộ tịch
-CONF
+harness_add_source "$TMP/tthc.conf" city city "$P_city" 11002
+harness_add_source "$TMP/tthc.conf" moj ministry "$P_ministry" 11002
 assert_cmd "sync from the three simulators serving the file" \
   sh -c "'$TTHC_BIN/tthc-extract' -c '$TMP/tthc.conf' && '$TTHC_BIN/tthc-transform' -c '$TMP/tthc.conf' && '$TTHC_BIN/tthc-load' -c '$TMP/tthc.conf'"
 harness_bieu06_tsv 11002 2026-04-01 2026-04-30 | diff -u "$TMP/truth.tsv" - &&

@@ -24,25 +24,8 @@ scenario() {
     --truth-discrepancies "$dir/truth-disc.tsv" 2>/dev/null || return 1
   harness_write_config "$dir/tthc.conf" portal-s portal "$P_portal" "$unit" "page_size = 1000"
   sed -i "s|^dir = .*|dir = $dir/state|; s|^agency_code = .*|agency_code = $agency|" "$dir/tthc.conf"
-  cat >>"$dir/tthc.conf" <<CONF
-[source city-s]
-kind = city
-base_url = http://127.0.0.1:$P_city
-username = demo
-secret_file = $TMP/portal-s.secret
-communes = $unit
-page_size = 1000
-max_rps = 0
-[source moj-s]
-kind = ministry
-base_url = http://127.0.0.1:$P_ministry
-secret_file = $TMP/portal-s.secret
-communes = $unit
-page_size = 1000
-max_rps = 0
-field_code = HT
-field_name = Hộ tịch
-CONF
+  harness_add_source "$dir/tthc.conf" city-s city "$P_city" "$unit" "page_size = 1000"
+  harness_add_source "$dir/tthc.conf" moj-s ministry "$P_ministry" "$unit" "page_size = 1000"
   "$TTHC_BIN/tthc-extract" -c "$dir/tthc.conf" --since 2020-01-01 >"$dir/extract.log" 2>&1 &&
     "$TTHC_BIN/tthc-transform" -c "$dir/tthc.conf" >"$dir/transform.log" 2>&1 &&
     "$TTHC_BIN/tthc-load" -c "$dir/tthc.conf" >"$dir/load.log" 2>&1 || { tail "$dir"/*.log; return 1; }

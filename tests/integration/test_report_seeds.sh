@@ -23,25 +23,8 @@ for seed in $SEEDS; do
   mkdir -p "$d"
   harness_write_config "$d/tthc.conf" portal portal "$P_portal" "11002, 10792" "page_size = 100"
   sed -i "s|^dir = .*|dir = $d/state|" "$d/tthc.conf"
-  cat >>"$d/tthc.conf" <<CONF
-[source city]
-kind = city
-base_url = http://127.0.0.1:$P_city
-username = demo
-secret_file = $TMP/portal.secret
-communes = 11002, 10792
-page_size = 100
-max_rps = 0
-[source moj]
-kind = ministry
-base_url = http://127.0.0.1:$P_ministry
-secret_file = $TMP/portal.secret
-communes = 11002, 10792
-page_size = 100
-max_rps = 0
-field_code = HT
-field_name = Hộ tịch
-CONF
+  harness_add_source "$d/tthc.conf" city city "$P_city" "11002, 10792" "page_size = 100"
+  harness_add_source "$d/tthc.conf" moj ministry "$P_ministry" "11002, 10792" "page_size = 100"
   if ! { "$TTHC_BIN/tthc-extract" -c "$d/tthc.conf" && "$TTHC_BIN/tthc-transform" -c "$d/tthc.conf" &&
          "$TTHC_BIN/tthc-load" -c "$d/tthc.conf"; } >"$d/sync.log" 2>&1; then
     not_ok "seed $seed: sync failed"; tail -5 "$d/sync.log"; continue

@@ -67,29 +67,42 @@ harness_start_sim() {
   printf -v "$var" '%s' "$port"
 }
 
-# harness_write_config FILE NAME KIND PORT COMMUNES [extra lines...]
+# harness_write_config FILE NAME KIND PORT COMMUNES [extra lines...]: a
+# configuration with the warehouse, a state directory under $TMP and one
+# source on a simulator; more sources with harness_add_source. The secret
+# (TTHC_SIM_PASSWORD, default the simulators' demo-secret) is in $TMP/NAME.secret.
 harness_write_config() {
-  local file=$1 name=$2 kind=$3 port=$4 communes=$5
-  shift 5
-  printf '%s\n' "${TTHC_SIM_PASSWORD:-demo-secret}" >"$TMP/$name.secret"
-  chmod 0600 "$TMP/$name.secret"
+  local file=$1
   {
     echo "[warehouse]"
     echo "conninfo = host=$PGHOST port=$PGPORT user=$PGUSER dbname=$PGDATABASE"
     echo "[state]"
     echo "dir = $TMP/state"
+  } >"$file"
+  harness_add_source "$@"
+}
+
+# harness_add_source FILE NAME KIND PORT COMMUNES [extra lines...]: appends
+# a [source NAME] section for a simulator of KIND on PORT (a ministry source
+# serves the civil-status field, HT).
+harness_add_source() {
+  local file=$1 name=$2 kind=$3 port=$4 communes=$5 line
+  shift 5
+  printf '%s\n' "${TTHC_SIM_PASSWORD:-demo-secret}" >"$TMP/$name.secret"
+  chmod 0600 "$TMP/$name.secret"
+  {
     echo "[source $name]"
     echo "kind = $kind"
     echo "base_url = http://127.0.0.1:$port"
-    echo "agency_code = 000.00.00.H31"
-    echo "username = demo"
+    [ "$kind" = portal ] && echo "agency_code = 000.00.00.H31"
+    [ "$kind" != ministry ] && echo "username = demo"
+    [ "$kind" = ministry ] && printf 'field_code = HT\nfield_name = Hộ tịch\n'
     echo "secret_file = $TMP/$name.secret"
     echo "communes = $communes"
     echo "since = 2025-01-01"
     echo "max_rps = 0"
-    local line
     for line in "$@"; do echo "$line"; done
-  } >"$file"
+  } >>"$file"
 }
 
 # The period report as the warehouse computes it, in the truth file format.
