@@ -263,114 +263,55 @@ static char *put(char *p, int v, int n)
   return p + n;
 }
 
-void time_format_utc(tthc_time t, char out[32])
+/* Formats t shifted by offset after pattern: Y year (4 digits), M month,
+ * D day, h hour, m minute, s second (2 digits each); any other character is
+ * copied. "" for an instant that cannot be shown. */
+static void format(tthc_time t, int offset, const char *pattern, char *out)
 {
   struct fields f;
   char *p = out;
 
-  if (!split(t, 0, &f)) {
+  if (!split(t, offset, &f)) {
     out[0] = '\0';
     return;
   }
-  p = put(p, f.y, 4);
-  *p++ = '-';
-  p = put(p, f.mo, 2);
-  *p++ = '-';
-  p = put(p, f.d, 2);
-  *p++ = ' ';
-  p = put(p, f.h, 2);
-  *p++ = ':';
-  p = put(p, f.mi, 2);
-  *p++ = ':';
-  p = put(p, f.s, 2);
-  memcpy(p, "+00", 4);
+  for (; *pattern; pattern++) {
+    switch (*pattern) {
+    case 'Y': p = put(p, f.y, 4); break;
+    case 'M': p = put(p, f.mo, 2); break;
+    case 'D': p = put(p, f.d, 2); break;
+    case 'h': p = put(p, f.h, 2); break;
+    case 'm': p = put(p, f.mi, 2); break;
+    case 's': p = put(p, f.s, 2); break;
+    default: *p++ = *pattern; break;
+    }
+  }
+  *p = '\0';
+}
+
+void time_format_utc(tthc_time t, char out[32])
+{
+  format(t, 0, "Y-M-D h:m:s+00", out);
 }
 
 void time_format_iso_utc(tthc_time t, char out[21])
 {
-  struct fields f;
-  char *p = out;
-
-  if (!split(t, 0, &f)) {
-    out[0] = '\0';
-    return;
-  }
-  p = put(p, f.y, 4);
-  *p++ = '-';
-  p = put(p, f.mo, 2);
-  *p++ = '-';
-  p = put(p, f.d, 2);
-  *p++ = 'T';
-  p = put(p, f.h, 2);
-  *p++ = ':';
-  p = put(p, f.mi, 2);
-  *p++ = ':';
-  p = put(p, f.s, 2);
-  memcpy(p, "Z", 2);
+  format(t, 0, "Y-M-DTh:m:sZ", out);
 }
 
 void time_format_compact_local(tthc_time t, char out[15])
 {
-  struct fields f;
-  char *p = out;
-
-  if (!split(t, TTHC_LOCAL_OFFSET, &f)) {
-    out[0] = '\0';
-    return;
-  }
-  p = put(p, f.y, 4);
-  p = put(p, f.mo, 2);
-  p = put(p, f.d, 2);
-  p = put(p, f.h, 2);
-  p = put(p, f.mi, 2);
-  p = put(p, f.s, 2);
-  *p = '\0';
+  format(t, TTHC_LOCAL_OFFSET, "YMDhms", out);
 }
 
 void time_format_dmy_local(tthc_time t, char out[20])
 {
-  struct fields f;
-  char *p = out;
-
-  if (!split(t, TTHC_LOCAL_OFFSET, &f)) {
-    out[0] = '\0';
-    return;
-  }
-  p = put(p, f.d, 2);
-  *p++ = '/';
-  p = put(p, f.mo, 2);
-  *p++ = '/';
-  p = put(p, f.y, 4);
-  *p++ = ' ';
-  p = put(p, f.h, 2);
-  *p++ = ':';
-  p = put(p, f.mi, 2);
-  *p++ = ':';
-  p = put(p, f.s, 2);
-  *p = '\0';
+  format(t, TTHC_LOCAL_OFFSET, "D/M/Y h:m:s", out);
 }
 
 void time_format_iso_local(tthc_time t, char out[26])
 {
-  struct fields f;
-  char *p = out;
-
-  if (!split(t, TTHC_LOCAL_OFFSET, &f)) {
-    out[0] = '\0';
-    return;
-  }
-  p = put(p, f.y, 4);
-  *p++ = '-';
-  p = put(p, f.mo, 2);
-  *p++ = '-';
-  p = put(p, f.d, 2);
-  *p++ = 'T';
-  p = put(p, f.h, 2);
-  *p++ = ':';
-  p = put(p, f.mi, 2);
-  *p++ = ':';
-  p = put(p, f.s, 2);
-  memcpy(p, "+07:00", 7);
+  format(t, TTHC_LOCAL_OFFSET, "Y-M-DTh:m:s+07:00", out);
 }
 
 const char *time_strerror(time_result r)

@@ -14,92 +14,12 @@
 #include <libxml/tree.h>
 
 #include "cunit_main.h"
+#include "sim_fixture.h"
 #include "../sim/city.h"
 #include "../sim/exchange.h"
 #include "../sim/generator.h"
 #include "../sim/links.h"
 #include "../sim/view.h"
-
-struct kv {
-  const char *k, *v;
-};
-
-/* Headers first, then a NULL key, then query arguments, NULL-ended. */
-static const char *lookup(const struct kv *p, const char *name, bool query)
-{
-  bool in_query = false;
-
-  for (;; p++) {
-    if (!p->k) {
-      if (in_query)
-        return NULL;
-      in_query = true;
-      continue;
-    }
-    if (in_query == query && !strcasecmp(p->k, name))
-      return p->v;
-  }
-}
-
-static const char *hdr(void *ctx, const char *name)
-{
-  return lookup(ctx, name, false);
-}
-
-static const char *qry(void *ctx, const char *name)
-{
-  return lookup(ctx, name, true);
-}
-
-static sim_time T(const char *s)
-{
-  sim_time t = 0;
-
-  CU_ASSERT_EQUAL_FATAL(sim_parse_local(s, &t), 0);
-  return t;
-}
-
-static void generate(struct sim_model *m, uint64_t seed, unsigned push, unsigned national)
-{
-  struct sim_gen_options o = { .seed = seed, .per_day = 20, .prefix = "H31" };
-  struct sim_link_options lo = { .seed = seed, .push_ppm = push, .national_ppm = national };
-
-  sim_parse_day("2026-03-01", &o.day_from);
-  sim_parse_day("2026-04-30", &o.day_to);
-  sim_model_init(m, T("2026-05-05T00:00:00"));
-  sim_model_add_commune(m, "11002", "31");
-  sim_model_add_commune(m, "10792", "31");
-  CU_ASSERT_EQUAL_FATAL(sim_generate(m, &o), SIM_GEN_OK);
-  sim_links_apply(m, &lo);
-}
-
-static void call(struct sim_city *c, const char *method, const char *path, const char *body,
-                 const struct kv *kv, struct sim_response *r)
-{
-  struct sim_request q = { method, path, body, strlen(body), hdr, (void *)kv, qry };
-
-  sim_response_init(r);
-  sim_city_handle(c, &q, r);
-}
-
-static void get_token(struct sim_city *c, char *tok)
-{
-  /* demo:demo-secret */
-  const struct kv kv[] = { { "Authorization", "Basic ZGVtbzpkZW1vLXNlY3JldA==" },
-                           { NULL, NULL },
-                           { NULL, NULL } };
-  struct sim_response r;
-  const char *p;
-
-  call(c, "POST", "/token", "grant_type=client_credentials", kv, &r);
-  CU_ASSERT_EQUAL_FATAL(r.status, 200);
-  CU_ASSERT_PTR_NOT_NULL(strstr(r.body, "\"token_type\":\"Bearer\""));
-  CU_ASSERT_PTR_NOT_NULL(strstr(r.body, "\"expires_in\":"));
-  p = strstr(r.body, "\"access_token\":\"");
-  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
-  snprintf(tok, 48, "Bearer %.32s", p + 16);
-  sim_response_release(&r);
-}
 
 /* GET /tthc/v1/hoso with the given query; r must be released. */
 static void list(struct sim_city *c, const char *bearer, const char *xa, const char *tu,
@@ -110,7 +30,7 @@ static void list(struct sim_city *c, const char *bearer, const char *xa, const c
     { "denngay", den },          { "trang", trang }, { "sobanghi", sobanghi }, { NULL, NULL }
   };
 
-  call(c, "GET", "/tthc/v1/hoso", "", kv, r);
+  city_call(c, "GET", "/tthc/v1/hoso", "", kv, r);
 }
 
 static xmlDocPtr parse(const struct sim_response *r)
@@ -158,26 +78,26 @@ static void test_token(void)
   generate(&m, 1, 0, 0);
   c = sim_city_new(&m, &o, NULL);
   CU_ASSERT_PTR_NOT_NULL_FATAL(c);
-  get_token(c, tok);
-  call(c, "POST", "/token", "grant_type=client_credentials", bad, &r);
+  city_token(c, tok);
+  city_call(c, "POST", "/token", "grant_type=client_credentials", bad, &r);
   CU_ASSERT_EQUAL(r.status, 401);
   CU_ASSERT_PTR_NOT_NULL(strstr(r.body, "invalid_client"));
   CU_ASSERT_PTR_NOT_NULL(r.www_authenticate);
   sim_response_release(&r);
-  call(c, "POST", "/token", "grant_type=client_credentials", none, &r);
+  city_call(c, "POST", "/token", "grant_type=client_credentials", none, &r);
   CU_ASSERT_EQUAL(r.status, 401);
   sim_response_release(&r);
-  call(c, "POST", "/token", "grant_type=password", good, &r);
+  city_call(c, "POST", "/token", "grant_type=password", good, &r);
   CU_ASSERT_EQUAL(r.status, 400);
   CU_ASSERT_PTR_NOT_NULL(strstr(r.body, "unsupported_grant_type"));
   sim_response_release(&r);
-  call(c, "POST", "/token", "scope=x&grant_type=client_credentials", good, &r);
+  city_call(c, "POST", "/token", "scope=x&grant_type=client_credentials", good, &r);
   CU_ASSERT_EQUAL(r.status, 200);
   sim_response_release(&r);
-  call(c, "GET", "/token", "", good, &r);
+  city_call(c, "GET", "/token", "", good, &r);
   CU_ASSERT_EQUAL(r.status, 405);
   sim_response_release(&r);
-  call(c, "GET", "/tthc/v1/other", "", good, &r);
+  city_call(c, "GET", "/tthc/v1/other", "", good, &r);
   CU_ASSERT_EQUAL(r.status, 404);
   sim_response_release(&r);
   sim_city_free(c);
@@ -202,7 +122,7 @@ static void test_data_auth(void)
   list(c, "Bearer 0123", "11002", NULL, NULL, NULL, "5", &r);
   CU_ASSERT_EQUAL(r.status, 401);
   sim_response_release(&r);
-  get_token(c, tok);
+  city_token(c, tok);
   list(c, tok, "11002", NULL, NULL, NULL, "5", &r);
   CU_ASSERT_EQUAL(r.status, 200);
   CU_ASSERT_PTR_NOT_NULL(strstr(r.body, "<MaLoi>0</MaLoi>"));
@@ -233,7 +153,7 @@ static void test_params(void)
 
   generate(&m, 1, 0, 0);
   c = sim_city_new(&m, &o, NULL);
-  get_token(c, tok);
+  city_token(c, tok);
   for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
     list(c, tok, bad[i][0], bad[i][1], bad[i][2], bad[i][3], bad[i][4], &r);
     CU_ASSERT_EQUAL(r.status, 200);
@@ -284,7 +204,7 @@ static void test_paging(void)
   }
   CU_ASSERT(expect > 300);
   c = sim_city_new(&m, &o, NULL);
-  get_token(c, tok);
+  city_token(c, tok);
   for (long page = 1;; page++) {
     char pg[24];
     xmlDocPtr doc;
@@ -467,7 +387,7 @@ static void faulted_page(struct sim_model *m, const char *spec, struct sim_respo
   struct sim_city *c = faulty(m, &f, "reset:0");
   char tok[48];
 
-  get_token(c, tok); /* before the fault is turned on */
+  city_token(c, tok); /* before the fault is turned on */
   CU_ASSERT_EQUAL_FATAL(sim_faults_add(&f, spec), SIM_FAULT_OK);
   list(c, tok, "11002", "20260401000000", "20260430235959", "2", "20", r);
   for (int k = 1; k < SIM_FAULT_COUNT; k++)
@@ -623,7 +543,7 @@ static void test_token_expired_fault(void)
 
   generate(&m, 1, 0, 0);
   c = faulty(&m, &f, "token-expired:1");
-  get_token(c, tok);
+  city_token(c, tok);
   list(c, tok, "11002", NULL, NULL, NULL, "5", &r);
   CU_ASSERT_EQUAL(r.status, 401);
   CU_ASSERT_STRING_EQUAL(r.fault, "token-expired");
@@ -633,7 +553,7 @@ static void test_token_expired_fault(void)
   CU_ASSERT_EQUAL(r.status, 401); /* really invalidated */
   CU_ASSERT_PTR_NULL(r.fault);
   sim_response_release(&r);
-  get_token(c, tok);
+  city_token(c, tok);
   list(c, tok, "11002", NULL, NULL, NULL, "5", &r);
   CU_ASSERT_EQUAL(r.status, 200);
   sim_response_release(&r);
@@ -654,7 +574,7 @@ static void test_drift(void)
 
   generate(&m, 42, 0, 0);
   c = faulty(&m, &f, "drift:1");
-  get_token(c, tok);
+  city_token(c, tok);
   for (int page = 1; page < 200; page++) {
     char pg[16];
     int k;
@@ -692,7 +612,7 @@ static void test_malformed(void)
   generate(&m, 42, 0, 0);
   c = faulty(&m, &f, "malformed:0.05");
   CU_ASSERT_EQUAL(f.malformed_ppm, 50000);
-  get_token(c, tok);
+  city_token(c, tok);
   for (int page = 1; page < 100; page++) {
     char pg[16];
 

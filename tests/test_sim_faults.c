@@ -11,34 +11,13 @@
 #include <curl/curl.h>
 
 #include "cunit_main.h"
+#include "sim_fixture.h"
 #include "../sim/city.h"
 #include "../sim/generator.h"
 #include "../sim/httpd.h"
 #include "../sim/links.h"
 #include "../sim/ministry.h"
 #include "../sim/portal.h"
-
-static sim_time T(const char *s)
-{
-  sim_time t = 0;
-
-  CU_ASSERT_EQUAL_FATAL(sim_parse_local(s, &t), 0);
-  return t;
-}
-
-static void generate(struct sim_model *m)
-{
-  struct sim_gen_options o = { .seed = 42, .per_day = 20, .prefix = "H31" };
-  struct sim_link_options lo = { .seed = 42 };
-
-  sim_parse_day("2026-03-01", &o.day_from);
-  sim_parse_day("2026-04-30", &o.day_to);
-  sim_model_init(m, T("2026-05-05T00:00:00"));
-  sim_model_add_commune(m, "11002", "31");
-  sim_model_add_commune(m, "10792", "31");
-  CU_ASSERT_EQUAL_FATAL(sim_generate(m, &o), SIM_GEN_OK);
-  sim_links_apply(m, &lo);
-}
 
 static void test_names_and_kinds(void)
 {
@@ -128,7 +107,7 @@ static void test_portal_drift_and_junk(void)
   char tok[64], (*codes)[48] = calloc(4000, 48);
   int n = 0, dup = 0, drifts = 0, junk = 0, nocode = 0;
 
-  generate(&m);
+  generate(&m, 42, 0, 0);
   sim_faults_init(&f, 11);
   CU_ASSERT_EQUAL(sim_faults_add(&f, "drift:0.5"), SIM_FAULT_OK);
   CU_ASSERT_EQUAL(sim_faults_add(&f, "malformed:0.03"), SIM_FAULT_OK);
@@ -235,7 +214,7 @@ static void test_http(void)
   char err[128], url[256], auth[80];
   const char *p;
 
-  generate(&m);
+  generate(&m, 42, 0, 0);
   c = sim_city_new(&m, &co, NULL);
   s = sim_ministry_new(&m, &mo, NULL);
   ho.handler = sim_city_handler;

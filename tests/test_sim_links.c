@@ -10,6 +10,7 @@
 #include <cjson/cJSON.h>
 
 #include "cunit_main.h"
+#include "sim_fixture.h"
 #include "../sim/city.h"
 #include "../sim/generator.h"
 #include "../sim/junk.h"
@@ -18,28 +19,6 @@
 #include "../sim/portal.h"
 #include "../sim/truth.h"
 #include "../sim/view.h"
-
-static sim_time T(const char *s)
-{
-  sim_time t = 0;
-
-  CU_ASSERT_EQUAL_FATAL(sim_parse_local(s, &t), 0);
-  return t;
-}
-
-static void generate(struct sim_model *m, uint64_t seed, unsigned push, unsigned national)
-{
-  struct sim_gen_options o = { .seed = seed, .per_day = 20, .prefix = "H31" };
-  struct sim_link_options lo = { .seed = seed, .push_ppm = push, .national_ppm = national };
-
-  sim_parse_day("2026-03-01", &o.day_from);
-  sim_parse_day("2026-04-30", &o.day_to);
-  sim_model_init(m, T("2026-05-05T00:00:00"));
-  sim_model_add_commune(m, "11002", "31");
-  sim_model_add_commune(m, "10792", "31");
-  CU_ASSERT_EQUAL_FATAL(sim_generate(m, &o), SIM_GEN_OK);
-  sim_links_apply(m, &lo);
-}
 
 static void norm(const char *s, char *out)
 {

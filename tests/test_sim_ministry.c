@@ -10,81 +10,10 @@
 #include <cjson/cJSON.h>
 
 #include "cunit_main.h"
+#include "sim_fixture.h"
 #include "../sim/generator.h"
 #include "../sim/links.h"
 #include "../sim/ministry.h"
-
-struct kv {
-  const char *k, *v;
-};
-
-static const char *lookup(const struct kv *p, const char *name, bool query)
-{
-  bool in_query = false;
-
-  for (;; p++) {
-    if (!p->k) {
-      if (in_query)
-        return NULL;
-      in_query = true;
-      continue;
-    }
-    if (in_query == query && !strcasecmp(p->k, name))
-      return p->v;
-  }
-}
-
-static const char *hdr(void *ctx, const char *name)
-{
-  return lookup(ctx, name, false);
-}
-
-static const char *qry(void *ctx, const char *name)
-{
-  return lookup(ctx, name, true);
-}
-
-static sim_time T(const char *s)
-{
-  sim_time t = 0;
-
-  CU_ASSERT_EQUAL_FATAL(sim_parse_local(s, &t), 0);
-  return t;
-}
-
-static void generate(struct sim_model *m, uint64_t seed)
-{
-  struct sim_gen_options o = { .seed = seed, .per_day = 20, .prefix = "H31" };
-  struct sim_link_options lo = { .seed = seed };
-
-  sim_parse_day("2026-03-01", &o.day_from);
-  sim_parse_day("2026-04-30", &o.day_to);
-  sim_model_init(m, T("2026-05-05T00:00:00"));
-  sim_model_add_commune(m, "11002", "31");
-  sim_model_add_commune(m, "10792", "31");
-  CU_ASSERT_EQUAL_FATAL(sim_generate(m, &o), SIM_GEN_OK);
-  sim_links_apply(m, &lo);
-}
-
-static cJSON *list(struct sim_ministry *s, const char *key, const char *xa, const char *since,
-                   const char *limit, const char *cursor, struct sim_response *r)
-{
-  const struct kv kv[] = { { "X-API-Key", key },   { NULL, NULL },     { "maDonVi", xa },
-                           { "capNhatTu", since }, { "limit", limit }, { "cursor", cursor },
-                           { NULL, NULL } };
-  struct sim_request q = { "GET", "/api/v2/ho-so", "", 0, hdr, (void *)kv, qry };
-
-  sim_response_init(r);
-  sim_ministry_handle(s, &q, r);
-  return r->body ? cJSON_Parse(r->body) : NULL;
-}
-
-static const char *str(const cJSON *o, const char *name)
-{
-  const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
-
-  return cJSON_IsString(v) ? v->valuestring : NULL;
-}
 
 #define KEY "demo-secret"
 
@@ -103,27 +32,27 @@ static void test_auth_and_errors(void)
     { NULL, NULL, "x", "INVALID_PARAMETER" },
   };
 
-  generate(&m, 1);
+  generate(&m, 1, 0, 0);
   s = sim_ministry_new(&m, &o, NULL);
   CU_ASSERT_PTR_NOT_NULL_FATAL(s);
-  j = list(s, NULL, "11002", NULL, NULL, NULL, &r);
+  j = ministry_list(s, NULL, "11002", NULL, NULL, NULL, &r);
   CU_ASSERT_EQUAL(r.status, 403);
   CU_ASSERT_STRING_EQUAL(str(j, "status"), "0");
   CU_ASSERT_STRING_EQUAL(str(j, "errorCode"), "FORBIDDEN");
   cJSON_Delete(j);
   sim_response_release(&r);
-  j = list(s, "wrong", "11002", NULL, NULL, NULL, &r);
+  j = ministry_list(s, "wrong", "11002", NULL, NULL, NULL, &r);
   CU_ASSERT_EQUAL(r.status, 403);
   cJSON_Delete(j);
   sim_response_release(&r);
   for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-    j = list(s, KEY, bad[i][0], bad[i][1], bad[i][2], NULL, &r);
+    j = ministry_list(s, KEY, bad[i][0], bad[i][1], bad[i][2], NULL, &r);
     CU_ASSERT_EQUAL(r.status, 400);
     CU_ASSERT_STRING_EQUAL(str(j, "errorCode"), bad[i][3]);
     cJSON_Delete(j);
     sim_response_release(&r);
   }
-  j = list(s, KEY, NULL, NULL, NULL, "!!notbase64", &r);
+  j = ministry_list(s, KEY, NULL, NULL, NULL, "!!notbase64", &r);
   CU_ASSERT_EQUAL(r.status, 400);
   CU_ASSERT_STRING_EQUAL(str(j, "errorCode"), "INVALID_CURSOR");
   cJSON_Delete(j);
@@ -172,7 +101,7 @@ static void test_cursor_paging(void)
   long expect = 0, seen = 0, pages = 0, mcdt = 0;
   sim_time from = T("2026-04-01T00:00:00");
 
-  generate(&m, 42);
+  generate(&m, 42, 0, 0);
   for (size_t i = 0; i < m.ndossiers; i++)
     expect += m.dossiers[i].origin == SIM_ORIGIN_MINISTRY &&
               !strcmp(m.dossiers[i].commune, "11002") && m.dossiers[i].updated_at >= from;
@@ -180,7 +109,7 @@ static void test_cursor_paging(void)
   s = sim_ministry_new(&m, &o, NULL);
   for (;;) {
     cJSON *j =
-            list(s, KEY, "11002", "2026-04-01T00:00:00+07:00", "37", *cursor ? cursor : NULL, &r),
+            ministry_list(s, KEY, "11002", "2026-04-01T00:00:00+07:00", "37", *cursor ? cursor : NULL, &r),
           *v, *h;
     const cJSON *next;
 
@@ -249,7 +178,7 @@ static void test_cursor_paging(void)
 static long count(struct sim_ministry *s, const char *since)
 {
   struct sim_response r;
-  cJSON *j = list(s, KEY, "10792", since, "1000", NULL, &r);
+  cJSON *j = ministry_list(s, KEY, "10792", since, "1000", NULL, &r);
   long n = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(j, "value"));
 
   CU_ASSERT_EQUAL(r.status, 200);
@@ -265,7 +194,7 @@ static void test_offsets(void)
   struct sim_ministry *s;
   long a;
 
-  generate(&m, 42);
+  generate(&m, 42, 0, 0);
   s = sim_ministry_new(&m, &o, NULL);
   a = count(s, "2026-04-10T00:00:00+07:00");
   CU_ASSERT(a > 10 && a < count(s, NULL));
@@ -348,30 +277,30 @@ static void test_faults(void)
   cJSON *j;
   char cursor[512];
 
-  generate(&m, 42);
+  generate(&m, 42, 0, 0);
   sim_faults_init(&f, 3);
   s = sim_ministry_new(&m, &o, &f);
   /* cursor-expired only takes effect on a call with a cursor */
   CU_ASSERT_EQUAL(sim_faults_add(&f, "cursor-expired:1"), SIM_FAULT_OK);
-  j = list(s, KEY, "11002", NULL, "10", NULL, &r);
+  j = ministry_list(s, KEY, "11002", NULL, "10", NULL, &r);
   CU_ASSERT_STRING_EQUAL(str(j, "status"), "1");
   CU_ASSERT_PTR_NULL(r.fault);
   snprintf(cursor, sizeof(cursor), "%s", str(j, "nextCursor"));
   cJSON_Delete(j);
   sim_response_release(&r);
-  j = list(s, KEY, "11002", NULL, "10", cursor, &r);
+  j = ministry_list(s, KEY, "11002", NULL, "10", cursor, &r);
   CU_ASSERT_STRING_EQUAL(str(j, "status"), "0");
   CU_ASSERT_STRING_EQUAL(str(j, "errorCode"), "CURSOR_EXPIRED");
   CU_ASSERT_STRING_EQUAL(r.fault, "cursor-expired");
   cJSON_Delete(j);
   sim_response_release(&r);
   f.ppm[SIM_FAULT_CURSOR_EXPIRED] = 0;
-  j = list(s, KEY, "11002", NULL, "10", cursor, &r); /* still valid */
+  j = ministry_list(s, KEY, "11002", NULL, "10", cursor, &r); /* still valid */
   CU_ASSERT_STRING_EQUAL(str(j, "status"), "1");
   cJSON_Delete(j);
   sim_response_release(&r);
   CU_ASSERT_EQUAL(sim_faults_add(&f, "sync-error:1"), SIM_FAULT_OK);
-  j = list(s, KEY, "11002", NULL, "10", NULL, &r);
+  j = ministry_list(s, KEY, "11002", NULL, "10", NULL, &r);
   CU_ASSERT_EQUAL(r.status, 200);
   CU_ASSERT_STRING_EQUAL(str(j, "status"), "0");
   CU_ASSERT_STRING_EQUAL(str(j, "errorCode"), "SYNC_ERROR");
@@ -381,7 +310,7 @@ static void test_faults(void)
   sim_response_release(&r);
   f.ppm[SIM_FAULT_SYNC_ERROR] = 0;
   CU_ASSERT_EQUAL(sim_faults_add(&f, "unavailable:1"), SIM_FAULT_OK);
-  j = list(s, KEY, "11002", NULL, "10", NULL, &r);
+  j = ministry_list(s, KEY, "11002", NULL, "10", NULL, &r);
   CU_ASSERT_EQUAL(r.status, 503);
   CU_ASSERT_EQUAL(r.retry_after, 1);
   cJSON_Delete(j);
@@ -402,11 +331,11 @@ static void test_malformed(void)
   long junk = 0, bad_utf8 = 0;
   const struct cJSON *v, *h;
 
-  generate(&m, 42);
+  generate(&m, 42, 0, 0);
   sim_faults_init(&f, 3);
   CU_ASSERT_EQUAL(sim_faults_add(&f, "malformed:10%"), SIM_FAULT_OK);
   s = sim_ministry_new(&m, &o, &f);
-  j = list(s, KEY, NULL, NULL, "1000", NULL, &r);
+  j = ministry_list(s, KEY, NULL, NULL, "1000", NULL, &r);
   junk = r.malformed;
   CU_ASSERT(junk > 10);
   v = cJSON_GetObjectItemCaseSensitive(j, "value");

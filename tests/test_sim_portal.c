@@ -15,77 +15,10 @@
 #include <cjson/cJSON.h>
 
 #include "cunit_main.h"
+#include "sim_fixture.h"
 #include "../sim/generator.h"
 #include "../sim/httpd.h"
 #include "../sim/portal.h"
-
-#define AGENCY "000.00.00.H31"
-
-static sim_time T(const char *s)
-{
-  sim_time t = 0;
-
-  if (s && *s)
-    CU_ASSERT_EQUAL_FATAL(sim_parse_local(s, &t), 0);
-  return t;
-}
-
-static void generate(struct sim_model *m, uint64_t seed)
-{
-  struct sim_gen_options o = { .seed = seed, .per_day = 20, .prefix = "H31" };
-
-  sim_parse_day("2026-03-01", &o.day_from);
-  sim_parse_day("2026-04-30", &o.day_to);
-  sim_model_init(m, T("2026-05-05T00:00:00"));
-  sim_model_add_commune(m, "11002", "31");
-  sim_model_add_commune(m, "10792", "31");
-  CU_ASSERT_EQUAL_FATAL(sim_generate(m, &o), SIM_GEN_OK);
-}
-
-static const char *dst_header(void *ctx, const char *name)
-{
-  return strcasecmp(name, "dstcode") == 0 ? ctx : NULL;
-}
-
-/* One request; returns the parsed body (NULL if not JSON). */
-static cJSON *call(struct sim_portal *p, const char *path, const char *dst, const char *body,
-                   struct sim_response *r)
-{
-  struct sim_request q = { "POST", path, body, strlen(body), dst_header, (void *)dst };
-
-  sim_response_init(r);
-  sim_portal_handle(p, &q, r);
-  return r->body ? cJSON_Parse(r->body) : NULL;
-}
-
-static const char *str(const cJSON *o, const char *name)
-{
-  const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
-
-  return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
-static double num(const cJSON *o, const char *name)
-{
-  const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
-
-  return cJSON_IsNumber(v) ? v->valuedouble : -1;
-}
-
-static void login(struct sim_portal *p, char *token)
-{
-  struct sim_response r;
-  cJSON *j =
-    call(p, "/api/auth", AGENCY, "{\"username\":\"demo\",\"password\":\"demo-secret\"}", &r);
-
-  CU_ASSERT_PTR_NOT_NULL_FATAL(j);
-  CU_ASSERT_STRING_EQUAL(str(j, "error_code"), "0");
-  CU_ASSERT(num(j, "expires_in") >= 1);
-  CU_ASSERT_PTR_NOT_NULL_FATAL(str(j, "session"));
-  snprintf(token, 64, "%s", str(j, "session"));
-  cJSON_Delete(j);
-  sim_response_release(&r);
-}
 
 static cJSON *list(struct sim_portal *p, const char *token, const char *xa, const char *tu,
                    const char *den, long page, long size, struct sim_response *r)
@@ -98,7 +31,7 @@ static cJSON *list(struct sim_portal *p, const char *token, const char *xa, cons
            "\"TuNgay\":\"%s\",\"DenNgay\":\"%s\",\"pageIndex\":%ld,"
            "\"pageSize\":%ld}",
            token, xa, tu, den, page, size);
-  return call(p, "/api/integration", NULL, body, r);
+  return portal_call(p, "/api/integration", NULL, body, r);
 }
 
 /* ---- rendering -------------------------------------------------------------- */
@@ -180,7 +113,7 @@ static void test_render_variety(void)
   unsigned missing = 0, empty = 0, null = 0, numeric = 0, longcode = 0, shortcode = 0, lower = 0,
            bndp = 0, arrays_absent = 0;
 
-  generate(&m, 42);
+  fx_model(&m, 42, NULL);
   p = sim_portal_new(&m, &o, NULL);
   CU_ASSERT_PTR_NOT_NULL_FATAL(p);
   for (size_t i = 0; i < m.ndossiers; i++) {
@@ -226,14 +159,14 @@ static void test_auth(void)
   sim_model_init(&m, T("2026-05-05"));
   p = sim_portal_new(&m, &o, NULL);
   CU_ASSERT_PTR_NOT_NULL_FATAL(p);
-  j = call(p, "/api/auth", AGENCY, "{\"username\":\"u\",\"password\":\"p\"}", &r);
+  j = portal_call(p, "/api/auth", AGENCY, "{\"username\":\"u\",\"password\":\"p\"}", &r);
   CU_ASSERT_EQUAL(r.status, 200);
   CU_ASSERT_STRING_EQUAL(str(j, "error_code"), "0");
   CU_ASSERT_EQUAL(strlen(str(j, "session")), 32);
   cJSON_Delete(j);
   sim_response_release(&r);
 
-  j = call(p, "/api/auth", AGENCY, "{\"username\":\"u\",\"password\":\"x\"}", &r);
+  j = portal_call(p, "/api/auth", AGENCY, "{\"username\":\"u\",\"password\":\"x\"}", &r);
   CU_ASSERT_EQUAL(r.status, 200);
   CU_ASSERT_STRING_EQUAL(str(j, "error_code"), "401");
   CU_ASSERT_STRING_EQUAL(str(j, "message"), "Sai tên đăng nhập hoặc mật khẩu");
@@ -241,20 +174,20 @@ static void test_auth(void)
   cJSON_Delete(j);
   sim_response_release(&r);
 
-  j = call(p, "/api/auth", "000.00.00.H99", "{\"username\":\"u\",\"password\":\"p\"}", &r);
+  j = portal_call(p, "/api/auth", "000.00.00.H99", "{\"username\":\"u\",\"password\":\"p\"}", &r);
   CU_ASSERT_STRING_EQUAL(str(j, "error_code"), "401");
   cJSON_Delete(j);
   sim_response_release(&r);
-  j = call(p, "/api/auth", NULL, "{\"username\":\"u\",\"password\":\"p\"}", &r);
+  j = portal_call(p, "/api/auth", NULL, "{\"username\":\"u\",\"password\":\"p\"}", &r);
   CU_ASSERT_STRING_EQUAL(str(j, "error_code"), "401");
   cJSON_Delete(j);
   sim_response_release(&r);
 
-  j = call(p, "/api/auth", AGENCY, "{\"username\":", &r);
+  j = portal_call(p, "/api/auth", AGENCY, "{\"username\":", &r);
   CU_ASSERT_EQUAL(r.status, 400);
   cJSON_Delete(j);
   sim_response_release(&r);
-  j = call(p, "/api/nope", AGENCY, "{}", &r);
+  j = portal_call(p, "/api/nope", AGENCY, "{}", &r);
   CU_ASSERT_EQUAL(r.status, 404);
   cJSON_Delete(j);
   sim_response_release(&r);
@@ -273,7 +206,7 @@ static void test_auth(void)
 static void expect_code(struct sim_portal *p, const char *body, const char *code)
 {
   struct sim_response r;
-  cJSON *j = call(p, "/api/integration", NULL, body, &r);
+  cJSON *j = portal_call(p, "/api/integration", NULL, body, &r);
 
   CU_ASSERT_EQUAL(r.status, 200);
   CU_ASSERT_PTR_NOT_NULL_FATAL(j);
@@ -292,9 +225,9 @@ static void test_listing_errors(void)
   char tok[64], body[512];
   cJSON *j;
 
-  generate(&m, 1);
+  fx_model(&m, 1, NULL);
   p = sim_portal_new(&m, &o, NULL);
-  login(p, tok);
+  portal_login(p, tok);
   expect_code(p, "{\"service\":\"LayDanhSachHoSo\"}", "99");
   expect_code(p, "{\"session\":\"nope\",\"service\":\"LayDanhSachHoSo\"}", "99");
 #define B(extra) (snprintf(body, sizeof(body), "{\"session\":\"%s\"," extra "}", tok), body)
@@ -312,11 +245,11 @@ static void test_listing_errors(void)
                 "\"TuNgay\":20260401000000"),
               "0");
 #undef B
-  j = call(p, "/api/integration", NULL, "[1,2]", &r);
+  j = portal_call(p, "/api/integration", NULL, "[1,2]", &r);
   CU_ASSERT_EQUAL(r.status, 400);
   cJSON_Delete(j);
   sim_response_release(&r);
-  j = call(p, "/api/integration", NULL, "not json", &r);
+  j = portal_call(p, "/api/integration", NULL, "not json", &r);
   CU_ASSERT_EQUAL(r.status, 400);
   cJSON_Delete(j);
   sim_response_release(&r);
@@ -334,9 +267,9 @@ static void test_session_expiry(void)
   char tok[64];
   cJSON *j;
 
-  generate(&m, 1);
+  fx_model(&m, 1, NULL);
   p = sim_portal_new(&m, &o, NULL);
-  login(p, tok);
+  portal_login(p, tok);
   j = list(p, tok, "11002", "", "", 1, 5, &r);
   CU_ASSERT_STRING_EQUAL(str(j, "error_code"), "0");
   cJSON_Delete(j);
@@ -363,13 +296,13 @@ static void test_paging(void)
   sim_time from = T("2026-04-01T00:00:00"), to = T("2026-04-30T23:59:59");
   long expect = 0, seen = 0, total = -1;
 
-  generate(&m, 42);
+  fx_model(&m, 42, NULL);
   for (size_t i = 0; i < m.ndossiers; i++)
     expect += !strcmp(m.dossiers[i].commune, "11002") && m.dossiers[i].updated_at >= from &&
               m.dossiers[i].updated_at <= to;
   CU_ASSERT(expect > 300);
   p = sim_portal_new(&m, &o, NULL);
-  login(p, tok);
+  portal_login(p, tok);
   for (long page = 1;; page++) {
     cJSON *j = list(p, tok, "11002", tu, den, page, 97, &r), *h;
     const cJSON *res = cJSON_GetObjectItemCaseSensitive(j, "result");
@@ -436,12 +369,12 @@ static void test_bounds_inclusive(void)
   char tok[64], t[16], t1[16];
   cJSON *j;
 
-  generate(&m, 7);
+  fx_model(&m, 7, NULL);
   d = &m.dossiers[m.ndossiers / 2];
   sim_format_compact(d->updated_at, t);
   sim_format_compact(d->updated_at - 1, t1);
   p = sim_portal_new(&m, &o, NULL);
-  login(p, tok);
+  portal_login(p, tok);
   j = list(p, tok, d->commune, t, t, 1, 1000, &r);
   CU_ASSERT(num(j, "total") >= 1);
   {
@@ -487,12 +420,12 @@ static void test_byte_identical(void)
   char ta[64], tb[64];
   cJSON *ja, *jb;
 
-  generate(&a, 42);
-  generate(&b, 42);
+  fx_model(&a, 42, NULL);
+  fx_model(&b, 42, NULL);
   pa = sim_portal_new(&a, &o, NULL);
   pb = sim_portal_new(&b, &o, NULL);
-  login(pa, ta);
-  login(pb, tb);
+  portal_login(pa, ta);
+  portal_login(pb, tb);
   CU_ASSERT_STRING_EQUAL(ta, tb); /* tokens are seeded too */
   for (long page = 1; page <= 3; page++) {
     ja = list(pa, ta, "10792", "", "", page, 300, &ra);
@@ -566,12 +499,12 @@ static cJSON *faulty_listing(const char *fault, struct sim_response *r, bool *se
   char tok[64];
   cJSON *j;
 
-  generate(&m, 2);
+  fx_model(&m, 2, NULL);
   sim_faults_init(&f, 1);
   f.stall_ms = 1234;
   f.retry_after = 7;
   p = sim_portal_new(&m, &o, &f);
-  login(p, tok); /* no faults yet */
+  portal_login(p, tok); /* no faults yet */
   CU_ASSERT_EQUAL(sim_faults_add(&f, fault), SIM_FAULT_OK);
   j = list(p, tok, "11002", "", "", 1, 10, r);
   if (second_ok) { /* after the fault, is the session alive? */
@@ -715,7 +648,7 @@ static void test_daemon(void)
 
   CU_ASSERT_FATAL(fd >= 0 && resp);
   close(fd);
-  generate(&m, 42);
+  fx_model(&m, 42, NULL);
   sim_faults_init(&f, 1);
   f.stall_ms = 300;
   p = sim_portal_new(&m, &o, &f);
