@@ -61,13 +61,7 @@ assert_eq 0 "$(psql -XAtc "SELECT count(*) FROM (SELECT unit_code, code FROM tth
 linked=$(psql -XAtc "SELECT count(*) FROM tthc.dossier WHERE array_length(sources, 1) >= 2")
 [ "$linked" -gt 0 ] && ok "$linked dossiers merged from several systems" || not_ok "nothing linked across systems"
 
-psql -XAtq -v ON_ERROR_STOP=1 >"$TMP/disc.tsv" <<SQL
-SET tthc.as_of = '2026-05-03 12:00:00+07';
-SELECT line FROM (
-  SELECT CASE origin_system WHEN 'ministry' THEN 'HOTICH_BTP' ELSE 'TTHC_TP' END || E'\t' || origin_code || E'\t' || class AS line
-    FROM tthc.v_sync_discrepancies) x
- ORDER BY line COLLATE "C";
-SQL
+harness_discrepancies_tsv "2026-05-03 12:00:00+07" >"$TMP/disc.tsv"
 tail -n +2 "$TMP/truth-disc.tsv" >"$TMP/truth-disc.rows"
 n=$(wc -l <"$TMP/truth-disc.rows")
 if [ "$n" -gt 0 ] && diff -u "$TMP/truth-disc.rows" "$TMP/disc.tsv"; then

@@ -36,12 +36,7 @@ scenario() {
   rates=$(psql -XAtF' ' -c "SELECT received, resolved, online_rate, on_time_rate, component_digitised_rate,
                                   result_digitised_rate, reuse_rate, online_payment_rate
                              FROM tthc.report_rates('$unit', '$from', '$to')")
-  psql -XAtq -v ON_ERROR_STOP=1 >"$dir/disc.tsv" <<SQL
-SET tthc.as_of = '$as_of';
-SELECT line FROM (
-  SELECT CASE origin_system WHEN 'ministry' THEN 'HOTICH_BTP' ELSE 'TTHC_TP' END || E'\\t' || origin_code || E'\\t' || class AS line
-    FROM tthc.v_sync_discrepancies) x ORDER BY line COLLATE "C";
-SQL
+  harness_discrepancies_tsv "$as_of" >"$dir/disc.tsv"
   tail -n +2 "$dir/truth-disc.tsv" | diff -q - "$dir/disc.tsv" >/dev/null &&
     ok "$name: v_sync_discrepancies = the preset's $(($(wc -l <"$dir/truth-disc.tsv") - 1)) discrepancies" ||
     not_ok "$name: discrepancies differ"

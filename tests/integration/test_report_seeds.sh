@@ -40,12 +40,7 @@ for seed in $SEEDS; do
   [ -z "$bad" ] && ok "seed $seed ($per_day/day): Biểu 06 equals the truth for 4 unit/period pairs" ||
     not_ok "seed $seed: Biểu 06 differs for$bad"
   "$TTHC_BIN/tthc-sim" --kind portal "${GEN[@]}" --truth-only --truth-discrepancies "$d/disc-truth.tsv" 2>/dev/null
-  psql -XAtq -v ON_ERROR_STOP=1 >"$d/disc.tsv" <<SQL
-SET tthc.as_of = '$as_of';
-SELECT line FROM (
-  SELECT CASE origin_system WHEN 'ministry' THEN 'HOTICH_BTP' ELSE 'TTHC_TP' END || E'\\t' || origin_code || E'\\t' || class AS line
-    FROM tthc.v_sync_discrepancies) x ORDER BY line COLLATE "C";
-SQL
+  harness_discrepancies_tsv "$as_of" >"$d/disc.tsv"
   if tail -n +2 "$d/disc-truth.tsv" | cmp -s - "$d/disc.tsv"; then
     ok "seed $seed: the $(wc -l <"$d/disc.tsv") sync discrepancies equal the truth"
   else not_ok "seed $seed: discrepancies differ"; tail -n +2 "$d/disc-truth.tsv" | diff - "$d/disc.tsv" | head -6; fi

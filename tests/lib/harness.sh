@@ -110,6 +110,20 @@ harness_bieu06_tsv() {
   psql -X -q -v ON_ERROR_STOP=1 -c "\\copy (SELECT * FROM tthc.report_bieu06('$1', '$2', '$3') ORDER BY field_code COLLATE \"C\" NULLS LAST) TO STDOUT WITH (FORMAT text, HEADER true)"
 }
 
+# The sync discrepancies as the warehouse lists them at AS_OF, in the
+# simulator's truth format (origin system as the portal names it, origin
+# code, class), sorted bytewise, without the header.
+harness_discrepancies_tsv() {
+  psql -XAtq -v ON_ERROR_STOP=1 <<SQL
+SET tthc.as_of = '$1';
+SELECT line FROM (
+  SELECT CASE origin_system WHEN 'ministry' THEN 'HOTICH_BTP' ELSE 'TTHC_TP' END
+         || E'\\t' || origin_code || E'\\t' || class AS line
+    FROM tthc.v_sync_discrepancies) x
+ ORDER BY line COLLATE "C";
+SQL
+}
+
 ok()     { HARNESS_CHECKS=$((HARNESS_CHECKS + 1)); echo "ok - $*"; }
 not_ok() { HARNESS_CHECKS=$((HARNESS_CHECKS + 1)); HARNESS_FAILED=$((HARNESS_FAILED + 1)); echo "not ok - $*"; }
 
