@@ -6,40 +6,29 @@
 
 #include <ctype.h>
 #include <iconv.h>
-#include <inttypes.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "links.h"
 #include "rng.h"
+#include "tokens.h"
 #include "view.h"
 
-#define MAX_TOKENS   256
 #define DEFAULT_PAGE 100
 #define XML_CT       "application/xml; charset=utf-8"
 #define JSON_CT      "application/json; charset=utf-8"
-
-struct token {
-  char value[41]; /* "" = free slot */
-  double expires; /* CLOCK_MONOTONIC seconds */
-};
 
 struct sim_city {
   const struct sim_model *m;
   char *client_id, *client_secret;
   char prefix[16];
-  unsigned ttl;
   bool plain;
   struct sim_faults *faults;
   struct sim_view view;
-  pthread_mutex_t lock; /* tokens and their stream */
-  struct sim_rng rng;
-  struct token tokens[MAX_TOKENS];
-  size_t next_slot;
+  struct sim_tokens tokens;
 };
 
 /* ---- text buffer ------------------------------------------------------------ */
@@ -110,7 +99,7 @@ static void esc(struct buf *b, const char *s)
   }
 }
 
-/* ---- setup, tokens ---------------------------------------------------------- */
+/* ---- setup ---------------------------------------------------------- */
 
 struct sim_city *sim_city_new(const struct sim_model *m, const struct sim_city_options *o,
                               struct sim_faults *faults)
@@ -122,7 +111,6 @@ struct sim_city *sim_city_new(const struct sim_model *m, const struct sim_city_o
   c->m = m;
   c->faults = faults;
   c->plain = o->plain;
-  c->ttl = o->token_ttl ? o->token_ttl : 3600;
   snprintf(c->prefix, sizeof(c->prefix), "%s", o->prefix ? o->prefix : "H31");
   c->client_id = strdup(o->client_id ? o->client_id : "demo");
   c->client_secret = strdup(o->client_secret ? o->client_secret : "demo-secret");
@@ -134,8 +122,7 @@ struct sim_city *sim_city_new(const struct sim_model *m, const struct sim_city_o
     free(c);
     return NULL;
   }
-  sim_rng_init(&c->rng, sim_mix(o->seed, 0xc17e));
-  pthread_mutex_init(&c->lock, NULL);
+  sim_tokens_init(&c->tokens, sim_mix(o->seed, 0xc17e), o->token_ttl ? o->token_ttl : 3600);
   return c;
 }
 
@@ -143,54 +130,11 @@ void sim_city_free(struct sim_city *c)
 {
   if (!c)
     return;
-  pthread_mutex_destroy(&c->lock);
+  sim_tokens_release(&c->tokens);
   free(c->client_id);
   free(c->client_secret);
   sim_view_release(&c->view);
   free(c);
-}
-
-static double now_mono(void)
-{
-  struct timespec ts;
-
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static void token_new(struct sim_city *c, char *out)
-{
-  struct token *t;
-
-  pthread_mutex_lock(&c->lock);
-  t = &c->tokens[c->next_slot++ % MAX_TOKENS];
-  snprintf(t->value, sizeof(t->value), "%016" PRIx64 "%016" PRIx64, sim_rng_next(&c->rng),
-           sim_rng_next(&c->rng));
-  t->expires = now_mono() + c->ttl;
-  memcpy(out, t->value, sizeof(t->value));
-  pthread_mutex_unlock(&c->lock);
-}
-
-/* Whether the token is live; `drop` ends it (token-expired fault). */
-static bool token_check(struct sim_city *c, const char *v, bool drop)
-{
-  bool ok = false;
-
-  if (!v || !*v)
-    return false;
-  pthread_mutex_lock(&c->lock);
-  for (size_t i = 0; i < MAX_TOKENS; i++) {
-    struct token *t = &c->tokens[i];
-
-    if (!t->value[0] || strcmp(t->value, v))
-      continue;
-    ok = t->expires > now_mono();
-    if (drop || !ok)
-      t->value[0] = '\0';
-    break;
-  }
-  pthread_mutex_unlock(&c->lock);
-  return ok;
 }
 
 /* ---- HoSo rendering --------------------------------------------------------- */
@@ -497,7 +441,7 @@ static void handle_token(struct sim_city *c, const struct sim_request *q, struct
 {
   struct sim_fault_hit hit = sim_faults_roll(c->faults, SIM_FAULTS_CITY_TOKEN);
   const char *auth = sim_request_header(q, "Authorization");
-  char cred[256], token[41], body[256];
+  char cred[256], token[SIM_TOKEN_LEN], body[256];
   char *colon;
 
   snprintf(r->service, sizeof(r->service), "token");
@@ -520,11 +464,11 @@ static void handle_token(struct sim_city *c, const struct sim_request *q, struct
                       NULL);
     goto out;
   }
-  token_new(c, token);
+  sim_tokens_new(&c->tokens, token);
   snprintf(body, sizeof(body),
            "{\"access_token\":\"%s\","
            "\"token_type\":\"Bearer\",\"expires_in\":%u}",
-           token, c->ttl);
+           token, c->tokens.ttl);
   sim_response_set(r, 200, JSON_CT, NULL, body);
 out:
   sim_fault_apply(c->faults, hit, r);
@@ -743,7 +687,7 @@ static void handle_hoso(struct sim_city *c, const struct sim_request *q, struct 
   if (sim_fault_preempted(c->faults, hit, r))
     return;
   if (!auth || strncasecmp(auth, "Bearer ", 7) ||
-      !token_check(c, auth + 7, hit.kind == SIM_FAULT_TOKEN_EXPIRED) ||
+      !sim_tokens_check(&c->tokens, auth + 7, hit.kind == SIM_FAULT_TOKEN_EXPIRED) ||
       hit.kind == SIM_FAULT_TOKEN_EXPIRED) {
     used = hit.kind == SIM_FAULT_TOKEN_EXPIRED && auth && !strncasecmp(auth, "Bearer ", 7);
     reply_oauth_error(r, 401, "invalid_token", "the access token is invalid or has expired",

@@ -4,40 +4,29 @@
 #include "portal.h"
 
 #include <ctype.h>
-#include <inttypes.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <cjson/cJSON.h>
 
 #include "jsonrec.h"
 #include "rng.h"
+#include "tokens.h"
 #include "view.h"
 
-#define MAX_SESSIONS 256
 #define DEFAULT_PAGE 100
 #define MSG_OK       "Thành công"
-
-struct session {
-  char token[33]; /* "" = free slot */
-  double expires; /* CLOCK_MONOTONIC seconds */
-};
 
 struct sim_portal {
   const struct sim_model *m;
   char *username, *password, *agency;
   char prefix[16]; /* last part of the agency code, e.g. "H31" */
-  unsigned ttl;
   bool plain;
   struct sim_faults *faults;
   struct sim_view view; /* copies by (NgayCapNhat, MaHoSo), junk */
-  pthread_mutex_t lock; /* sessions and token stream */
-  struct sim_rng rng;
-  struct session sessions[MAX_SESSIONS];
-  size_t next_slot; /* ring: the oldest session is replaced */
+  struct sim_tokens sessions;
 };
 
 /* ---- setup -------------------------------------------------------------- */
@@ -53,7 +42,6 @@ struct sim_portal *sim_portal_new(const struct sim_model *m, const struct sim_po
   p->m = m;
   p->faults = faults;
   p->plain = o->plain;
-  p->ttl = o->session_ttl ? o->session_ttl : 1800;
   p->username = strdup(o->username ? o->username : "demo");
   p->password = strdup(o->password ? o->password : "demo-secret");
   p->agency = strdup(o->agency ? o->agency : "000.00.00.H31");
@@ -68,8 +56,7 @@ struct sim_portal *sim_portal_new(const struct sim_model *m, const struct sim_po
   }
   dot = strrchr(p->agency, '.');
   snprintf(p->prefix, sizeof(p->prefix), "%s", dot ? dot + 1 : p->agency);
-  sim_rng_init(&p->rng, sim_mix(o->seed, 0x5e55));
-  pthread_mutex_init(&p->lock, NULL);
+  sim_tokens_init(&p->sessions, sim_mix(o->seed, 0x5e55), o->session_ttl ? o->session_ttl : 1800);
   return p;
 }
 
@@ -77,57 +64,12 @@ void sim_portal_free(struct sim_portal *p)
 {
   if (!p)
     return;
-  pthread_mutex_destroy(&p->lock);
+  sim_tokens_release(&p->sessions);
   free(p->username);
   free(p->password);
   free(p->agency);
   sim_view_release(&p->view);
   free(p);
-}
-
-/* ---- sessions ----------------------------------------------------------- */
-
-static double now_mono(void)
-{
-  struct timespec ts;
-
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static void session_new(struct sim_portal *p, char *token)
-{
-  struct session *s;
-
-  pthread_mutex_lock(&p->lock);
-  s = &p->sessions[p->next_slot++ % MAX_SESSIONS];
-  snprintf(s->token, sizeof(s->token), "%016" PRIx64 "%016" PRIx64, sim_rng_next(&p->rng),
-           sim_rng_next(&p->rng));
-  s->expires = now_mono() + p->ttl;
-  memcpy(token, s->token, sizeof(s->token));
-  pthread_mutex_unlock(&p->lock);
-}
-
-/* Whether the token is a live session; `drop` ends it (fault 99). */
-static bool session_check(struct sim_portal *p, const char *token, bool drop)
-{
-  bool ok = false;
-
-  if (!token || !*token)
-    return false;
-  pthread_mutex_lock(&p->lock);
-  for (size_t i = 0; i < MAX_SESSIONS; i++) {
-    struct session *s = &p->sessions[i];
-
-    if (!s->token[0] || strcmp(s->token, token))
-      continue;
-    ok = s->expires > now_mono();
-    if (drop || !ok)
-      s->token[0] = '\0';
-    break;
-  }
-  pthread_mutex_unlock(&p->lock);
-  return ok;
 }
 
 /* ---- JSON helpers --------------------------------------------------------- */
@@ -403,7 +345,7 @@ static void handle_auth(struct sim_portal *p, const struct sim_request *q, struc
 {
   struct sim_fault_hit hit = sim_faults_roll(p->faults, SIM_FAULTS_TRANSPORT);
   const char *dst = sim_request_header(q, "dstcode");
-  char dbuf[64], token[33];
+  char dbuf[64], token[SIM_TOKEN_LEN];
   const cJSON *u, *pw;
   cJSON *body, *j;
 
@@ -423,12 +365,12 @@ static void handle_auth(struct sim_portal *p, const struct sim_request *q, struc
     reply_error(r, 200, "401", "Sai tên đăng nhập hoặc mật khẩu");
     goto out;
   }
-  session_new(p, token);
+  sim_tokens_new(&p->sessions, token);
   j = cJSON_CreateObject();
   if (j && (!cJSON_AddStringToObject(j, "error_code", "0") ||
             !cJSON_AddStringToObject(j, "message", MSG_OK) ||
             !cJSON_AddStringToObject(j, "session", token) ||
-            !cJSON_AddNumberToObject(j, "expires_in", p->ttl))) {
+            !cJSON_AddNumberToObject(j, "expires_in", p->sessions.ttl))) {
     cJSON_Delete(j);
     j = NULL;
   }
@@ -549,8 +491,8 @@ static void handle_integration(struct sim_portal *p, const struct sim_request *q
     goto out;
   }
   /* The session fault ends a live session, as a real expiry would. */
-  live =
-    session_check(p, scalar(body, "session", tbuf, sizeof(tbuf)), hit.kind == SIM_FAULT_SESSION);
+  live = sim_tokens_check(&p->sessions, scalar(body, "session", tbuf, sizeof(tbuf)),
+                          hit.kind == SIM_FAULT_SESSION);
   if (!live || hit.kind == SIM_FAULT_SESSION) {
     used = live;
     reply_error(r, 200, "99", "Phiên làm việc đã hết hạn");

@@ -4,8 +4,8 @@
  * city and ministry calls a client makes first (login, token, a listing
  * page), and a daemon on an ephemeral loopback port.
  *
- * Everything is static inline, so a suite that does not use a helper
- * does not warn about it.  The headers of a request come from a `struct
+ * Everything is static inline (or marked unused), so a suite that does
+ * not use a helper does not warn about it.  The headers of a request come from a `struct
  * kv` array: headers first, then a NULL key, then query arguments,
  * NULL-ended.
  */
@@ -27,6 +27,7 @@
 #include "../sim/links.h"
 #include "../sim/ministry.h"
 #include "../sim/portal.h"
+#include "../sim/truth.h"
 
 #define AGENCY "000.00.00.H31"
 
@@ -69,6 +70,49 @@ static inline void generate(struct sim_model *m, uint64_t seed, unsigned push, u
   sim_links_apply(m, &lo);
 }
 
+/*
+ * A model (as of 2026-05-05) of one dossier, the suites' example: city
+ * code H31.11002-260401-00012 (also the portal's), commune 11002,
+ * procedure 1.001193, received 2026-04-01 08:30, due 04-03 17:00,
+ * finished 04-02 10:00, returned 14:30, updated 14:30:05, status 10;
+ * everything else zero, for the suite to fill in.
+ */
+static inline struct sim_dossier *example_dossier(struct sim_model *m)
+{
+  struct sim_dossier *d;
+
+  sim_model_init(m, T("2026-05-05T00:00:00"));
+  d = sim_model_append(m);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+  strcpy(d->code, "H31.11002-260401-00012");
+  strcpy(d->portal_code, d->code);
+  strcpy(d->commune, "11002");
+  d->proc = sim_procedure_find("1.001193");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(d->proc);
+  d->received_at = T("2026-04-01T08:30:00");
+  d->due_at = T("2026-04-03T17:00:00");
+  d->finished_at = T("2026-04-02T10:00:00");
+  d->returned_at = T("2026-04-02T14:30:00");
+  d->updated_at = T("2026-04-02T14:30:05");
+  d->status = 10;
+  return d;
+}
+
+/*
+ * The sync-discrepancy truth of m, as its TSV text (caller frees).  Not
+ * inlined: GCC then takes open_memstream()'s pointer for a dangling one.
+ */
+__attribute__((unused, noinline)) static char *discrepancies(const struct sim_model *m)
+{
+  char *p = NULL;
+  size_t n = 0;
+  FILE *out = open_memstream(&p, &n);
+
+  CU_ASSERT_EQUAL(sim_truth_discrepancies(m, out), SIM_TRUTH_OK);
+  fclose(out);
+  return p;
+}
+
 /* ---- requests ------------------------------------------------------------------ */
 
 struct kv {
@@ -102,8 +146,8 @@ static inline const char *qry(void *ctx, const char *name)
 }
 
 /* A request whose headers and query arguments are kv. */
-static inline struct sim_request kv_request(const char *method, const char *path,
-                                            const char *body, const struct kv *kv)
+static inline struct sim_request kv_request(const char *method, const char *path, const char *body,
+                                            const struct kv *kv)
 {
   struct sim_request q = { method, path, body, strlen(body), hdr, (void *)kv, qry };
 

@@ -269,22 +269,11 @@ static void test_render_plain(void)
   struct sim_city *c;
   char *s;
 
-  sim_model_init(&m, T("2026-05-05T00:00:00"));
-  d = sim_model_append(&m);
-  strcpy(d->code, "H31.11002-260401-00012");
-  strcpy(d->portal_code, d->code);
-  strcpy(d->commune, "11002");
-  d->proc = sim_procedure_find("1.001193");
+  d = example_dossier(&m);
   d->dept = d->proc->dept;
   d->origin = SIM_ORIGIN_CITY;
   d->channel = SIM_CHANNEL_ONLINE;
   d->submitted_at = T("2026-04-01T08:15:00");
-  d->received_at = T("2026-04-01T08:30:00");
-  d->due_at = T("2026-04-03T17:00:00");
-  d->finished_at = T("2026-04-02T10:00:00");
-  d->returned_at = T("2026-04-02T14:30:00");
-  d->updated_at = T("2026-04-02T14:30:05");
-  d->status = 10;
   d->ncomp = 1;
   strcpy(d->comp[0].code, "TK_KS");
   d->comp[0].digitised = true;

@@ -12,6 +12,7 @@
 #include <cjson/cJSON.h>
 
 #include "cunit_main.h"
+#include "sim_fixture.h"
 #include "../sim/city.h"
 #include "../sim/dataset.h"
 #include "../sim/fault.h"
@@ -24,28 +25,13 @@
 #include "../sim/truth.h"
 #include "../sim/view.h"
 
-static sim_time T(const char *s)
-{
-  sim_time t = 0;
-
-  CU_ASSERT_EQUAL_FATAL(sim_parse_local(s, &t), 0);
-  return t;
-}
-
 /* The model main() builds from generator flags, and its header. */
-static void generate(struct sim_model *m, struct sim_dataset_info *info, uint64_t seed,
-                     unsigned push, unsigned national)
+static void generated(struct sim_model *m, struct sim_dataset_info *info, uint64_t seed,
+                      unsigned push, unsigned national)
 {
-  struct sim_gen_options o = { .seed = seed, .per_day = 20, .prefix = "H31" };
   struct sim_link_options lo = { .seed = seed, .push_ppm = push, .national_ppm = national };
 
-  sim_parse_day("2026-03-01", &o.day_from);
-  sim_parse_day("2026-04-30", &o.day_to);
-  sim_model_init(m, T("2026-05-05T00:00:00"));
-  sim_model_add_commune(m, "11002", "31");
-  sim_model_add_commune(m, "10792", "31");
-  sim_model_add_commune(m, "14797", NULL);
-  CU_ASSERT_EQUAL_FATAL(sim_generate(m, &o), SIM_GEN_OK);
+  fx_model(m, seed, "14797");
   sim_links_apply(m, &lo);
   sim_dataset_info_init(info);
   info->seed = seed;
@@ -142,37 +128,6 @@ static void assert_same_model(const struct sim_model *a, const struct sim_model 
 
 /* ---- every page of every commune, as bytes ----------------------------- */
 
-struct kv {
-  const char *k, *v;
-};
-
-/* Headers first, then a NULL key, then query arguments, NULL-ended. */
-static const char *lookup(const struct kv *p, const char *name, bool query)
-{
-  bool in_query = false;
-
-  for (;; p++) {
-    if (!p->k) {
-      if (in_query)
-        return NULL;
-      in_query = true;
-      continue;
-    }
-    if (in_query == query && !strcasecmp(p->k, name))
-      return p->v;
-  }
-}
-
-static const char *hdr(void *ctx, const char *name)
-{
-  return lookup(ctx, name, false);
-}
-
-static const char *qry(void *ctx, const char *name)
-{
-  return lookup(ctx, name, true);
-}
-
 static void record(FILE *out, const struct sim_response *r)
 {
   fprintf(out, "%d %zu\n", r->status, r->len);
@@ -202,8 +157,6 @@ static void portal_pages(const struct sim_model *m, const struct sim_dataset_inf
     .agency = info->agency, .seed = info->seed, .plain = info->plain, .junk_seed = 7
   };
   const char *auth = "{\"username\":\"demo\",\"password\":\"demo-secret\"}";
-  struct kv dst[] = { { "dstcode", info->agency }, { NULL, NULL }, { NULL, NULL } };
-  struct sim_request q = { "POST", "/api/auth", auth, strlen(auth), hdr, dst, qry };
   FILE *out = open_memstream(&s->p, &s->n);
   struct sim_faults f;
   struct sim_portal *p;
@@ -215,10 +168,8 @@ static void portal_pages(const struct sim_model *m, const struct sim_dataset_inf
   p = sim_portal_new(m, &o, &f);
   CU_ASSERT_PTR_NOT_NULL_FATAL(p);
   s->pages = 0;
-  sim_response_init(&r);
-  sim_portal_handle(p, &q, &r);
+  j = portal_call(p, "/api/auth", info->agency, auth, &r);
   record(out, &r);
-  j = cJSON_Parse(r.body);
   CU_ASSERT_PTR_NOT_NULL_FATAL(j);
   CU_ASSERT_TRUE_FATAL(cJSON_IsString(cJSON_GetObjectItem(j, "session")));
   snprintf(session, sizeof(session), "%s", cJSON_GetObjectItem(j, "session")->valuestring);
@@ -226,7 +177,6 @@ static void portal_pages(const struct sim_model *m, const struct sim_dataset_inf
   sim_response_release(&r);
   for (size_t c = 0; c < m->ncommunes; c++) {
     for (long page = 1;; page++) {
-      struct sim_request l = { "POST", "/api/integration", body, 0, hdr, dst, qry };
       int n;
 
       snprintf(body, sizeof(body),
@@ -234,11 +184,8 @@ static void portal_pages(const struct sim_model *m, const struct sim_dataset_inf
                "\"service\":\"LayDanhSachHoSo\",\"MaXa\":\"%s\","
                "\"pageIndex\":%ld,\"pageSize\":400}",
                session, info->agency, m->communes[c].code, page);
-      l.body_len = strlen(body);
-      sim_response_init(&r);
-      sim_portal_handle(p, &l, &r);
+      j = portal_call(p, "/api/integration", info->agency, body, &r);
       record(out, &r);
-      j = cJSON_Parse(r.body);
       CU_ASSERT_PTR_NOT_NULL_FATAL(j);
       n = cJSON_GetArraySize(cJSON_GetObjectItem(j, "result"));
       cJSON_Delete(j);
@@ -260,28 +207,20 @@ static void city_pages(const struct sim_model *m, const struct sim_dataset_info 
   struct sim_city_options o = {
     .prefix = dot ? dot + 1 : info->agency, .seed = info->seed, .junk_seed = 7, .plain = info->plain
   };
-  const struct kv basic[] = { { "Authorization", "Basic ZGVtbzpkZW1vLXNlY3JldA==" },
-                              { NULL, NULL },
-                              { NULL, NULL } };
-  const char *form = "grant_type=client_credentials";
-  struct sim_request q = { "POST", "/token", form, strlen(form), hdr, (void *)basic, qry };
+  const struct kv basic[] = { { "Authorization", CITY_BASIC }, { NULL, NULL }, { NULL, NULL } };
   FILE *out = open_memstream(&s->p, &s->n);
   struct sim_faults f;
   struct sim_city *c;
   struct sim_response r;
   char bearer[64];
-  const char *t;
 
   faults_for(&f, fault);
   c = sim_city_new(m, &o, &f);
   CU_ASSERT_PTR_NOT_NULL_FATAL(c);
   s->pages = 0;
-  sim_response_init(&r);
-  sim_city_handle(c, &q, &r);
+  city_call(c, "POST", "/token", "grant_type=client_credentials", basic, &r);
   record(out, &r);
-  t = strstr(r.body, "\"access_token\":\"");
-  CU_ASSERT_PTR_NOT_NULL_FATAL(t);
-  snprintf(bearer, sizeof(bearer), "Bearer %.32s", t + 16);
+  access_token(r.body, "Bearer ", bearer, sizeof(bearer));
   sim_response_release(&r);
   for (size_t k = 0; k < m->ncommunes; k++) {
     for (long page = 1;; page++) {
@@ -289,12 +228,10 @@ static void city_pages(const struct sim_model *m, const struct sim_dataset_info 
       const struct kv kv[] = { { "Authorization", bearer },     { NULL, NULL },
                                { "maxa", m->communes[k].code }, { "trang", trang },
                                { "sobanghi", "400" },           { NULL, NULL } };
-      struct sim_request l = { "GET", "/tthc/v1/hoso", "", 0, hdr, (void *)kv, qry };
       bool more;
 
       snprintf(trang, sizeof(trang), "%ld", page);
-      sim_response_init(&r);
-      sim_city_handle(c, &l, &r);
+      city_call(c, "GET", "/tthc/v1/hoso", "", kv, &r);
       record(out, &r);
       CU_ASSERT_EQUAL_FATAL(r.status, 200);
       more = strstr(r.body, "<HoSo>") != NULL;
@@ -326,18 +263,12 @@ static void ministry_pages(const struct sim_model *m, const struct sim_dataset_i
     char cursor[256] = "";
 
     for (;;) {
-      const struct kv kv[] = { { "X-API-Key", "demo-secret" },        { NULL, NULL },
-                               { "maDonVi", m->communes[k].code },    { "limit", "400" },
-                               { "cursor", *cursor ? cursor : NULL }, { NULL, NULL } };
-      struct sim_request l = { "GET", "/api/v2/ho-so", "", 0, hdr, (void *)kv, qry };
+      cJSON *j = ministry_list(y, "demo-secret", m->communes[k].code, NULL, "400",
+                               *cursor ? cursor : NULL, &r);
       const cJSON *next;
-      cJSON *j;
 
-      sim_response_init(&r);
-      sim_ministry_handle(y, &l, &r);
       record(out, &r);
       CU_ASSERT_EQUAL_FATAL(r.status, 200);
-      j = cJSON_Parse(r.body);
       CU_ASSERT_PTR_NOT_NULL_FATAL(j);
       next = cJSON_GetObjectItem(j, "nextCursor");
       if (cJSON_IsString(next))
@@ -391,17 +322,6 @@ static char *bieu06(const struct sim_model *m, const char *unit, int64_t from, i
   CU_ASSERT_EQUAL(sim_truth_bieu06(m, unit, from, to, &t), SIM_TRUTH_OK);
   CU_ASSERT_EQUAL(sim_bieu06_write_tsv(&t, out), SIM_TRUTH_OK);
   sim_bieu06_release(&t);
-  fclose(out);
-  return p;
-}
-
-static char *discrepancies(const struct sim_model *m)
-{
-  char *p = NULL;
-  size_t n = 0;
-  FILE *out = open_memstream(&p, &n);
-
-  CU_ASSERT_EQUAL(sim_truth_discrepancies(m, out), SIM_TRUTH_OK);
   fclose(out);
   return p;
 }
@@ -494,7 +414,7 @@ static void check_generated(uint64_t seed, unsigned push, unsigned national, boo
   int64_t from, to;
   long rows;
 
-  generate(&a, &ia, seed, push, national);
+  generated(&a, &ia, seed, push, national);
   ia.plain = plain;
   round_trip(&a, &ia, &b, &ib);
   assert_same_info(&ia, &ib);
@@ -580,7 +500,7 @@ static void test_file_shape(void)
   FILE *out;
   cJSON *h;
 
-  generate(&a, &ia, 5, 100000, 0);
+  generated(&a, &ia, 5, 100000, 0);
   out = open_memstream(&p, &n);
   CU_ASSERT_EQUAL(sim_dataset_write(&a, &ia, out), 0);
   fclose(out);

@@ -52,17 +52,9 @@ static void test_names_and_kinds(void)
   CU_ASSERT(SIM_FAULTS_CITY & SIM_FAULT_BIT(SIM_FAULT_RATE_LIMIT));
 }
 
-static const char *no_header(void *ctx, const char *name)
-{
-  (void)ctx;
-  (void)name;
-  return NULL;
-}
-
 static cJSON *portal_page(struct sim_portal *p, const char *tok, long page, struct sim_response *r)
 {
   char body[512];
-  struct sim_request q = { "POST", "/api/integration", body, 0, no_header, NULL, NULL };
 
   snprintf(body, sizeof(body),
            "{\"session\":\"%s\",\"service\":\"LayDanhSachHoSo\","
@@ -70,31 +62,7 @@ static cJSON *portal_page(struct sim_portal *p, const char *tok, long page, stru
            "\"DenNgay\":\"20260430235959\",\"pageIndex\":%ld,"
            "\"pageSize\":50}",
            tok, page);
-  q.body_len = strlen(body);
-  sim_response_init(r);
-  sim_portal_handle(p, &q, r);
-  return cJSON_Parse(r->body);
-}
-
-static const char *dst(void *ctx, const char *name)
-{
-  (void)ctx;
-  return !strcmp(name, "dstcode") ? "000.00.00.H31" : NULL;
-}
-
-static void portal_login(struct sim_portal *p, char *tok)
-{
-  const char *body = "{\"username\":\"demo\",\"password\":\"demo-secret\"}";
-  struct sim_request q = { "POST", "/api/auth", body, strlen(body), dst, NULL, NULL };
-  struct sim_response r;
-  cJSON *j;
-
-  sim_response_init(&r);
-  sim_portal_handle(p, &q, &r);
-  j = cJSON_Parse(r.body);
-  snprintf(tok, 64, "%s", cJSON_GetObjectItemCaseSensitive(j, "session")->valuestring);
-  cJSON_Delete(j);
-  sim_response_release(&r);
+  return portal_call(p, "/api/integration", NULL, body, r);
 }
 
 /* Portal drift: records move to a later page; malformed junk in pages. */
@@ -209,28 +177,20 @@ static void test_http(void)
   struct sim_ministry_options mo = { 0 };
   struct sim_city *c;
   struct sim_ministry *s;
-  struct sim_httpd_options ho = { .bind = "127.0.0.1" };
   struct sim_httpd *hc, *hm;
-  char err[128], url[256], auth[80];
-  const char *p;
+  char url[256], auth[80];
 
   generate(&m, 42, 0, 0);
   c = sim_city_new(&m, &co, NULL);
   s = sim_ministry_new(&m, &mo, NULL);
-  ho.handler = sim_city_handler;
-  ho.ctx = c;
-  CU_ASSERT_EQUAL_FATAL(sim_httpd_start(&ho, &hc, err, sizeof(err)), SIM_HTTPD_OK);
-  ho.handler = sim_ministry_handler;
-  ho.ctx = s;
-  CU_ASSERT_EQUAL_FATAL(sim_httpd_start(&ho, &hm, err, sizeof(err)), SIM_HTTPD_OK);
+  hc = serve(sim_city_handler, c, NULL);
+  hm = serve(sim_ministry_handler, s, NULL);
 
   snprintf(url, sizeof(url), "http://127.0.0.1:%u/token", sim_httpd_port(hc));
   CU_ASSERT_EQUAL(http(url, "demo:nope", "grant_type=client_credentials", NULL, &body, &hdrs), 401);
   CU_ASSERT_EQUAL(
     http(url, "demo:demo-secret", "grant_type=client_credentials", NULL, &body, &hdrs), 200);
-  p = strstr(body.buf, "\"access_token\":\"");
-  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
-  snprintf(auth, sizeof(auth), "Authorization: Bearer %.32s", p + 16);
+  access_token(body.buf, "Authorization: Bearer ", auth, sizeof(auth));
   snprintf(url, sizeof(url),
            "http://127.0.0.1:%u/tthc/v1/hoso?maxa=11002"
            "&tungay=20260401000000&denngay=20260430235959&trang=2&sobanghi=7",

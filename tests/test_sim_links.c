@@ -171,19 +171,6 @@ static void test_as_of(void)
   CU_ASSERT_EQUAL(o.received_at, 0);
 }
 
-/* Read a whole stream written by a truth function. */
-static char *capture(sim_truth_result (*fn)(const struct sim_model *, FILE *),
-                     const struct sim_model *m)
-{
-  char *buf = NULL;
-  size_t len = 0;
-  FILE *fp = open_memstream(&buf, &len);
-
-  CU_ASSERT_EQUAL(fn(m, fp), SIM_TRUTH_OK);
-  fclose(fp);
-  return buf;
-}
-
 static bool has_row(const char *tsv, const char *sys, const char *code, const char *cls)
 {
   char line[160], n[64];
@@ -210,7 +197,7 @@ static void test_push_failures(void)
   sim_bieu06_release(&t1);
   sim_bieu06_release(&t2);
   CU_ASSERT_EQUAL(sim_view_build(&pv, &m, SIM_KIND_PORTAL, 0, 0), 0);
-  tsv = capture(sim_truth_discrepancies, &m);
+  tsv = discrepancies(&m);
   CU_ASSERT_EQUAL(strncmp(tsv, "origin_system\torigin_code\tclass\n", 32), 0);
   for (size_t i = 0; i < m.ndossiers; i++) {
     const struct sim_dossier *d = &m.dossiers[i];
@@ -261,7 +248,7 @@ static void test_push_failures(void)
   CU_ASSERT(rows >= stale + dates);
   free(tsv);
   /* no failed push: only the header */
-  tsv = capture(sim_truth_discrepancies, &plain);
+  tsv = discrepancies(&plain);
   CU_ASSERT_STRING_EQUAL(tsv, "origin_system\torigin_code\tclass\n");
   free(tsv);
   sim_view_release(&pv);
@@ -316,8 +303,8 @@ static void test_determinism(void)
 
   generate(&a, 7, 100000, 100000);
   generate(&b, 7, 100000, 100000);
-  ta = capture(sim_truth_discrepancies, &a);
-  tb = capture(sim_truth_discrepancies, &b);
+  ta = discrepancies(&a);
+  tb = discrepancies(&b);
   CU_ASSERT_STRING_EQUAL(ta, tb);
   free(ta);
   free(tb);

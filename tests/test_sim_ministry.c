@@ -108,8 +108,8 @@ static void test_cursor_paging(void)
   CU_ASSERT(expect > 100);
   s = sim_ministry_new(&m, &o, NULL);
   for (;;) {
-    cJSON *j =
-            ministry_list(s, KEY, "11002", "2026-04-01T00:00:00+07:00", "37", *cursor ? cursor : NULL, &r),
+    cJSON *j = ministry_list(s, KEY, "11002", "2026-04-01T00:00:00+07:00", "37",
+                             *cursor ? cursor : NULL, &r),
           *v, *h;
     const cJSON *next;
 
@@ -216,22 +216,12 @@ static void test_render_plain(void)
   cJSON *j;
   char *txt;
 
-  sim_model_init(&m, T("2026-05-05T00:00:00"));
-  d = sim_model_append(&m);
-  strcpy(d->code, "H31.11002-260401-00012");
+  d = example_dossier(&m);
   strcpy(d->ministry_code, "BTP-HT-2026-000123");
   strcpy(d->portal_code, d->ministry_code);
-  strcpy(d->commune, "11002");
-  d->proc = sim_procedure_find("1.001193");
   d->origin = SIM_ORIGIN_MINISTRY;
   d->via_counter = true;
   d->channel = SIM_CHANNEL_ONLINE;
-  d->received_at = T("2026-04-01T08:30:00");
-  d->due_at = T("2026-04-03T17:00:00");
-  d->finished_at = T("2026-04-02T10:00:00");
-  d->returned_at = T("2026-04-02T14:30:00");
-  d->updated_at = T("2026-04-02T14:30:05");
-  d->status = 10;
   d->nsupp = 1;
   d->supp[0].requested_at = T("2026-04-01T09:00:00");
   d->supp[0].completed_at = T("2026-04-01T15:00:00");

@@ -45,22 +45,10 @@ static void test_render_plain(void)
   cJSON *j;
   char *s;
 
-  sim_model_init(&m, T("2026-05-05T00:00:00"));
-  d = sim_model_append(&m);
-  strcpy(d->code, "H31.11002-260401-00012");
-  strcpy(d->portal_code, d->code);
-  strcpy(d->commune, "11002");
-  d->proc = sim_procedure_find("1.001193");
-  CU_ASSERT_PTR_NOT_NULL_FATAL(d->proc);
+  d = example_dossier(&m);
   d->dept = d->proc->dept;
   d->channel = SIM_CHANNEL_ABSENT;
   d->submitted_at = T("2026-04-01T08:15:00");
-  d->received_at = T("2026-04-01T08:30:00");
-  d->due_at = T("2026-04-03T17:00:00");
-  d->finished_at = T("2026-04-02T10:00:00");
-  d->returned_at = T("2026-04-02T14:30:00");
-  d->updated_at = T("2026-04-02T14:30:05");
-  d->status = 10;
   d->nsupp = 1;
   d->supp[0].requested_at = T("2026-04-01T09:00:00");
   d->supp[0].completed_at = T("2026-04-01T15:00:00");
@@ -631,14 +619,13 @@ static void test_daemon(void)
 {
   static const char login_body[] = "{\"username\":\"demo\",\"password\":\"demo-secret\"}";
   struct sim_portal_options o = { 0 };
-  struct sim_httpd_options ho = { .bind = "127.0.0.1", .port = 0 };
   char logpath[] = "/tmp/test_sim_portal_log_XXXXXX";
   struct sim_faults f;
   struct sim_model m;
   struct sim_portal *p;
   struct sim_reqlog *log;
   struct sim_httpd *h;
-  char err[128], body[512], tok[64], line[512];
+  char body[512], tok[64], line[512];
   char *resp = malloc(1 << 20);
   struct timespec t0, t1;
   const char *cl;
@@ -654,10 +641,7 @@ static void test_daemon(void)
   p = sim_portal_new(&m, &o, &f);
   log = sim_reqlog_open(logpath);
   CU_ASSERT_PTR_NOT_NULL_FATAL(log);
-  ho.handler = sim_portal_handler;
-  ho.ctx = p;
-  ho.log = log;
-  CU_ASSERT_EQUAL_FATAL(sim_httpd_start(&ho, &h, err, sizeof(err)), SIM_HTTPD_OK);
+  h = serve(sim_portal_handler, p, log);
   CU_ASSERT(sim_httpd_port(h) > 0);
 
   http(sim_httpd_port(h), "/api/auth", login_body, resp, 1 << 20);
