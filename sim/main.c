@@ -27,6 +27,7 @@
 #include "ministry.h"
 #include "model.h"
 #include "portal.h"
+#include "rates.h"
 #include "reqlog.h"
 #include "scenario.h"
 #include "truth.h"
@@ -94,6 +95,8 @@ static const char usage_text[] =
   "  --truth FILE           write the Biểu 06 truth (TSV) for --unit, --period\n"
   "  --unit CODE            5-digit commune or 2-digit province\n"
   "  --period FROM:TO       local days, e.g. 2026-04-01:2026-04-30\n"
+  "  --truth-rates FILE     write the rates truth (tthc.report_rates' row) for\n"
+  "                         --unit, --period\n"
   "  --truth-discrepancies FILE  write the sync-discrepancy truth (TSV)\n"
   "  --truth-rejects FILE   write the injected malformed records (TSV)\n"
   "  --truth-only           write the truth files and exit\n";
@@ -110,7 +113,7 @@ struct config {
   unsigned per_day, port, stall_ms, retry_after;
   const char *bind, *username, *password_file, *agency;
   const char *truth, *unit, *request_log;
-  const char *truth_disc, *truth_rejects;
+  const char *truth_disc, *truth_rejects, *truth_rates;
   const struct sim_scenario *scenario;
   enum sim_kind kindv;
   unsigned push_ppm, national_ppm, token_ttl;
@@ -252,6 +255,7 @@ enum {
   O_TOKEN_TTL,
   O_TRUTH_DISC,
   O_TRUTH_REJECTS,
+  O_TRUTH_RATES,
   O_DATASET,
   O_EXPORT_DATASET
 };
@@ -287,6 +291,7 @@ static const struct option options[] = {
   { "token-ttl", required_argument, NULL, O_TOKEN_TTL },
   { "truth-discrepancies", required_argument, NULL, O_TRUTH_DISC },
   { "truth-rejects", required_argument, NULL, O_TRUTH_REJECTS },
+  { "truth-rates", required_argument, NULL, O_TRUTH_RATES },
   { "dataset", required_argument, NULL, O_DATASET },
   { "export-dataset", required_argument, NULL, O_EXPORT_DATASET },
   { NULL, 0, NULL, 0 }
@@ -366,6 +371,7 @@ static int parse_args(struct config *c, int argc, char **argv)
       break;
     case O_TRUTH_DISC: c->truth_disc = a; break;
     case O_TRUTH_REJECTS: c->truth_rejects = a; break;
+    case O_TRUTH_RATES: c->truth_rates = a; break;
     case O_COMMUNES:
       c->gen_flag = "--communes";
       c->data_flags = true;
@@ -521,10 +527,12 @@ static int parse_args(struct config *c, int argc, char **argv)
   /* With --dataset, the file may give the unit and period (main). */
   if (c->truth && !c->dataset && (!c->unit || !c->have_period))
     return usage("%s", "--truth needs --unit and --period");
-  if (!c->truth && !c->scenario && (c->unit || c->have_period))
-    return usage("%s", "--unit and --period need --truth");
-  if (c->truth_only && !c->truth && !c->truth_disc && !c->truth_rejects)
-    return usage("%s", "--truth-only needs a --truth, "
+  if (c->truth_rates && !c->dataset && (!c->unit || !c->have_period))
+    return usage("%s", "--truth-rates needs --unit and --period");
+  if (!c->truth && !c->truth_rates && !c->scenario && (c->unit || c->have_period))
+    return usage("%s", "--unit and --period need --truth or --truth-rates");
+  if (c->truth_only && !c->truth && !c->truth_rates && !c->truth_disc && !c->truth_rejects)
+    return usage("%s", "--truth-only needs a --truth, --truth-rates, "
                        "--truth-discrepancies or --truth-rejects file");
   return 0;
 }
@@ -591,6 +599,29 @@ static int write_truth(const struct config *c, const struct sim_model *m)
 out:
   sim_bieu06_release(&t);
   return rc;
+}
+
+static int write_rates(const struct config *c, const struct sim_model *m)
+{
+  struct sim_rates r;
+  sim_truth_result tr = sim_truth_rates(m, c->unit, c->truth_from, c->truth_to, &r);
+  FILE *fp;
+
+  if (tr != SIM_TRUTH_OK) {
+    fprintf(stderr, "tthc-sim: rates truth: %s\n", sim_truth_strerror(tr));
+    return 1;
+  }
+  fp = fopen(c->truth_rates, "w");
+  if (!fp) {
+    fprintf(stderr, "tthc-sim: %s: %s\n", c->truth_rates, strerror(errno));
+    return 1;
+  }
+  tr = sim_rates_write_tsv(&r, fp);
+  if (fclose(fp) || tr != SIM_TRUTH_OK) {
+    fprintf(stderr, "tthc-sim: %s: write failed\n", c->truth_rates);
+    return 1;
+  }
+  return 0;
 }
 
 static int write_discrepancies(const struct config *c, const struct sim_model *m)
@@ -815,10 +846,10 @@ int main(int argc, char **argv)
       c.truth_to = info.truth_to;
       c.have_period = true;
     }
-    if (c.truth && (!c.unit || !c.have_period)) {
-      rc = usage("--truth needs --unit and --period (the "
+    if ((c.truth || c.truth_rates) && (!c.unit || !c.have_period)) {
+      rc = usage("%s needs --unit and --period (the "
                  "dataset %s has no truth unit and period)",
-                 c.dataset);
+                 c.truth ? "--truth" : "--truth-rates", c.dataset);
       goto out;
     }
   }
@@ -869,6 +900,8 @@ int main(int argc, char **argv)
   if (c.export_dataset && export_dataset(&c, &m, c.dataset ? &info : NULL))
     goto out;
   if (c.truth && write_truth(&c, &m))
+    goto out;
+  if (c.truth_rates && write_rates(&c, &m))
     goto out;
   if (c.truth_disc && write_discrepancies(&c, &m))
     goto out;

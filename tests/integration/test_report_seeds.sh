@@ -39,6 +39,15 @@ for seed in $SEEDS; do
   done
   [ -z "$bad" ] && ok "seed $seed ($per_day/day): Biểu 06 equals the truth for 4 unit/period pairs" ||
     not_ok "seed $seed: Biểu 06 differs for$bad"
+  bad=""
+  for q in "11002 2026-04-01 2026-04-30" "31 2026-03-01 2026-04-30"; do
+    set -- $q
+    "$TTHC_BIN/tthc-sim" --kind portal "${GEN[@]}" --truth-only --truth-rates "$d/rates-truth.tsv" --unit "$1" --period "$2:$3" 2>/dev/null
+    psql -XAtq -c "\\copy (SELECT * FROM tthc.report_rates('$1','$2','$3')) TO STDOUT WITH (FORMAT text, HEADER true)" >"$d/rates.tsv"
+    cmp -s "$d/rates-truth.tsv" "$d/rates.tsv" || { bad="$bad $1:$2..$3"; diff "$d/rates-truth.tsv" "$d/rates.tsv" | tail -3; }
+  done
+  [ -z "$bad" ] && ok "seed $seed: rates equal the truth for 2 unit/period pairs" ||
+    not_ok "seed $seed: rates differ for$bad"
   "$TTHC_BIN/tthc-sim" --kind portal "${GEN[@]}" --truth-only --truth-discrepancies "$d/disc-truth.tsv" 2>/dev/null
   harness_discrepancies_tsv "$as_of" >"$d/disc.tsv"
   if tail -n +2 "$d/disc-truth.tsv" | cmp -s - "$d/disc.tsv"; then
