@@ -279,34 +279,35 @@ static void format_msg(char *buf, const char *fmt, va_list ap)
     memcpy(buf + LOG_MSG_MAX - 4, "...", 4);
 }
 
-void log_msg(log_level lvl, const char *fmt, ...)
+static void vreport(log_level lvl, const char *detail, const char *hint, const char *fmt,
+                    va_list ap)
 {
   char msg[LOG_MSG_MAX];
   int saved = errno;
-  va_list ap;
 
   if (lvl < settings.min)
     return;
-  va_start(ap, fmt);
   format_msg(msg, fmt, ap);
-  va_end(ap);
-  emit(lvl, msg, NULL, NULL, NULL, NULL);
+  emit(lvl, msg, detail, hint, NULL, NULL);
   errno = saved;
+}
+
+void log_msg(log_level lvl, const char *fmt, ...)
+{
+  va_list ap;
+
+  va_start(ap, fmt);
+  vreport(lvl, NULL, NULL, fmt, ap);
+  va_end(ap);
 }
 
 void log_report(log_level lvl, const char *detail, const char *hint, const char *fmt, ...)
 {
-  char msg[LOG_MSG_MAX];
-  int saved = errno;
   va_list ap;
 
-  if (lvl < settings.min)
-    return;
   va_start(ap, fmt);
-  format_msg(msg, fmt, ap);
+  vreport(lvl, detail, hint, fmt, ap);
   va_end(ap);
-  emit(lvl, msg, detail, hint, NULL, NULL);
-  errno = saved;
 }
 
 void log_event(log_level lvl, const char *event, ...)

@@ -152,24 +152,12 @@ static const struct record_format ministry_format = { map_ministry_record, time_
                                                       "dd/MM/yyyy HH:mm:ss" };
 
 /* status "1" is success; "0" comes with an errorCode. */
-static int ministry_check(const cJSON *doc, struct reject_info *why)
-{
-  char buf[JF_BUF];
-  const char *code;
-
-  if (jf_equals(doc, "status", "1"))
-    return 0;
-  code = jf_scalar(doc, "errorCode", buf);
-  why->field = "status";
-  snprintf(why->reason, sizeof(why->reason), "page holds an error answer (%.40s)",
-           code ? code : "no errorCode");
-  return -1;
-}
+static const struct json_envelope ministry_envelope = { "value", "status", "1", "errorCode" };
 
 static parse_result parse_ministry_page(const char *data, size_t len, const struct page_ctx *page,
                                         const struct record_sink *sink)
 {
-  return json_page_parse(&ministry_format, "value", ministry_check, data, len, page, sink);
+  return json_page_parse(&ministry_format, &ministry_envelope, data, len, page, sink);
 }
 
 const struct source_parser ministry_parser = {

@@ -228,14 +228,15 @@ parse_result page_reject(const struct page_ctx *page, const struct record_sink *
   return sink->reject(sink->arg, page, SIZE_MAX, why, data, len) ? PARSE_STOPPED : PARSE_BAD_PAGE;
 }
 
-parse_result json_page_parse(const struct record_format *fmt, const char *list_key,
-                             int (*check)(const cJSON *doc, struct reject_info *why),
+parse_result json_page_parse(const struct record_format *fmt, const struct json_envelope *env,
                              const char *data, size_t len, const struct page_ctx *page,
                              const struct record_sink *sink)
 {
   cJSON *doc = cJSON_ParseWithLength(data, len);
+  const char *list_key = env->list_key;
   const cJSON *list, *item;
   struct reject_info why = { list_key, "" };
+  char buf[JF_BUF];
   parse_result result = PARSE_OK;
   size_t i = 0;
 
@@ -244,8 +245,13 @@ parse_result json_page_parse(const struct record_format *fmt, const char *list_k
              cJSON_GetErrorPtr() ? (size_t)(cJSON_GetErrorPtr() - data) : (size_t)0);
     goto bad_page;
   }
-  if (check(doc, &why))
+  if (!jf_equals(doc, env->ok_key, env->ok_value)) {
+    const char *code = jf_scalar(doc, env->error_key, buf);
+    why.field = env->ok_key;
+    snprintf(why.reason, sizeof(why.reason), "page holds an error answer (%s %.40s)",
+             env->error_key, code ? code : "absent");
     goto bad_page;
+  }
   list = cJSON_GetObjectItemCaseSensitive(doc, list_key);
   if (list && !cJSON_IsNull(list) && !cJSON_IsArray(list)) {
     why.field = list_key;

@@ -76,14 +76,21 @@ struct record_format {
 int record_emit(const struct record_format *fmt, const cJSON *obj, const char *raw, size_t index,
                 const struct page_ctx *page, const struct record_sink *sink);
 
+/* The envelope of a source's JSON pages. */
+struct json_envelope {
+  const char *list_key;  /* the array of records: "result", "value" */
+  const char *ok_key;    /* member that says success ... */
+  const char *ok_value;  /* ... with this value (string or number) */
+  const char *error_key; /* member naming the error otherwise */
+};
+
 /*
- * A JSON page: parse it (bounded by cJSON's nesting limit), let `check`
- * accept the envelope (0) or explain in why->reason why the page holds no
- * records (-1), then emit every element of the array at list_key. A page
- * that cannot be used is handed to the sink as one reject (index SIZE_MAX).
+ * A JSON page: parse it (bounded by cJSON's nesting limit), check the
+ * envelope, then emit every record of its list. A page that cannot be used
+ * (not JSON, an error answer, no list) is handed to the sink as one reject
+ * (index SIZE_MAX) with the reason.
  */
-parse_result json_page_parse(const struct record_format *fmt, const char *list_key,
-                             int (*check)(const cJSON *doc, struct reject_info *why),
+parse_result json_page_parse(const struct record_format *fmt, const struct json_envelope *env,
                              const char *data, size_t len, const struct page_ctx *page,
                              const struct record_sink *sink);
 
