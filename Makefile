@@ -58,9 +58,17 @@ $(BUILD)/obj/%.o: %.c
 $(BUILD)/obj/load/migrations_embedded.o: $(BUILD)/gen/migrations_embedded.c
 	@mkdir -p $(@D)
 	$(CC) $(TTHC_CFLAGS) $(CFLAGS) -Iload -c $< -o $@
-$(BUILD)/gen/migrations_embedded.c: $(sort $(wildcard sql/*.sql)) sql/embed.sh
+# The list of migrations is a prerequisite too, so that removing or renaming
+# one regenerates the file (a changed file alone is seen by its date).
+MIGRATIONS := $(sort $(wildcard sql/[0-9]*.sql))
+$(BUILD)/gen/migrations.list: FORCE
 	@mkdir -p $(@D)
-	sql/embed.sh $(sort $(wildcard sql/[0-9]*.sql)) > $@.tmp && mv $@.tmp $@
+	@echo '$(MIGRATIONS)' | cmp -s - $@ || echo '$(MIGRATIONS)' > $@
+$(BUILD)/gen/migrations_embedded.c: $(MIGRATIONS) sql/embed.sh $(BUILD)/gen/migrations.list
+	@mkdir -p $(@D)
+	sql/embed.sh $(MIGRATIONS) > $@.tmp && mv $@.tmp $@
+.PHONY: FORCE
+FORCE:
 
 $(BUILD)/libcommon.a: $(COMMON_OBJS)
 	@mkdir -p $(@D)

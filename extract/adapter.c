@@ -2,7 +2,13 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include <cJSON.h>
+
+#include "codes.h"
+#include "keyset.h"
 
 extern const struct source_adapter portal_adapter;
 extern const struct source_adapter city_adapter;
@@ -45,6 +51,15 @@ void attempt_error_set(struct attempt_error *err, const char *url, const struct 
   err->excerpt[n] = '\0';
 }
 
+void attempt_error_locate(struct attempt_error *err, const char *url,
+                          const struct http_response *resp)
+{
+  char message[sizeof(err->message)];
+
+  memcpy(message, err->message, sizeof(message));
+  attempt_error_set(err, url, resp, "%s", message);
+}
+
 attempt_outcome attempt_classify_http(http_result hr, const char *url,
                                       const struct http_response *resp, struct attempt_error *err)
 {
@@ -69,4 +84,42 @@ attempt_outcome attempt_classify_http(http_result hr, const char *url,
   if (st == 408 || st == 429 || st >= 500)
     return ATTEMPT_TRANSIENT;
   return ATTEMPT_PERMANENT;
+}
+
+void page_result_release(struct page_result *res)
+{
+  free(res->codes.v);
+  memset(&res->codes, 0, sizeof(res->codes));
+}
+
+int page_codes_add(struct page_result *res, const char *raw)
+{
+  struct page_codes *c = &res->codes;
+  char norm[256];
+
+  if (!raw || code_normalise(raw, norm, sizeof(norm)) != CODE_OK) {
+    c->uncoded++;
+    return 0;
+  }
+  if (c->n == c->cap) {
+    size_t cap = c->cap ? c->cap * 2 : 128;
+    uint64_t *v = realloc(c->v, cap * sizeof(*v));
+    if (!v)
+      return -1;
+    c->v = v;
+    c->cap = cap;
+  }
+  c->v[c->n++] = keyset_hash(0, norm);
+  return 0;
+}
+
+const char *json_code_text(const cJSON *item, char buf[64])
+{
+  if (cJSON_IsString(item))
+    return item->valuestring;
+  if (cJSON_IsNumber(item)) {
+    snprintf(buf, 64, "%.0f", item->valuedouble);
+    return buf;
+  }
+  return NULL;
 }

@@ -11,6 +11,8 @@
 
 #include "config.h"
 #include "http.h"
+#include <stdint.h>
+
 #include "timeutil.h"
 
 #define CURSOR_MAX 512
@@ -22,6 +24,9 @@ struct page_cursor {
   tthc_time resume_from;  /* cursor paging restarted after an expired cursor:
                                list from this update time instead of the
                                window's start (0 = not restarted) */
+  long then_index;        /* offset paging re-reading pages the listing's
+                               drift pushed records back into: where paging
+                               goes on after them (0 = not re-reading) */
 };
 
 /* The part of a source's listing being pulled for one commune. */
@@ -55,17 +60,46 @@ struct source_session {
   char *token;  /* session or access token, NULL before auth */
 };
 
+/* The codes of a page's records, as hashes of their normalised form
+ * (keyset_hash): what the driver needs to see that offset paging drifted
+ * (a code served twice, fewer distinct codes than announced). */
+struct page_codes {
+  uint64_t *v;
+  size_t n, cap;
+  long uncoded; /* records without a usable code */
+};
+
 struct page_result {
   long records;            /* records in the page */
+  long announced;          /* records the source announces for the whole
+                               window (total, TongSoBanGhi); -1 when it
+                               gives none (cursor paging) */
+  struct page_codes codes; /* one entry per coded record, page order */
   int last;                /* no page after this one */
   struct page_cursor next; /* where the following page starts */
   tthc_time last_updated;  /* update time of the page's last record (the
                                 listing's order), 0 when unknown */
 };
 
+/* A JSON code as text, whether it came as a string or a number (sources.md:
+ * scalars may arrive as either); NULL when absent or of another type. */
+struct cJSON;
+const char *json_code_text(const struct cJSON *item, char buf[64]);
+
+/* Frees the codes of a page result (the rest needs no release). */
+void page_result_release(struct page_result *res);
+
+/* Adds one record's code (raw, as on the wire; NULL or blank = uncoded).
+ * -1 when out of memory. */
+int page_codes_add(struct page_result *res, const char *raw);
+
 struct source_adapter {
   source_kind kind;
   const char *page_suffix; /* landing file suffix: ".json", ".xml" */
+  /* Offset paging over live data (portal, city): pages can drift, so the
+   * driver checks each pass over the window and re-pages it (pull.c).
+   * Cursor paging (ministry) neither skips nor repeats. */
+  int offset_paging;
   /* Gets a session/token into s->token (or nothing to do: API keys). */
   attempt_outcome (*authenticate)(struct source_session *s, struct attempt_error *err);
   /* Fetches the page at `at`; on ATTEMPT_OK resp->body holds it exactly as
@@ -73,6 +107,10 @@ struct source_adapter {
   attempt_outcome (*fetch_page)(struct source_session *s, const struct pull_window *w,
                                 const struct page_cursor *at, struct http_response *resp,
                                 struct page_result *out, struct attempt_error *err);
+  /* Reads a page already received (or landed): records, announced total,
+   * codes, paging. ATTEMPT_OK, or how the page is unusable. */
+  attempt_outcome (*scan_page)(const char *body, size_t len, const struct page_cursor *at,
+                               int page_size, struct page_result *out, struct attempt_error *err);
 };
 
 const struct source_adapter *source_adapter_for(source_kind kind);
@@ -80,6 +118,10 @@ const struct source_adapter *source_adapter_for(source_kind kind);
 /* Helpers for adapters. */
 void attempt_error_set(struct attempt_error *err, const char *url, const struct http_response *resp,
                        const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* Adds the URL and the response (status, body excerpt) to an error set
+ * by a scan_page callback, which knows neither; the message is kept. */
+void attempt_error_locate(struct attempt_error *err, const char *url,
+                          const struct http_response *resp);
 /* Classifies a transport result and HTTP status the same way for every
  * source: transport errors, 408, 429 and 5xx are transient. Returns
  * ATTEMPT_OK for 2xx. */

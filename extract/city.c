@@ -62,64 +62,132 @@ out:
   return out;
 }
 
-/* What the extractor needs from a page: well-formed, MaLoi, paging. */
+/* What the extractor needs from a page: well-formed, MaLoi, paging, and
+ * the code of every HoSo. */
 struct city_page {
   char error_code[32];
   char message[200];
-  long page, pages, records;
+  long page, pages, total;
 };
 
-static attempt_outcome scan_page(const struct http_response *resp, struct city_page *p,
-                                 const char *url, struct attempt_error *err)
+static void read_header(xmlTextReaderPtr r, const char *name, struct city_page *p)
 {
+  char *dst = NULL;
+  size_t dstsz = 0;
+  long *num = NULL;
+  xmlChar *v;
+
+  if (!strcmp(name, "MaLoi"))
+    dst = p->error_code, dstsz = sizeof(p->error_code);
+  else if (!strcmp(name, "MoTaLoi"))
+    dst = p->message, dstsz = sizeof(p->message);
+  else if (!strcmp(name, "Trang"))
+    num = &p->page;
+  else if (!strcmp(name, "TongSoTrang"))
+    num = &p->pages;
+  else if (!strcmp(name, "TongSoBanGhi"))
+    num = &p->total;
+  else
+    return; /* DanhSachHoSo and the rest: never read as one string */
+  v = xmlTextReaderReadString(r);
+  if (dst)
+    snprintf(dst, dstsz, "%s", v ? (char *)v : "");
+  else
+    *num = v && *v ? strtol((char *)v, NULL, 10) : -1;
+  xmlFree(v);
+}
+
+/*
+ * Walks every node once. Records are counted where a HoSo starts and their
+ * code taken where it ends, so a page written without whitespace between
+ * elements (…</HoSo><HoSo>…) counts the same as an indented one: the walk
+ * never skips a subtree, so it cannot step over a following sibling.
+ */
+static attempt_outcome walk_page(xmlTextReaderPtr r, struct city_page *p, struct page_result *res,
+                                 char *first_error, const char *url, struct attempt_error *err)
+{
+  xmlChar *code = NULL;
+  int in_hoso = 0, ret;
+
+  while ((ret = xmlTextReaderRead(r)) == 1) {
+    int type = xmlTextReaderNodeType(r), depth = xmlTextReaderDepth(r);
+    const char *name = (const char *)xmlTextReaderConstLocalName(r);
+
+    if (type == XML_READER_TYPE_ELEMENT && depth == 2 && !strcmp(name, "HoSo")) {
+      res->records++;
+      in_hoso = !xmlTextReaderIsEmptyElement(r);
+      if (!in_hoso && page_codes_add(res, NULL))
+        goto nomem;
+    } else if (type == XML_READER_TYPE_END_ELEMENT && depth == 2 && in_hoso) {
+      in_hoso = 0;
+      if (page_codes_add(res, (const char *)code))
+        goto nomem;
+      xmlFree(code);
+      code = NULL;
+    } else if (type == XML_READER_TYPE_ELEMENT && depth == 3 && in_hoso && !code &&
+               !strcmp(name, "MaHoSo")) {
+      code = xmlTextReaderReadString(r);
+    } else if (type == XML_READER_TYPE_ELEMENT && depth == 1) {
+      read_header(r, name, p);
+    }
+  }
+  xmlFree(code);
+  if (ret < 0 || first_error[0]) {
+    /* Usually a connection dropped mid-document: retry the page. */
+    attempt_error_set(err, url, NULL, "page is not well-formed XML (%s)", first_error);
+    return ATTEMPT_TRANSIENT;
+  }
+  return ATTEMPT_OK;
+nomem:
+  xmlFree(code);
+  attempt_error_set(err, url, NULL, "out of memory");
+  return ATTEMPT_PERMANENT;
+}
+
+static attempt_outcome city_scan_page(const char *body, size_t len, const struct page_cursor *at,
+                                      int page_size, struct page_result *res,
+                                      struct attempt_error *err)
+{
+  struct city_page page = { .page = -1, .pages = -1, .total = -1 };
   char first_error[200];
   bool doctype;
-  xmlTextReaderPtr r =
-    xml_reader_open(dynbuf_ptr(&resp->body), dynbuf_len(&resp->body), first_error, &doctype);
-  int ret;
+  xmlTextReaderPtr r = xml_reader_open(body, len, first_error, &doctype);
+  attempt_outcome out;
 
-  memset(p, 0, sizeof(*p));
+  res->records = 0;
+  res->announced = -1;
+  res->codes.n = 0;
+  res->codes.uncoded = 0;
   if (doctype) {
     /* Never parsed, never landed; a clean copy may come on the next try. */
-    attempt_error_set(err, url, resp, "page declares a DOCTYPE; refused");
+    xmlFreeTextReader(r);
+    attempt_error_set(err, NULL, NULL, "page declares a DOCTYPE; refused");
     return ATTEMPT_TRANSIENT;
   }
   if (!r) {
-    attempt_error_set(err, url, resp, "could not read the page");
+    attempt_error_set(err, NULL, NULL, "could not read the page");
     return ATTEMPT_PERMANENT;
   }
-  while ((ret = xmlTextReaderRead(r)) == 1) {
-    const char *name = (const char *)xmlTextReaderConstLocalName(r);
-    int depth = xmlTextReaderDepth(r);
-    xmlChar *v;
-
-    if (xmlTextReaderNodeType(r) != XML_READER_TYPE_ELEMENT)
-      continue;
-    if (depth == 2 && !strcmp(name, "HoSo")) {
-      p->records++;
-      if (xmlTextReaderNext(r) != 1)
-        break;
-      continue;
-    }
-    if (depth != 1)
-      continue;
-    v = xmlTextReaderReadString(r);
-    if (!strcmp(name, "MaLoi"))
-      snprintf(p->error_code, sizeof(p->error_code), "%s", v ? (char *)v : "");
-    else if (!strcmp(name, "MoTaLoi"))
-      snprintf(p->message, sizeof(p->message), "%s", v ? (char *)v : "");
-    else if (!strcmp(name, "Trang"))
-      p->page = v ? atol((char *)v) : 0;
-    else if (!strcmp(name, "TongSoTrang"))
-      p->pages = v ? atol((char *)v) : 0;
-    xmlFree(v);
-  }
+  out = walk_page(r, &page, res, first_error, NULL, err);
   xmlFreeTextReader(r);
-  if (ret < 0 || first_error[0]) {
-    /* Usually a connection dropped mid-document: retry the page. */
-    attempt_error_set(err, url, resp, "page is not well-formed XML (%s)", first_error);
-    return ATTEMPT_TRANSIENT;
+  if (out != ATTEMPT_OK)
+    return out;
+  if (strcmp(page.error_code, "0")) {
+    if (!strcmp(page.error_code, "-1")) {
+      attempt_error_set(err, NULL, NULL, "city system busy: %s", page.message);
+      return ATTEMPT_TRANSIENT;
+    }
+    attempt_error_set(err, NULL, NULL, "city system refused the request (MaLoi %s): %s",
+                      page.error_code[0] ? page.error_code : "absent", page.message);
+    return ATTEMPT_PERMANENT;
   }
+  res->announced = page.total;
+  res->next = *at;
+  res->next.index = at->index + 1;
+  /* The last page: short, past the announced page count, or past the
+   * announced records. */
+  res->last = res->records < page_size || (page.pages > 0 && at->index >= page.pages) ||
+              (page.total >= 0 && (double)at->index * page_size >= (double)page.total);
   return ATTEMPT_OK;
 }
 
@@ -130,7 +198,6 @@ static attempt_outcome city_fetch_page(struct source_session *s, const struct pu
   struct curl_slist *headers = NULL;
   char url[400], from[15], until[15], *auth = NULL;
   attempt_outcome out;
-  struct city_page page;
   http_result hr;
 
   time_format_compact_local(w->from, from);
@@ -154,28 +221,18 @@ static attempt_outcome city_fetch_page(struct source_session *s, const struct pu
   out = attempt_classify_http(hr, url, resp, err);
   if (out != ATTEMPT_OK)
     return out;
-  out = scan_page(resp, &page, url, err);
+  out = city_scan_page(dynbuf_ptr(&resp->body), dynbuf_len(&resp->body), at, s->cfg->page_size, res,
+                       err);
   if (out != ATTEMPT_OK)
-    return out;
-  if (strcmp(page.error_code, "0")) {
-    if (!strcmp(page.error_code, "-1")) {
-      attempt_error_set(err, url, resp, "city system busy: %s", page.message);
-      return ATTEMPT_TRANSIENT;
-    }
-    attempt_error_set(err, url, resp, "city system refused the request (MaLoi %s): %s",
-                      page.error_code[0] ? page.error_code : "absent", page.message);
-    return ATTEMPT_PERMANENT;
-  }
-  res->records = page.records;
-  res->next = *at;
-  res->next.index = at->index + 1;
-  res->last = page.records < s->cfg->page_size || (page.pages > 0 && at->index >= page.pages);
-  return ATTEMPT_OK;
+    attempt_error_locate(err, url, resp); /* the scan knows neither */
+  return out;
 }
 
 const struct source_adapter city_adapter = {
   .kind = SOURCE_CITY,
   .page_suffix = ".xml",
   .authenticate = city_authenticate,
+  .offset_paging = 1,
   .fetch_page = city_fetch_page,
+  .scan_page = city_scan_page,
 };

@@ -1,6 +1,7 @@
 #include "landing.h"
 
 #include <dirent.h>
+#include <stdint.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -26,6 +27,79 @@ const char *landing_strerror(landing_result r)
   case LANDING_NOMEM: return "out of memory";
   }
   return "unknown error";
+}
+
+const char *pass_end_name(pass_end e)
+{
+  switch (e) {
+  case PASS_GOES_ON: return NULL;
+  case PASS_CLEAN: return "clean";
+  case PASS_DIRTY: return "dirty";
+  case PASS_HELD: return "held";
+  }
+  return NULL;
+}
+
+static pass_end pass_end_parse(const char *s)
+{
+  if (!s)
+    return PASS_GOES_ON;
+  if (!strcmp(s, "clean"))
+    return PASS_CLEAN;
+  if (!strcmp(s, "dirty"))
+    return PASS_DIRTY;
+  return PASS_HELD;
+}
+
+static double num(const cJSON *doc, const char *name)
+{
+  return cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(doc, name));
+}
+
+/* The pass fields of one manifest line (lines written before passes
+ * existed count as pass 1 that ends on the page marked last). */
+static void read_pass(const cJSON *doc, struct landing_progress *p, long page)
+{
+  const cJSON *pass = cJSON_GetObjectItemCaseSensitive(doc, "pass");
+  long n = cJSON_IsNumber(pass) ? (long)pass->valuedouble : 1;
+  pass_end end =
+    pass_end_parse(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(doc, "pass_end")));
+
+  if (!cJSON_IsNumber(pass) && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(doc, "last")))
+    end = PASS_CLEAN;
+  if (n != p->pass) {
+    p->pass = n;
+    p->pass_first_page = page;
+  }
+  p->last_line.pass = n;
+  p->last_line.end = end;
+  p->last_line.left = (long)num(doc, "pass_left");
+  p->last_line.rereads = (long)num(doc, "pass_rereads");
+  p->last_line.fresh_pages = (long)num(doc, "pass_fresh_pages");
+  p->last_line.fresh_records = (long)num(doc, "pass_fresh_records");
+  p->last_line.fresh_repeats = (long)num(doc, "pass_fresh_repeats");
+  p->last_line.win_left = (long)num(doc, "window_left");
+  p->last_line.win_last = cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(doc, "announced"))
+                            ? (long)num(doc, "announced")
+                            : -1;
+  p->last_line.win_grew = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(doc, "window_grew"));
+  p->last_line.grew = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(doc, "pass_grew"));
+  if (end != PASS_GOES_ON) {
+    p->last_end.pass = n;
+    p->last_end.end = end;
+    p->last_end.announced = cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(doc, "announced"))
+                              ? (long)num(doc, "announced")
+                              : -1;
+    p->last_end.records = (long)num(doc, "pass_records");
+    p->last_end.fresh_records = (long)num(doc, "pass_fresh_records");
+    p->last_end.left = (long)num(doc, "pass_left");
+    p->last_end.distinct = (long)num(doc, "pass_distinct");
+    {
+      const char *sig =
+        cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(doc, "pass_signature"));
+      p->last_end.signature = sig ? strtoull(sig, NULL, 16) : 0;
+    }
+  }
 }
 
 landing_result landing_open(struct landing_window *lw, const char *state_dir, const char *run_id,
@@ -136,8 +210,12 @@ landing_result landing_progress(struct landing_window *lw, struct landing_progre
       goto out;
     }
     p->pages = (long)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(doc, "page"));
+    read_pass(doc, p, p->pages);
     p->records += (long)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(doc, "records"));
     p->next.index = (long)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(doc, "next_index"));
+    p->next.then_index = cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(doc, "then_index"))
+                           ? (long)num(doc, "then_index")
+                           : 0;
     cur = cJSON_GetObjectItemCaseSensitive(doc, "next_cursor");
     snprintf(p->next.token, sizeof(p->next.token), "%s",
              cJSON_IsString(cur) ? cur->valuestring : "");
@@ -182,10 +260,19 @@ landing_result landing_restart(struct landing_window *lw)
   return result;
 }
 
-landing_result landing_write_page(struct landing_window *lw, long page, const void *data,
-                                  size_t len, long http_status, const struct page_result *res)
+char *landing_page_path(const struct landing_window *lw, long page)
 {
-  char name[64], hex[65], now[32];
+  char name[64];
+
+  snprintf(name, sizeof(name), "page-%06ld%s", page, lw->suffix);
+  return path_in(lw, name);
+}
+
+landing_result landing_write_page(struct landing_window *lw, long page, const void *data,
+                                  size_t len, long http_status, const struct page_result *res,
+                                  const struct pass_mark *mark)
+{
+  char name[64], hex[65], now[32], sig[17];
   char *path = NULL, *manifest = NULL, *line = NULL;
   landing_result result = LANDING_OK;
   cJSON *doc = cJSON_CreateObject();
@@ -212,6 +299,8 @@ landing_result landing_write_page(struct landing_window *lw, long page, const vo
   cJSON_AddNumberToObject(doc, "http_status", (double)http_status);
   cJSON_AddNumberToObject(doc, "records", (double)res->records);
   cJSON_AddNumberToObject(doc, "next_index", (double)res->next.index);
+  if (res->next.then_index)
+    cJSON_AddNumberToObject(doc, "then_index", (double)res->next.then_index);
   if (res->next.token[0])
     cJSON_AddStringToObject(doc, "next_cursor", res->next.token);
   else
@@ -220,6 +309,26 @@ landing_result landing_write_page(struct landing_window *lw, long page, const vo
   /* epoch seconds: where a restarted cursor listing resumes */
   cJSON_AddNumberToObject(doc, "next_from", (double)res->next.resume_from);
   cJSON_AddNumberToObject(doc, "last_updated", (double)res->last_updated);
+  cJSON_AddNumberToObject(doc, "pass", (double)mark->pass);
+  cJSON_AddNumberToObject(doc, "pass_left", (double)mark->left);
+  cJSON_AddNumberToObject(doc, "pass_rereads", (double)mark->rereads);
+  cJSON_AddNumberToObject(doc, "pass_fresh_pages", (double)mark->fresh_pages);
+  cJSON_AddNumberToObject(doc, "pass_fresh_records", (double)mark->fresh_records);
+  cJSON_AddNumberToObject(doc, "pass_fresh_repeats", (double)mark->fresh_repeats);
+  cJSON_AddNumberToObject(doc, "window_left", (double)mark->win_left);
+  cJSON_AddBoolToObject(doc, "window_grew", mark->win_grew);
+  cJSON_AddBoolToObject(doc, "pass_grew", mark->grew);
+  if (mark->announced >= 0)
+    cJSON_AddNumberToObject(doc, "announced", (double)mark->announced);
+  else
+    cJSON_AddNullToObject(doc, "announced");
+  if (mark->end != PASS_GOES_ON) {
+    snprintf(sig, sizeof(sig), "%016llx", (unsigned long long)mark->signature);
+    cJSON_AddStringToObject(doc, "pass_end", pass_end_name(mark->end));
+    cJSON_AddNumberToObject(doc, "pass_records", (double)mark->records);
+    cJSON_AddNumberToObject(doc, "pass_distinct", (double)mark->distinct);
+    cJSON_AddStringToObject(doc, "pass_signature", sig);
+  }
   cJSON_AddStringToObject(doc, "fetched_at", now);
   line = cJSON_PrintUnformatted(doc);
   if (!line) {

@@ -97,7 +97,17 @@ static int write_summary(const char *state_dir, const char *run_id, const struct
     cJSON_AddNumberToObject(o, "pages", (double)w[i].pages);
     cJSON_AddNumberToObject(o, "records", (double)w[i].records);
     cJSON_AddNumberToObject(o, "retries", (double)w[i].retries);
+    if (w[i].announced >= 0)
+      cJSON_AddNumberToObject(o, "announced", (double)w[i].announced);
+    else
+      cJSON_AddNullToObject(o, "announced");
+    cJSON_AddNumberToObject(o, "passes", (double)w[i].passes);
+    cJSON_AddNumberToObject(o, "distinct", (double)w[i].distinct);
+    cJSON_AddNumberToObject(o, "pass_records", (double)w[i].pass_records);
+    cJSON_AddNumberToObject(o, "pass_distinct", (double)w[i].pass_distinct);
     cJSON_AddBoolToObject(o, "complete", w[i].complete);
+    if (w[i].problem[0])
+      cJSON_AddStringToObject(o, "problem", w[i].problem);
   }
   text = cJSON_Print(root);
   if (text && fs_write_atomic(path, text, strlen(text)) == FS_OK)
@@ -289,8 +299,9 @@ int main(int argc, char **argv)
   }
   for (size_t i = 0; i < nwindows; i++)
     if (!windows[i].complete)
-      log_error("run %s: source %s, commune %s did not complete; its watermark did not move",
-                run_id, windows[i].source, windows[i].commune);
+      log_report(LOG_ERROR, windows[i].problem, "The next run reads the window again.",
+                 "run %s: source %s, commune %s did not complete; its watermark did not move",
+                 run_id, windows[i].source, windows[i].commune);
   printf("%s\n", run_id);
   rc = failed ? 1 : 0;
 out:

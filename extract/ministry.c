@@ -24,16 +24,87 @@ static attempt_outcome ministry_authenticate(struct source_session *s, struct at
   return ATTEMPT_OK;
 }
 
+static attempt_outcome ministry_scan_page(const char *body, size_t len,
+                                          const struct page_cursor *at, int page_size,
+                                          struct page_result *res, struct attempt_error *err)
+{
+  const char *status, *code, *next;
+  attempt_outcome out = ATTEMPT_PERMANENT;
+  cJSON *doc = NULL;
+  const cJSON *value, *nc, *rec;
+  char cbuf[64];
+
+  (void)page_size;
+  res->records = 0;
+  res->announced = -1; /* cursor paging announces no total */
+  res->codes.n = 0;
+  res->codes.uncoded = 0;
+  doc = cJSON_ParseWithLength(body, len);
+  if (!cJSON_IsObject(doc)) {
+    attempt_error_set(err, NULL, NULL, "response is not a complete JSON object");
+    out = ATTEMPT_TRANSIENT;
+    goto out;
+  }
+  status = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(doc, "status"));
+  if (!status && cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(doc, "status")))
+    status = cJSON_GetObjectItemCaseSensitive(doc, "status")->valueint == 1 ? "1" : "0";
+  if (!status || strcmp(status, "1")) {
+    const char *desc =
+      cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(doc, "errorDescription"));
+    code = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(doc, "errorCode"));
+    attempt_error_set(err, NULL, NULL, "ministry system error %s: %s", code ? code : "(none)",
+                      desc ? desc : "");
+    if (code && !strcmp(code, "SYNC_ERROR"))
+      out = ATTEMPT_TRANSIENT;
+    else if (code && !strcmp(code, "CURSOR_EXPIRED"))
+      out = ATTEMPT_RESTART;
+    else
+      out = ATTEMPT_PERMANENT;
+    goto out;
+  }
+  value = cJSON_GetObjectItemCaseSensitive(doc, "value");
+  nc = cJSON_GetObjectItemCaseSensitive(doc, "nextCursor");
+  next = cJSON_GetStringValue(nc);
+  if ((value && !cJSON_IsArray(value) && !cJSON_IsNull(value)) ||
+      (next && strlen(next) >= sizeof(res->next.token))) {
+    attempt_error_set(err, NULL, NULL, "unexpected \"value\" or \"nextCursor\"");
+    out = ATTEMPT_PERMANENT;
+    goto out;
+  }
+  res->records = cJSON_GetArraySize(value);
+  res->next.index = at->index + 1;
+  res->next.resume_from = at->resume_from;
+  res->last_updated = 0;
+  if (res->records > 0) {
+    const char *last = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+      cJSON_GetArrayItem(value, (int)res->records - 1), "capNhatLuc"));
+    tthc_time t;
+    if (last && time_parse_dmy(last, &t) == TIME_OK)
+      res->last_updated = t;
+  }
+  snprintf(res->next.token, sizeof(res->next.token), "%s", next ? next : "");
+  res->last = !next || !*next;
+  cJSON_ArrayForEach(rec, value)
+  {
+    if (page_codes_add(res,
+                       json_code_text(cJSON_GetObjectItemCaseSensitive(rec, "maHoSoLT"), cbuf))) {
+      attempt_error_set(err, NULL, NULL, "out of memory");
+      goto out;
+    }
+  }
+  out = ATTEMPT_OK;
+out:
+  cJSON_Delete(doc);
+  return out;
+}
+
 static attempt_outcome ministry_fetch_page(struct source_session *s, const struct pull_window *w,
                                            const struct page_cursor *at, struct http_response *resp,
                                            struct page_result *res, struct attempt_error *err)
 {
   struct curl_slist *headers = NULL;
   char url[1200], since[26], *key = NULL, *since_q = NULL, *cursor_q = NULL, shown[400];
-  const char *status, *code, *next;
   attempt_outcome out = ATTEMPT_PERMANENT;
-  cJSON *doc = NULL;
-  const cJSON *value, *nc;
   http_result hr;
 
   /* After an expired cursor: from the last durable record's update time
@@ -58,52 +129,10 @@ static attempt_outcome ministry_fetch_page(struct source_session *s, const struc
   out = attempt_classify_http(hr, shown, resp, err);
   if (out != ATTEMPT_OK)
     goto out;
-  doc = cJSON_ParseWithLength(dynbuf_ptr(&resp->body), dynbuf_len(&resp->body));
-  if (!cJSON_IsObject(doc)) {
-    attempt_error_set(err, shown, resp, "response is not a complete JSON object");
-    out = ATTEMPT_TRANSIENT;
-    goto out;
-  }
-  status = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(doc, "status"));
-  if (!status && cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(doc, "status")))
-    status = cJSON_GetObjectItemCaseSensitive(doc, "status")->valueint == 1 ? "1" : "0";
-  if (!status || strcmp(status, "1")) {
-    const char *desc =
-      cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(doc, "errorDescription"));
-    code = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(doc, "errorCode"));
-    attempt_error_set(err, shown, resp, "ministry system error %s: %s", code ? code : "(none)",
-                      desc ? desc : "");
-    if (code && !strcmp(code, "SYNC_ERROR"))
-      out = ATTEMPT_TRANSIENT;
-    else if (code && !strcmp(code, "CURSOR_EXPIRED"))
-      out = ATTEMPT_RESTART;
-    else
-      out = ATTEMPT_PERMANENT;
-    goto out;
-  }
-  value = cJSON_GetObjectItemCaseSensitive(doc, "value");
-  nc = cJSON_GetObjectItemCaseSensitive(doc, "nextCursor");
-  next = cJSON_GetStringValue(nc);
-  if ((value && !cJSON_IsArray(value) && !cJSON_IsNull(value)) ||
-      (next && strlen(next) >= sizeof(res->next.token))) {
-    attempt_error_set(err, shown, resp, "unexpected \"value\" or \"nextCursor\"");
-    out = ATTEMPT_PERMANENT;
-    goto out;
-  }
-  res->records = cJSON_GetArraySize(value);
-  res->next.index = at->index + 1;
-  res->next.resume_from = at->resume_from;
-  res->last_updated = 0;
-  if (res->records > 0) {
-    const char *last = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
-      cJSON_GetArrayItem(value, (int)res->records - 1), "capNhatLuc"));
-    tthc_time t;
-    if (last && time_parse_dmy(last, &t) == TIME_OK)
-      res->last_updated = t;
-  }
-  snprintf(res->next.token, sizeof(res->next.token), "%s", next ? next : "");
-  res->last = !next || !*next;
-  out = ATTEMPT_OK;
+  out = ministry_scan_page(dynbuf_ptr(&resp->body), dynbuf_len(&resp->body), at, s->cfg->page_size,
+                           res, err);
+  if (out != ATTEMPT_OK)
+    attempt_error_locate(err, shown, resp); /* the scan knows neither */
 out:
   if (key) {
     memset(key, 0, strlen(key));
@@ -112,7 +141,6 @@ out:
   curl_free(since_q);
   curl_free(cursor_q);
   curl_slist_free_all(headers);
-  cJSON_Delete(doc);
   return out;
 }
 
@@ -121,4 +149,5 @@ const struct source_adapter ministry_adapter = {
   .page_suffix = ".json",
   .authenticate = ministry_authenticate,
   .fetch_page = ministry_fetch_page,
+  .scan_page = ministry_scan_page,
 };

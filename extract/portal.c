@@ -111,14 +111,76 @@ out:
   return out;
 }
 
+static attempt_outcome portal_scan_page(const char *body, size_t len, const struct page_cursor *at,
+                                        int page_size, struct page_result *res,
+                                        struct attempt_error *err)
+{
+  cJSON *doc = cJSON_ParseWithLength(body, len);
+  const cJSON *list, *total, *rec;
+  char codebuf[32], cbuf[64];
+  const char *code;
+  attempt_outcome out = ATTEMPT_PERMANENT;
+
+  res->records = 0;
+  res->announced = -1;
+  res->codes.n = 0;
+  res->codes.uncoded = 0;
+  if (!doc || !cJSON_IsObject(doc)) {
+    /* A body cut off mid-transfer: the next attempt usually gets it whole. */
+    attempt_error_set(err, NULL, NULL, "response is not a complete JSON object");
+    out = ATTEMPT_TRANSIENT;
+    goto out;
+  }
+  code = error_code_of(doc, codebuf);
+  if (!code || strcmp(code, "0")) {
+    if (code && !strcmp(code, "-1")) {
+      attempt_error_set(err, NULL, NULL, "portal system error: %s", message_of(doc));
+      out = ATTEMPT_TRANSIENT;
+    } else if (code && !strcmp(code, "99")) {
+      attempt_error_set(err, NULL, NULL, "session expired: %s", message_of(doc));
+      out = ATTEMPT_REAUTH;
+    } else {
+      attempt_error_set(err, NULL, NULL, "portal refused the request (error_code %s): %s",
+                        code ? code : "absent", message_of(doc));
+    }
+    goto out;
+  }
+  list = cJSON_GetObjectItemCaseSensitive(doc, "result");
+  total = cJSON_GetObjectItemCaseSensitive(doc, "total");
+  if (list && !cJSON_IsArray(list) && !cJSON_IsNull(list)) {
+    attempt_error_set(err, NULL, NULL, "\"result\" is not an array");
+    goto out;
+  }
+  cJSON_ArrayForEach(rec, list)
+  {
+    res->records++;
+    if (page_codes_add(res,
+                       json_code_text(cJSON_GetObjectItemCaseSensitive(rec, "MaHoSo"), cbuf))) {
+      attempt_error_set(err, NULL, NULL, "out of memory");
+      goto out;
+    }
+  }
+  if (cJSON_IsNumber(total))
+    res->announced = (long)total->valuedouble;
+  else if (cJSON_IsString(total) && *total->valuestring)
+    res->announced = strtol(total->valuestring, NULL, 10);
+  res->next = *at;
+  res->next.index = at->index + 1;
+  /* The last page: short, or the declared total reached. */
+  res->last = res->records < page_size ||
+              (res->announced >= 0 && (double)at->index * page_size >= (double)res->announced);
+  out = ATTEMPT_OK;
+out:
+  cJSON_Delete(doc);
+  return out;
+}
+
 static attempt_outcome portal_fetch_page(struct source_session *s, const struct pull_window *w,
                                          const struct page_cursor *at, struct http_response *resp,
                                          struct page_result *res, struct attempt_error *err)
 {
   cJSON *req = cJSON_CreateObject(), *doc = NULL;
-  char *body = NULL, url[300], from[15], until[15], codebuf[32];
-  const char *code;
-  const cJSON *list, *total;
+  char *body = NULL, url[300], from[15], until[15];
   attempt_outcome out = ATTEMPT_PERMANENT;
 
   time_format_compact_local(w->from, from);
@@ -138,35 +200,10 @@ static attempt_outcome portal_fetch_page(struct source_session *s, const struct 
   out = post_json(s, "/api/integration", body, resp, url, sizeof(url), &doc, err);
   if (out != ATTEMPT_OK)
     goto out;
-  code = error_code_of(doc, codebuf);
-  if (!code || strcmp(code, "0")) {
-    if (code && !strcmp(code, "-1")) {
-      attempt_error_set(err, url, resp, "portal system error: %s", message_of(doc));
-      out = ATTEMPT_TRANSIENT;
-    } else if (code && !strcmp(code, "99")) {
-      attempt_error_set(err, url, resp, "session expired: %s", message_of(doc));
-      out = ATTEMPT_REAUTH;
-    } else {
-      attempt_error_set(err, url, resp, "portal refused the request (error_code %s): %s",
-                        code ? code : "absent", message_of(doc));
-      out = ATTEMPT_PERMANENT;
-    }
-    goto out;
-  }
-  list = cJSON_GetObjectItemCaseSensitive(doc, "result");
-  total = cJSON_GetObjectItemCaseSensitive(doc, "total");
-  if (list && !cJSON_IsArray(list) && !cJSON_IsNull(list)) {
-    attempt_error_set(err, url, resp, "\"result\" is not an array");
-    out = ATTEMPT_PERMANENT;
-    goto out;
-  }
-  res->records = cJSON_GetArraySize(list);
-  res->next = *at;
-  res->next.index = at->index + 1;
-  /* The last page: short, or the declared total reached. */
-  res->last =
-    res->records < s->cfg->page_size ||
-    (cJSON_IsNumber(total) && (double)at->index * s->cfg->page_size >= total->valuedouble);
+  out = portal_scan_page(dynbuf_ptr(&resp->body), dynbuf_len(&resp->body), at, s->cfg->page_size,
+                         res, err);
+  if (out != ATTEMPT_OK)
+    attempt_error_locate(err, url, resp); /* the scan knows neither */
 out:
   free(body);
   cJSON_Delete(req);
@@ -178,5 +215,7 @@ const struct source_adapter portal_adapter = {
   .kind = SOURCE_PORTAL,
   .page_suffix = ".json",
   .authenticate = portal_authenticate,
+  .offset_paging = 1,
   .fetch_page = portal_fetch_page,
+  .scan_page = portal_scan_page,
 };

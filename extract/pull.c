@@ -8,13 +8,18 @@
 #include <unistd.h>
 
 #include "adapter.h"
+#include "fsutil.h"
 #include "landing.h"
+#include "passcheck.h"
 #include "log.h"
 #include "watermark.h"
 
 #define PAGE_MAX_BODY (64u << 20)
 #define MAX_RESTARTS  3
 #define MAX_REAUTH    4
+/* Passes over a window whose offset paging drifted: the first and three
+ * re-pages. A window still drifting after them is held (not complete). */
+#define MAX_PASSES 4
 
 /* What the workers pulling one source's communes share. */
 struct source_state {
@@ -123,16 +128,149 @@ static tthc_time window_start(const struct puller *p, const char *commune)
   return since;
 }
 
+/* One structured line per window: what cron/systemd logs keep. */
+static void log_window_done(const struct puller *p, const char *commune,
+                            const struct window_outcome *wo)
+{
+  char pages[24], records[24], retries[24], announced[24], distinct[24], passes[24];
+
+  snprintf(pages, sizeof(pages), "%ld", wo->pages);
+  snprintf(records, sizeof(records), "%ld", wo->records);
+  snprintf(retries, sizeof(retries), "%ld", wo->retries);
+  snprintf(announced, sizeof(announced), "%ld", wo->announced);
+  snprintf(distinct, sizeof(distinct), "%ld", wo->distinct);
+  snprintf(passes, sizeof(passes), "%ld", wo->passes);
+  log_event(wo->complete ? LOG_INFO : LOG_ERROR, "window_done", "source", p->cfg->name, "commune",
+            commune, "complete", wo->complete ? "true" : "false", "pages", pages, "records",
+            records, "announced", announced, "distinct", distinct, "passes", passes, "retries",
+            retries, (char *)NULL);
+}
+
+/* Reads the window's landed pages again to rebuild the drift check after
+ * a crash: every page counts into the window's codes, those of the pass
+ * that was under way into the pass. 0 or -1. */
+static int replay_landed(struct puller *p, const struct landing_window *lw,
+                         const struct landing_progress *prog, struct pass_check *c)
+{
+  struct dynbuf body;
+  int rc = 0;
+
+  dynbuf_init(&body, PAGE_MAX_BODY);
+  c->pass = prog->pass ? prog->pass : 1;
+  if (prog->last_end.end != PASS_GOES_ON && prog->last_end.pass < c->pass)
+    c->prev = prog->last_end;
+  for (long page = 1; page <= prog->pages && rc == 0; page++) {
+    struct page_result res = { 0 };
+    struct attempt_error err = { .retry_after = -1 };
+    struct page_cursor at = { .index = 1 };
+    char *path = landing_page_path(lw, page);
+
+    dynbuf_reset(&body);
+    if (!path || fs_read_file(path, &body) != FS_OK ||
+        p->ad->scan_page(dynbuf_ptr(&body), dynbuf_len(&body), &at, p->cfg->page_size, &res,
+                         &err) != ATTEMPT_OK)
+      rc = -1;
+    else if (page >= prog->pass_first_page)
+      rc = pass_check_page(c, &res);
+    else
+      rc = pass_check_window_page(c, &res);
+    if (rc)
+      log_error("source %s, commune %s: landed page \"%s\" cannot be read again: %s", p->cfg->name,
+                lw->commune, path ? path : "?", err.message);
+    free(path);
+    page_result_release(&res);
+  }
+  /* The window's totals so far; the pass under way goes on with how its
+   * total moved, or, when it had ended dirty, the next one starts empty. */
+  if (rc == 0) {
+    c->win_left = prog->last_line.win_left;
+    c->win_last = prog->last_line.win_last;
+    c->win_grew = prog->last_line.win_grew;
+  }
+  if (rc == 0 && prog->last_end.pass == c->pass && prog->last_end.end == PASS_DIRTY) {
+    pass_check_next(c);
+  } else if (rc == 0) {
+    c->left = prog->last_line.left;
+    c->rereads = prog->last_line.rereads;
+    c->grew = prog->last_line.grew;
+    c->fresh_pages = prog->last_line.fresh_pages;
+    c->fresh_records = prog->last_line.fresh_records;
+    c->fresh_repeats = prog->last_line.fresh_repeats;
+  }
+  dynbuf_release(&body);
+  return rc;
+}
+
+/* What a pass saw, for the log. */
+static void describe_pass(const struct pass_check *c, char *buf, size_t n)
+{
+  snprintf(buf, n,
+           "pass %ld: announced %ld on its first page and %ld on its last (%ld left the window%s); "
+           "%ld records served, %ld distinct codes, %ld served twice, %ld pages read again",
+           c->pass, c->announced, c->announced_now, c->left, c->grew ? ", and it grew" : "",
+           c->records, c->distinct, pass_check_repeats(c), c->rereads);
+}
+
+/* A page arrived: counts it, decides how its pass stands, lands it with
+ * that mark. Returns the verdict, or -1 when the page could not be landed. */
+static int land_page(struct puller *p, struct landing_window *lw, struct landing_progress *prog,
+                     struct pass_check *c, struct http_response *resp, struct page_result *res)
+{
+  struct pass_mark mark;
+  pass_end end;
+  char what[300];
+
+  if (pass_check_page(c, res)) {
+    log_error("source %s, commune %s: out of memory counting codes", p->cfg->name, lw->commune);
+    return -1;
+  }
+  end = pass_check_step(c, &prog->next, res, p->cfg->page_size, p->ad->offset_paging, MAX_PASSES);
+  pass_check_mark(c, end, &mark);
+  if (end == PASS_DIRTY || end == PASS_HELD) {
+    res->last = 0; /* the window is not complete with this page */
+    res->next = (struct page_cursor){ .index = 1 };
+  }
+  if (landing_write_page(lw, prog->pages + 1, dynbuf_ptr(&resp->body), dynbuf_len(&resp->body),
+                         resp->status, res, &mark) != LANDING_OK) {
+    log_error("source %s, commune %s: could not write page %ld durably in \"%s\"", p->cfg->name,
+              lw->commune, prog->pages + 1, lw->dir);
+    return -1;
+  }
+  if (res->next.then_index && res->next.index < prog->next.index)
+    log_info("source %s, commune %s: paging drifted at page %ld (announced %ld, before %ld; %ld "
+             "codes served again): reading from page %ld again",
+             p->cfg->name, lw->commune, prog->next.index, res->announced, c->announced_before,
+             c->page_repeats, res->next.index);
+  prog->pages++;
+  prog->records += res->records;
+  prog->next = res->next;
+  prog->complete = end == PASS_CLEAN;
+  if (res->last_updated)
+    prog->last_updated = res->last_updated;
+  if (end == PASS_DIRTY || end == PASS_HELD) {
+    describe_pass(c, what, sizeof(what));
+    log_report(end == PASS_DIRTY ? LOG_WARN : LOG_ERROR, what,
+               end == PASS_DIRTY ? NULL
+                                 : "The window keeps its watermark and is read again next run.",
+               "source %s, commune %s: paging drifted%s", p->cfg->name, lw->commune,
+               end == PASS_DIRTY ? "; paging the window again from page 1"
+                                 : " on every allowed pass; window incomplete");
+  }
+  return (int)end;
+}
+
 /* Pulls one commune's window to completion; 0 or -1. */
 static int pull_window(struct puller *p, const char *commune, struct window_outcome *wo)
 {
   struct landing_window lw;
   struct landing_progress prog;
   struct http_response resp;
+  struct pass_check check;
   struct pull_window w = { commune, 0, 0 };
-  int found, restarts = 0, reauthed = 0, rc = -1;
+  int found, restarts = 0, reauthed = 0, rc = -1, held = 0;
 
   http_response_init(&resp, PAGE_MAX_BODY);
+  pass_check_init(&check);
   w.from = window_start(p, commune);
   w.until = p->opts->until != TTHC_TIME_NONE ? p->opts->until : p->opts->run_end;
   if (landing_open(&lw, p->opts->state_dir, p->opts->run_id, p->cfg->name, commune,
@@ -145,14 +283,19 @@ static int pull_window(struct puller *p, const char *commune, struct window_outc
   }
   wo->from = w.from;
   wo->until = w.until;
-  if (found && prog.pages > 0)
+  if (found && prog.pages > 0) {
     log_info("source %s, commune %s: resuming after %ld durable pages", p->cfg->name, commune,
              prog.pages);
+    if (replay_landed(p, &lw, &prog, &check))
+      goto out;
+    held = prog.last_end.end == PASS_HELD && prog.last_end.pass == prog.pass;
+  }
 
-  while (!prog.complete) {
+  while (!prog.complete && !held) {
     struct attempt_error err = { .retry_after = -1 };
     struct page_result res = { 0 };
     attempt_outcome out;
+    int end;
 
     if (ensure_session(p, commune, &wo->retries) != ATTEMPT_OK)
       goto out;
@@ -160,18 +303,13 @@ static int pull_window(struct puller *p, const char *commune, struct window_outc
     out = p->ad->fetch_page(&p->session, &w, &prog.next, &resp, &res, &err);
     switch (out) {
     case ATTEMPT_OK:
-      if (landing_write_page(&lw, prog.pages + 1, dynbuf_ptr(&resp.body), dynbuf_len(&resp.body),
-                             resp.status, &res) != LANDING_OK) {
-        log_error("source %s, commune %s: could not write page %ld durably in \"%s\"", p->cfg->name,
-                  commune, prog.pages + 1, lw.dir);
+      end = land_page(p, &lw, &prog, &check, &resp, &res);
+      page_result_release(&res);
+      if (end < 0)
         goto out;
-      }
-      prog.pages++;
-      prog.records += res.records;
-      prog.next = res.next;
-      prog.complete = res.last;
-      if (res.last_updated)
-        prog.last_updated = res.last_updated;
+      if (end == PASS_DIRTY)
+        pass_check_next(&check);
+      held = end == PASS_HELD;
       restarts = 0;
       reauthed = 0;
       retry_success(&p->retry);
@@ -179,10 +317,12 @@ static int pull_window(struct puller *p, const char *commune, struct window_outc
                 res.records);
       break;
     case ATTEMPT_TRANSIENT:
+      page_result_release(&res);
       if (backoff(p, commune, &err, &wo->retries))
         goto out;
       break;
     case ATTEMPT_REAUTH:
+      page_result_release(&res);
       /* One re-authentication per expiry; a session that keeps expiring
        * right away is retried with backoff, a few times, then given up. */
       if (reauthed >= MAX_REAUTH) {
@@ -198,6 +338,7 @@ static int pull_window(struct puller *p, const char *commune, struct window_outc
       reauthed++;
       break;
     case ATTEMPT_RESTART:
+      page_result_release(&res);
       /* List again from the last durable point: the landed pages stay, the
        * listing resumes at the last landed record's update time. Restarts
        * that make no progress in between are limited. */
@@ -213,10 +354,15 @@ static int pull_window(struct puller *p, const char *commune, struct window_outc
         prog.next.resume_from = prog.last_updated;
       break;
     case ATTEMPT_PERMANENT:
+      page_result_release(&res);
       log_attempt_error(LOG_ERROR, p, commune, &err,
                         "permanent failure, source stopped for this commune");
       goto out;
     }
+  }
+  if (held) {
+    describe_pass(&check, wo->problem, sizeof(wo->problem));
+    goto out;
   }
   wo->complete = 1;
   if (watermark_advance(p->opts->state_dir, p->cfg->name, commune, w.from, w.until)) {
@@ -228,16 +374,15 @@ static int pull_window(struct puller *p, const char *commune, struct window_outc
 out:
   wo->pages = prog.pages;
   wo->records = prog.records;
-  {
-    char pages[24], records[24], retries[24];
-    snprintf(pages, sizeof(pages), "%ld", wo->pages);
-    snprintf(records, sizeof(records), "%ld", wo->records);
-    snprintf(retries, sizeof(retries), "%ld", wo->retries);
-    /* One structured line per window: what cron/systemd logs keep. */
-    log_event(wo->complete ? LOG_INFO : LOG_ERROR, "window_done", "source", p->cfg->name, "commune",
-              commune, "complete", wo->complete ? "true" : "false", "pages", pages, "records",
-              records, "retries", retries, (char *)NULL);
-  }
+  wo->announced = check.announced_now;
+  wo->passes = check.pages ? check.pass : check.pass - 1;
+  wo->distinct = (long)check.window.len;
+  wo->pass_records = check.pages ? check.records : check.prev.records;
+  wo->pass_distinct = check.pages ? check.distinct : check.prev.distinct;
+  if (!wo->complete && !wo->problem[0])
+    snprintf(wo->problem, sizeof(wo->problem), "extraction did not finish (see the log)");
+  log_window_done(p, commune, wo);
+  pass_check_release(&check);
   http_response_release(&resp);
   landing_release(&lw);
   return rc;

@@ -33,7 +33,13 @@ struct window_outcome {
   char commune[8];
   tthc_time from, until;
   long pages, records, retries;
+  /* Reconciliation (offset paging is re-paged when it drifts): */
+  long announced;                   /* records the source announced for the window, -1 none */
+  long passes;                      /* passes over the window */
+  long distinct;                    /* distinct codes over every landed page */
+  long pass_records, pass_distinct; /* what the last pass saw */
   int complete;
+  char problem[200]; /* why an incomplete window is incomplete, "" */
 };
 
 /*

@@ -9,6 +9,10 @@
 #include "fsutil.h"
 #include "log.h"
 #include "rundir.h"
+#include "timeutil.h"
+#include "watermark.h"
+
+#include <cJSON.h>
 
 /* Serialises loads: a second tthc-load waits for the first to commit. */
 #define LOAD_LOCK_KEY "7325002"
@@ -137,55 +141,161 @@ static pgu_result copy_rejects(PGconn *conn, const char *canon_dir, struct load_
   return result;
 }
 
-/* The run row and, in the same transaction, the windows it covered. */
-static pgu_result record_run(PGconn *conn, const char *state_dir, const char *run_id,
-                             const struct load_counts *c)
+/* The windows of the run with the transform's counts (canonical/
+ * windows.json), or, for a run transformed before reconciliation, the
+ * extraction's (EXTRACTED). Returns the JSON array text in *out. */
+static pgu_result read_windows(const char *state_dir, const char *run_id, struct dynbuf *out)
 {
+  char *path = rundir_path(state_dir, run_id, "canonical/windows.json");
   pgu_result result = PGU_OK;
-  struct dynbuf summary;
-  char *path = rundir_path(state_dir, run_id, RUN_MARK_EXTRACTED);
-  char n[5][24];
   fs_result fr;
 
-  dynbuf_init(&summary, SUMMARY_MAX);
   if (!path)
     return PGU_NOMEM;
-  fr = fs_read_file(path, &summary);
-  if (fr != FS_OK) {
-    log_report(LOG_ERROR, fs_strerror(fr), NULL, "could not read the run summary \"%s\"", path);
-    result = PGU_IO;
-    goto out;
+  fr = fs_read_file(path, out);
+  if (fr == FS_NOENT) {
+    cJSON *doc;
+    char *text = NULL;
+    free(path);
+    if (!(path = rundir_path(state_dir, run_id, RUN_MARK_EXTRACTED)))
+      return PGU_NOMEM;
+    log_warn("run %s was transformed without per-window counts; the load reconciles what it can",
+             run_id);
+    dynbuf_reset(out);
+    fr = fs_read_file(path, out);
+    doc = fr == FS_OK ? cJSON_Parse(dynbuf_ptr(out)) : NULL;
+    text = doc ? cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(doc, "windows")) : NULL;
+    dynbuf_reset(out);
+    if (!text || dynbuf_addstr(out, text))
+      fr = fr == FS_OK ? FS_IO : fr;
+    free(text);
+    cJSON_Delete(doc);
   }
+  if (fr != FS_OK) {
+    log_report(LOG_ERROR, fs_strerror(fr), NULL, "could not read the windows of run %s (\"%s\")",
+               run_id, path);
+    result = PGU_IO;
+  }
+  free(path);
+  return result;
+}
+
+/* One row per window in tthc.run_window: the stages' counts and the
+ * applied ones (the records staged from the window's pages). A window the
+ * transform passed whose staged count differs becomes a mismatch. */
+static const char window_sql[] =
+  "WITH staged AS ("
+  "  SELECT split_part(source_location, '/', 3) AS source_name,"
+  "         split_part(source_location, '/', 4) AS unit_code, count(*) AS n"
+  "    FROM stage_source GROUP BY 1, 2"
+  "), w AS ("
+  "  SELECT w.*, coalesce(a.n, 0) AS applied,"
+  "         w.status = 'ok' AND coalesce(a.n, 0) <> w.accepted AS by_load"
+  "    FROM jsonb_to_recordset($2::jsonb) AS w(source text, kind text, commune text,"
+  "         \"from\" text, until text, announced bigint, passes integer, pages bigint,"
+  "         records bigint, \"distinct\" bigint, retries bigint, read bigint, accepted bigint,"
+  "         quarantined bigint, complete boolean, status text, problem text)"
+  "    LEFT JOIN staged a ON a.source_name = w.source AND a.unit_code = w.commune"
+  "), v AS ("
+  "  SELECT w.*, CASE WHEN NOT w.complete THEN 'incomplete'"
+  "                   WHEN w.status = 'mismatch' OR by_load THEN 'mismatch' ELSE 'ok' END AS st,"
+  "         CASE WHEN by_load THEN format('the transform accepted %s records; the load staged %s',"
+  "                                       w.accepted, w.applied)"
+  "              ELSE w.problem END AS why"
+  "    FROM w"
+  "), ins AS ("
+  "  INSERT INTO tthc.run_window (run_id, source_name, source_kind, unit_code, window_from,"
+  "    window_until, announced, passes, pages, landed, distinct_codes, retries, read, accepted,"
+  "    quarantined, applied, status, problem)"
+  "  SELECT $1, source, kind, commune, \"from\"::timestamptz, until::timestamptz, announced,"
+  "         coalesce(passes, 1), pages, records, coalesce(\"distinct\", 0), retries, read,"
+  "         accepted, quarantined, applied, st, why FROM v"
+  ") SELECT source, commune, \"from\", st, why, by_load FROM v";
+
+/* Records the windows; holds the watermark of each the load found wrong. */
+static pgu_result record_windows(PGconn *conn, const char *state_dir, const char *run_id,
+                                 const char *windows, struct load_counts *c)
+{
+  const char *params[] = { run_id, windows };
+  PGresult *res = pgu_exec(conn, window_sql, 2, params, PGRES_TUPLES_OK);
+
+  if (!res)
+    return PGU_SQL;
+  for (int i = 0; i < PQntuples(res); i++) {
+    const char *source = PQgetvalue(res, i, 0), *commune = PQgetvalue(res, i, 1);
+    tthc_time from;
+
+    if (strcmp(PQgetvalue(res, i, 3), "ok"))
+      c->windows_not_ok++;
+    if (strcmp(PQgetvalue(res, i, 3), "mismatch"))
+      continue;
+    c->windows_mismatch++;
+    if (strcmp(PQgetvalue(res, i, 5), "t"))
+      continue; /* the transform found it, and held it */
+    log_report(LOG_ERROR, PQgetvalue(res, i, 4),
+               "The window's watermark is moved back so the next run reads it again; what is "
+               "loaded stays.",
+               "run %s: source %s, commune %s: the load disagrees with the transform", run_id,
+               source, commune);
+    if (time_parse_iso(PQgetvalue(res, i, 2), &from) != TIME_OK ||
+        watermark_hold(state_dir, source, commune, from))
+      log_error("run %s: source %s, commune %s: could not hold the watermark", run_id, source,
+                commune);
+  }
+  PQclear(res);
+  return PGU_OK;
+}
+
+/* The run row and, in the same transaction, the windows it covered. */
+static pgu_result record_run(PGconn *conn, const char *state_dir, const char *run_id,
+                             struct load_counts *c)
+{
+  pgu_result result = PGU_OK;
+  struct dynbuf windows;
+  char n[5][24];
+
+  dynbuf_init(&windows, SUMMARY_MAX);
+  result = read_windows(state_dir, run_id, &windows);
+  if (result)
+    goto out;
   snprintf(n[0], sizeof(n[0]), "%lld", c->read);
   snprintf(n[1], sizeof(n[1]), "%lld", c->inserted);
   snprintf(n[2], sizeof(n[2]), "%lld", c->updated);
   snprintf(n[3], sizeof(n[3]), "%lld", c->unchanged);
   snprintf(n[4], sizeof(n[4]), "%lld", c->rejected);
   {
-    const char *params[] = { run_id, dynbuf_ptr(&summary), n[0], n[1], n[2], n[3], n[4] };
+    const char *params[] = { run_id, dynbuf_ptr(&windows), n[0], n[1], n[2], n[3], n[4] };
     result = pgu_command(conn,
                          "INSERT INTO tthc.load_run (run_id, sources, records_read, records_new,"
                          "  records_updated, records_unchanged, records_rejected, outcome)"
-                         " VALUES ($1, $2::jsonb -> 'windows', $3, $4, $5, $6, $7, 'ok')",
+                         " VALUES ($1, $2::jsonb, $3, $4, $5, $6, $7, 'ok')",
                          7, params);
     if (result)
       goto out;
-    /* A backfill never moves a watermark backwards. */
+    result = record_windows(conn, state_dir, run_id, dynbuf_ptr(&windows), c);
+    if (result)
+      goto out;
+    /* Only reconciled windows move the warehouse's watermark; a backfill
+     * never moves it backwards. */
     result = pgu_command(
       conn,
       "INSERT INTO tthc.source_watermark AS w (source_name, unit_code, covered_until, run_id)"
-      " SELECT source, commune, until::timestamptz, $1"
-      "   FROM jsonb_to_recordset($2::jsonb -> 'windows')"
-      "        AS x(source text, commune text, until text, complete boolean)"
-      "  WHERE complete"
+      " SELECT source_name, unit_code, window_until, $1 FROM tthc.run_window"
+      "  WHERE run_id = $1 AND status = 'ok'"
       " ON CONFLICT (unit_code, source_name) DO UPDATE"
       "   SET covered_until = EXCLUDED.covered_until, run_id = EXCLUDED.run_id"
       "   WHERE EXCLUDED.covered_until > w.covered_until",
-      2, params);
+      1, params);
+    if (result)
+      goto out;
+    result = pgu_command(conn,
+                         "UPDATE tthc.load_run SET outcome = 'partial' WHERE run_id = $1"
+                         "   AND EXISTS (SELECT 1 FROM tthc.run_window"
+                         "                WHERE run_id = $1 AND status <> 'ok')",
+                         1, params);
   }
 out:
-  dynbuf_release(&summary);
-  free(path);
+  dynbuf_release(&windows);
   return result;
 }
 
@@ -257,4 +367,30 @@ out:
   free(canon_dir);
   free(mark);
   return result;
+}
+
+pgu_result loader_print_windows(PGconn *conn, const char *run_id, FILE *out)
+{
+  const char *params[] = { run_id };
+  PGresult *res = pgu_exec(
+    conn,
+    "SELECT source_name, unit_code, coalesce(announced::text, '-'), landed, distinct_codes,"
+    "       coalesce(read::text, '-'), coalesce(accepted::text, '-'),"
+    "       coalesce(quarantined::text, '-'), applied, passes, retries, status"
+    "  FROM tthc.run_window WHERE run_id = $1 ORDER BY source_name, unit_code",
+    1, params, PGRES_TUPLES_OK);
+
+  if (!res)
+    return PGU_SQL;
+  fprintf(out, "%-12s %-7s %9s %9s %9s %9s %9s %9s %9s %6s %7s %s\n", "source", "commune",
+          "announced", "landed", "distinct", "read", "accepted", "quarant.", "applied", "passes",
+          "retries", "status");
+  for (int i = 0; i < PQntuples(res); i++)
+    fprintf(out, "%-12s %-7s %9s %9s %9s %9s %9s %9s %9s %6s %7s %s\n", PQgetvalue(res, i, 0),
+            PQgetvalue(res, i, 1), PQgetvalue(res, i, 2), PQgetvalue(res, i, 3),
+            PQgetvalue(res, i, 4), PQgetvalue(res, i, 5), PQgetvalue(res, i, 6),
+            PQgetvalue(res, i, 7), PQgetvalue(res, i, 8), PQgetvalue(res, i, 9),
+            PQgetvalue(res, i, 10), PQgetvalue(res, i, 11));
+  PQclear(res);
+  return PGU_OK;
 }

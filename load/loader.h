@@ -12,17 +12,26 @@
 #ifndef TTHC_LOADER_H
 #define TTHC_LOADER_H
 
+#include <stdio.h>
+
 #include "pgutil.h"
 
 struct load_counts {
-  long long read;      /* canonical records in the run */
-  long long inserted;  /* new source records */
-  long long updated;   /* replaced an older version */
-  long long unchanged; /* not newer than what is stored */
-  long long rejected;  /* quarantined records recorded */
-  long long merged;    /* merged dossiers rebuilt */
-  int already_loaded;  /* the run was loaded before: nothing done */
+  long long read;        /* canonical records in the run */
+  long long inserted;    /* new source records */
+  long long updated;     /* replaced an older version */
+  long long unchanged;   /* not newer than what is stored */
+  long long rejected;    /* quarantined records recorded */
+  long long merged;      /* merged dossiers rebuilt */
+  int already_loaded;    /* the run was loaded before: nothing done */
+  long windows_not_ok;   /* windows incomplete or in mismatch (tthc.run_window) */
+  long windows_mismatch; /* windows whose stages disagree */
 };
+
+/* Prints the run's reconciliation (tthc.run_window), one line per window:
+ * source, commune, announced, landed, distinct, read, accepted,
+ * quarantined, applied, passes, status. */
+pgu_result loader_print_windows(PGconn *conn, const char *run_id, FILE *out);
 
 /* Loads STATE/runs/RUN (which must be TRANSFORMED) and marks it LOADED. */
 pgu_result loader_load_run(PGconn *conn, const char *state_dir, const char *run_id,

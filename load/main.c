@@ -46,10 +46,22 @@ static int load_one(PGconn *conn, const char *state_dir, const char *run)
                "loading run %s failed", run);
     return 1;
   }
-  if (!lc.already_loaded)
-    log_info("run %s loaded: %lld records (%lld new, %lld updated, %lld unchanged), "
-             "%lld rejects, %lld dossiers merged",
-             run, lc.read, lc.inserted, lc.updated, lc.unchanged, lc.rejected, lc.merged);
+  if (lc.already_loaded)
+    return 0;
+  log_info("run %s loaded: %lld records (%lld new, %lld updated, %lld unchanged), "
+           "%lld rejects, %lld dossiers merged",
+           run, lc.read, lc.inserted, lc.updated, lc.unchanged, lc.rejected, lc.merged);
+  if (loader_print_windows(conn, run, stderr) != PGU_OK)
+    log_warn("run %s: could not print the reconciliation", run);
+  if (lc.windows_mismatch) {
+    log_report(LOG_ERROR, NULL, "SELECT * FROM tthc.run_window WHERE status <> 'ok' shows them.",
+               "run %s: %ld window(s) whose stages disagree; their watermarks are held", run,
+               lc.windows_mismatch);
+    return 1;
+  }
+  if (lc.windows_not_ok)
+    log_warn("run %s: %ld window(s) incomplete; loaded what was landed, their watermarks are held",
+             run, lc.windows_not_ok);
   return 0;
 }
 

@@ -26,6 +26,7 @@ struct sim_city {
   char *client_id, *client_secret;
   char prefix[16];
   bool plain;
+  struct sim_repr repr; /* representation knobs (repr.h) */
   struct sim_faults *faults;
   struct sim_view view;
   struct sim_tokens tokens;
@@ -111,6 +112,7 @@ struct sim_city *sim_city_new(const struct sim_model *m, const struct sim_city_o
   c->m = m;
   c->faults = faults;
   c->plain = o->plain;
+  c->repr = o->repr;
   snprintf(c->prefix, sizeof(c->prefix), "%s", o->prefix ? o->prefix : "H31");
   c->client_id = strdup(o->client_id ? o->client_id : "demo");
   c->client_secret = strdup(o->client_secret ? o->client_secret : "demo-secret");
@@ -139,11 +141,18 @@ void sim_city_free(struct sim_city *c)
 
 /* ---- HoSo rendering --------------------------------------------------------- */
 
+#define MAX_PARTS 64
+
 struct render {
   const struct sim_city *c;
   const struct sim_dossier *d;
   const struct sim_junk *junk;
   struct buf *b;
+  /* Where each child element of the HoSo being written starts, so that
+   * they can be put in another order (repr.h, order shuffled). */
+  size_t part[MAX_PARTS];
+  const char *part_name[MAX_PARTS];
+  int nparts;
 };
 
 static unsigned pick(const struct render *x, unsigned salt, unsigned n)
@@ -151,16 +160,44 @@ static unsigned pick(const struct render *x, unsigned salt, unsigned n)
   return x->c->plain ? 0 : (unsigned)(sim_mix(x->d->variety, salt) % n);
 }
 
+/* A representation choice (repr.h) for this record. */
+static unsigned rpick(const struct render *x, uint64_t salt, unsigned n)
+{
+  return sim_repr_pick(&x->c->repr, x->d->variety, salt, n);
+}
+
+/* A child element of the HoSo starts here. */
+static void part(struct render *x, const char *name)
+{
+  if (x->nparts < MAX_PARTS) { /* more would stay glued to the last */
+    x->part[x->nparts] = x->b->len;
+    x->part_name[x->nparts++] = name;
+  }
+}
+
+/* How an absent value is written: 0 <X/>, 1 <X></X>, 2 no element. */
+static unsigned absent_form(const struct render *x, unsigned salt)
+{
+  switch (x->c->repr.absent) {
+  case SIM_ABSENT_VARIED: return rpick(x, 0xab5e0000u + salt, 3);
+  case SIM_ABSENT_NULL: return 0;
+  case SIM_ABSENT_EMPTY: return 1;
+  case SIM_ABSENT_MISSING: return 2;
+  default: return pick(x, salt, 3);
+  }
+}
+
 /* <name>v</name>; an absent value as <name/>, <name></name> or nothing. */
 static void el(struct render *x, const char *name, unsigned salt, const char *v)
 {
+  part(x, name);
   if (v && *v) {
     printf_(x->b, "      <%s>", name);
     esc(x->b, v);
     printf_(x->b, "</%s>\n", name);
     return;
   }
-  switch (pick(x, salt, 3)) {
+  switch (absent_form(x, salt)) {
   case 0: printf_(x->b, "      <%s/>\n", name); break;
   case 1: printf_(x->b, "      <%s></%s>\n", name, name); break;
   default: break;
@@ -190,6 +227,48 @@ static void el_int(struct render *x, const char *name, unsigned salt, int v)
   el(x, name, salt, v ? buf : NULL);
 }
 
+struct attr {
+  const char *name, *value;
+};
+
+#define MAX_ATTRS 4
+
+/*
+ * An element's attributes, in the spec's order or (order shuffled) one
+ * drawn for this record and element; an empty value is name="" or, when
+ * the absent form says so, left out.
+ */
+static void attrs(struct render *x, unsigned salt, const struct attr *a, int n)
+{
+  const struct sim_repr *rp = &x->c->repr;
+  int ord[MAX_ATTRS];
+
+  for (int i = 0; i < n; i++)
+    ord[i] = i;
+  if (rp->order == SIM_ORDER_SHUFFLED) {
+    struct sim_rng g;
+
+    sim_rng_init(&g, sim_repr_hash(rp, x->d->variety, 0xa7700000u + salt));
+    for (int i = n - 1; i > 0; i--) {
+      int j = (int)sim_rng_below(&g, (uint64_t)i + 1), t = ord[i];
+
+      ord[i] = ord[j];
+      ord[j] = t;
+    }
+  }
+  for (int k = 0; k < n; k++) {
+    const struct attr *t = &a[ord[k]];
+
+    if (!*t->value && (rp->absent == SIM_ABSENT_MISSING ||
+                       (rp->absent == SIM_ABSENT_VARIED &&
+                        rpick(x, 0xa7740000u + salt * MAX_ATTRS + (unsigned)ord[k], 2))))
+      continue;
+    printf_(x->b, " %s=\"", t->name);
+    esc(x->b, t->value);
+    puts_(x->b, "\"");
+  }
+}
+
 /* Online service level of a procedure (MucDoDVC). */
 static int service_level(const struct sim_procedure *pr)
 {
@@ -212,8 +291,11 @@ static int step_cmp(const void *a, const void *b)
   return x->status - y->status;
 }
 
-/* QuaTrinhXuLy: the national status reached at each known moment. */
-static void render_steps(struct render *x)
+/*
+ * QuaTrinhXuLy: the national status reached at each known moment.  A
+ * stop has its 3/7/8 step when `stop` says so (repr.h), never a 9 or 10.
+ */
+static void render_steps(struct render *x, unsigned stop)
 {
   const struct sim_dossier *d = x->d;
   struct step st[4 + 2 * SIM_MAX_SUPP + 2];
@@ -240,23 +322,52 @@ static void render_steps(struct render *x)
       st[n++] = (struct step){ d->finished_at, 9 };
     if (d->returned_at)
       st[n++] = (struct step){ d->returned_at, 10 };
-    /* A stop the system did not date has no step either. */
-    if ((d->status == 3 || d->status == 7 || d->status == 8) && d->refused_at)
+    /* A stop the system did not date has no step either; one that
+     * also finished (only a hand-written dataset has it) keeps its step. */
+    if (stop ? stop & SIM_STOP_STEP
+             : (d->status == 3 || d->status == 7 || d->status == 8) && d->refused_at)
       st[n++] = (struct step){ d->refused_at, d->status };
   }
   qsort(st, (size_t)n, sizeof(st[0]), step_cmp);
+  part(x, "QuaTrinhXuLy");
   puts_(x->b, "      <QuaTrinhXuLy>\n");
   for (int i = 0; i < n; i++) {
-    char buf[16];
+    char at[16], status[8];
+    struct attr a[] = { { "thoiDiem", fmt_time(st[i].at, at) },
+                        { "trangThai", status },
+                        { "phongBan", dept } };
 
-    printf_(x->b,
-            "        <Buoc thoiDiem=\"%s\" trangThai=\"%d\" "
-            "phongBan=\"",
-            fmt_time(st[i].at, buf), st[i].status);
-    esc(x->b, dept);
-    puts_(x->b, "\"/>\n");
+    snprintf(status, sizeof(status), "%d", st[i].status);
+    puts_(x->b, "        <Buoc");
+    attrs(x, 100 + (unsigned)i, a, 3);
+    puts_(x->b, "/>\n");
   }
   puts_(x->b, "      </QuaTrinhXuLy>\n");
+}
+
+/* The YeuCauBoSung saying "none": empty attributes, <YeuCauBoSung/> or
+ * no element (empty attributes as always, unless repr->absent). */
+static void no_supplement(struct render *x)
+{
+  static const struct attr none[] = { { "ngayYeuCau", "" },
+                                      { "ngayHoanThanh", "" },
+                                      { "ngayHenTraMoi", "" } };
+  unsigned form = 1;
+
+  switch (x->c->repr.absent) {
+  case SIM_ABSENT_VARIED: form = rpick(x, 0xab5e0000u + 28, 3); break;
+  case SIM_ABSENT_NULL: form = 0; break;
+  case SIM_ABSENT_MISSING: form = 2; break;
+  default: break;
+  }
+  part(x, "YeuCauBoSung");
+  if (form == 0) {
+    puts_(x->b, "      <YeuCauBoSung/>\n");
+  } else if (form == 1) {
+    puts_(x->b, "      <YeuCauBoSung");
+    attrs(x, 90, none, 3);
+    puts_(x->b, "/>\n");
+  }
 }
 
 static void render_lists(struct render *x)
@@ -265,41 +376,57 @@ static void render_lists(struct render *x)
   char a[16], b[16], c[16];
 
   if (d->ncomp) {
+    part(x, "ThanhPhanHoSo");
     puts_(x->b, "      <ThanhPhanHoSo>\n");
     for (int i = 0; i < d->ncomp; i++) {
       const struct sim_component *k = &d->comp[i];
+      char dig[4], reu[4], sto[4];
+      struct attr t[] = {
+        { "ma", k->code }, { "duocSoHoa", dig }, { "duocTaiSuDung", reu }, { "layTuKhoDMQG", sto }
+      };
 
-      puts_(x->b, "        <GiayTo ma=\"");
-      esc(x->b, k->code);
-      printf_(x->b,
-              "\" duocSoHoa=\"%d\" duocTaiSuDung=\"%d\" "
-              "layTuKhoDMQG=\"%d\"/>\n",
-              k->digitised, k->reused, k->from_store);
+      snprintf(dig, sizeof(dig), "%d", k->digitised);
+      snprintf(reu, sizeof(reu), "%d", k->reused);
+      snprintf(sto, sizeof(sto), "%d", k->from_store);
+      puts_(x->b, "        <GiayTo");
+      attrs(x, 40 + (unsigned)i, t, 4);
+      puts_(x->b, "/>\n");
     }
     puts_(x->b, "      </ThanhPhanHoSo>\n");
   }
   for (int i = 0; i < d->nresults; i++) {
-    puts_(x->b, "      <KetQua ma=\"");
-    esc(x->b, d->results[i].code);
-    puts_(x->b, "\" tepDinhKem=\"");
-    esc(x->b, d->results[i].link);
-    puts_(x->b, "\"/>\n");
+    struct attr t[] = { { "ma", d->results[i].code }, { "tepDinhKem", d->results[i].link } };
+
+    part(x, "KetQua");
+    puts_(x->b, "      <KetQua");
+    attrs(x, 60 + (unsigned)i, t, 2);
+    puts_(x->b, "/>\n");
   }
   for (int i = 0; i < d->nfees; i++) {
-    puts_(x->b, "      <LePhi ma=\"");
-    esc(x->b, d->fees[i].code);
-    printf_(x->b, "\" gia=\"%ld\" thanhToanTrucTuyen=\"%d\"/>\n", d->fees[i].amount,
-            d->paid_online == 1 || d->paid_online == 2);
+    char gia[24], online[4];
+    struct attr t[] = { { "ma", d->fees[i].code },
+                        { "gia", gia },
+                        { "thanhToanTrucTuyen", online } };
+
+    snprintf(gia, sizeof(gia), "%ld", d->fees[i].amount);
+    snprintf(online, sizeof(online), "%d", d->paid_online == 1 || d->paid_online == 2);
+    part(x, "LePhi");
+    puts_(x->b, "      <LePhi");
+    attrs(x, 70 + (unsigned)i, t, 3);
+    puts_(x->b, "/>\n");
   }
   if (!d->nsupp)
-    puts_(x->b, "      <YeuCauBoSung ngayYeuCau=\"\" "
-                "ngayHoanThanh=\"\" ngayHenTraMoi=\"\"/>\n");
-  for (int i = 0; i < d->nsupp; i++)
-    printf_(x->b,
-            "      <YeuCauBoSung ngayYeuCau=\"%s\" "
-            "ngayHoanThanh=\"%s\" ngayHenTraMoi=\"%s\"/>\n",
-            fmt_time(d->supp[i].requested_at, a), fmt_time(d->supp[i].completed_at, b),
-            fmt_time(d->supp[i].new_due, c));
+    no_supplement(x);
+  for (int i = 0; i < d->nsupp; i++) {
+    struct attr t[] = { { "ngayYeuCau", fmt_time(d->supp[i].requested_at, a) },
+                        { "ngayHoanThanh", fmt_time(d->supp[i].completed_at, b) },
+                        { "ngayHenTraMoi", fmt_time(d->supp[i].new_due, c) } };
+
+    part(x, "YeuCauBoSung");
+    puts_(x->b, "      <YeuCauBoSung");
+    attrs(x, 80 + (unsigned)i, t, 3);
+    puts_(x->b, "/>\n");
+  }
 }
 
 /* The portal's code as the city keeps it ("" = the city has none). */
@@ -317,6 +444,48 @@ static void national_code(const struct render *x, char *out, size_t n)
     sim_code_variant(d->portal_code, sim_mix(d->variety, 0x0c17), out, n);
 }
 
+/*
+ * With order shuffled: the HoSo's child elements in an order drawn for
+ * this record.  Elements of one name (LePhi, KetQua, YeuCauBoSung) stay
+ * together and in their order, as a list written by any XML writer does.
+ */
+static void shuffle_parts(struct render *x)
+{
+  struct buf *b = x->b;
+  size_t base, end = b->len, span;
+  uint64_t key[MAX_PARTS], h;
+  int ord[MAX_PARTS], n = x->nparts;
+  char *tmp;
+
+  if (x->c->repr.order != SIM_ORDER_SHUFFLED || n < 2 || b->fail)
+    return;
+  h = sim_repr_hash(&x->c->repr, x->d->variety, 0x5afe);
+  for (int i = 0; i < n; i++) {
+    int j = i;
+
+    key[i] = sim_mix(h, sim_hash_str(x->part_name[i]));
+    for (; j > 0 && key[ord[j - 1]] > key[i]; j--) /* stable insertion sort */
+      ord[j] = ord[j - 1];
+    ord[j] = i;
+  }
+  base = x->part[0];
+  span = end - base;
+  tmp = malloc(span ? span : 1);
+  if (!tmp) {
+    b->fail = true;
+    return;
+  }
+  memcpy(tmp, b->s + base, span);
+  b->len = base;
+  for (int k = 0; k < n; k++) {
+    int i = ord[k];
+    size_t from = x->part[i] - base, to = (i + 1 < n ? x->part[i + 1] : end) - base;
+
+    put(b, tmp + from, to - from);
+  }
+  free(tmp);
+}
+
 static void render_hoso(struct render *x, sim_time upd)
 {
   const struct sim_dossier *d = x->d;
@@ -324,8 +493,12 @@ static void render_hoso(struct render *x, sim_time upd)
   const struct sim_junk *j = x->junk;
   char buf[64], qg[SIM_CODE_MAX + 8];
   char *longname = NULL;
+  /* Where a stop is dated (repr.h): NgayTuChoi and its step as always. */
+  unsigned stop =
+    sim_repr_stop(&x->c->repr, d, SIM_STOP_END | SIM_STOP_REFUSAL | SIM_STOP_STEP, false);
 
   puts_(x->b, "    <HoSo>\n");
+  x->nparts = 0;
   if (!j || j->reason != SIM_JUNK_MISSING_CODE)
     el(x, "MaHoSo", 1, j ? j->code : d->code);
   national_code(x, qg, sizeof(qg));
@@ -347,9 +520,12 @@ static void render_hoso(struct render *x, sim_time upd)
   el_int(x, "MucDoDVC", 10, service_level(pr));
   el(x, "MaXa", 11, d->commune);
   if (d->dept) {
-    puts_(x->b, "      <PhongBanXuLy ma=\"");
-    esc(x->b, d->dept->code);
-    puts_(x->b, "\">");
+    struct attr a[] = { { "ma", d->dept->code } };
+
+    part(x, "PhongBanXuLy");
+    puts_(x->b, "      <PhongBanXuLy");
+    attrs(x, 12, a, 1);
+    puts_(x->b, ">");
     esc(x->b, d->dept->name);
     puts_(x->b, "</PhongBanXuLy>\n");
   }
@@ -360,16 +536,21 @@ static void render_hoso(struct render *x, sim_time upd)
   else
     el_time(x, "NgayTiepNhan", 16, d->received_at);
   el_time(x, "NgayHenTra", 17, d->due_at);
-  el_time(x, "NgayKetThucXuLy", 18, d->finished_at);
+  /* Systems that fill the end of processing however it ended give a
+   * stop's time here too, never a finish time it does not have. */
+  el_time(x, "NgayKetThucXuLy", 18, stop & SIM_STOP_END ? d->refused_at : d->finished_at);
   el_time(x, "NgayTra", 19, d->returned_at);
-  el_time(x, "NgayTuChoi", 20, d->refused_at);
-  if (j && j->reason == SIM_JUNK_UNKNOWN_STATUS)
+  el_time(x, "NgayTuChoi", 20, !stop || stop & SIM_STOP_REFUSAL ? d->refused_at : 0);
+  if (j && j->reason == SIM_JUNK_UNKNOWN_STATUS) {
+    part(x, "TrangThaiHoSo");
     printf_(x->b, "      <TrangThaiHoSo>%d</TrangThaiHoSo>\n", sim_junk_status(j));
-  else
+  } else {
     el_int(x, "TrangThaiHoSo", 21, d->status);
-  render_steps(x);
+  }
+  render_steps(x, stop);
   render_lists(x);
   el_time(x, "NgayCapNhat", 27, upd);
+  shuffle_parts(x);
   puts_(x->b, "    </HoSo>\n");
 }
 
@@ -377,13 +558,19 @@ char *sim_city_render(const struct sim_city *c, const struct sim_dossier *d)
 {
   struct buf b = { 0 };
   struct render x = { c, d, NULL, &b };
+  char *out;
+  size_t n;
 
   render_hoso(&x, d->updated_at);
   if (b.fail) {
     free(b.s);
     return NULL;
   }
-  return b.s;
+  if (c->repr.xml == SIM_XML_INDENTED && !c->repr.crlf)
+    return b.s;
+  out = sim_repr_xml_text(&c->repr, b.s, b.len, false, &n); /* the page's layout */
+  free(b.s);
+  return out;
 }
 
 /* ---- answers ---------------------------------------------------------------- */
@@ -627,8 +814,10 @@ static void reply_listing(struct sim_city *c, const struct listing *l, struct si
     }
     render_hoso(&x, e->upd);
   }
-  if (k == SIM_FAULT_DRIFT && !sim_view_drift(v, l->commune, l->from, l->to, first))
+  if (!sim_paging_fault(v, l->commune, l->from, l->to, first, l->size, k))
     hit->kind = k = SIM_FAULT_NONE;
+  if (k == SIM_FAULT_MISCOUNT)
+    total++; /* announce one record more than the listing holds */
   pthread_mutex_unlock(&v->lock);
 
   puts_(&b, XML_DECL);
@@ -722,10 +911,15 @@ void sim_city_handle(struct sim_city *c, const struct sim_request *q, struct sim
     sim_response_set(r, 405, JSON_CT, NULL, "{\"error\":\"method_not_allowed\"}");
     return;
   }
-  if (token)
+  if (token) {
     handle_token(c, q, r);
-  else
-    handle_hoso(c, q, r);
+    return;
+  }
+  handle_hoso(c, q, r);
+  /* The page layout (compact, CRLF, BOM) is the whole XML answer's; the
+   * gateway's OAuth JSON is not the city system's. */
+  if (!strncmp(r->content_type, "application/xml", 15))
+    sim_repr_answer(&c->repr, r, NULL);
 }
 
 void sim_city_handler(void *ctx, const struct sim_request *q, struct sim_response *r)

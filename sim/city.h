@@ -26,7 +26,10 @@
  * received at the commune counter (links.h); MaHoSoQuocGia is the
  * portal's code (spelled as the city keeps it).  Records vary as real
  * ones do unless `plain`: an absent value is <X/>, <X></X> or no element
- * at all; MaTTHC in its long or short form.
+ * at all; MaTTHC in its long or short form.  `repr` (repr.h) varies the
+ * representation further: compact pages, CRLF, a BOM, element and
+ * attribute order, the absent form, and how a stop is dated
+ * (NgayTuChoi, NgayKetThucXuLy, its QuaTrinhXuLy step).
  */
 #ifndef TTHC_SIM_CITY_H
 #define TTHC_SIM_CITY_H
@@ -37,6 +40,7 @@
 #include "exchange.h"
 #include "fault.h"
 #include "model.h"
+#include "repr.h"
 
 #define SIM_CITY_MAX_PAGE 1000
 
@@ -48,6 +52,7 @@ struct sim_city_options {
   uint64_t junk_seed;        /* malformed records and drift */
   unsigned token_ttl;        /* seconds, default 3600 */
   bool plain;
+  struct sim_repr repr; /* representation knobs (repr.h); zero = as always */
 };
 
 struct sim_city;

@@ -34,6 +34,14 @@
  *   drift            portal, city: after the page, a few records of the
  *                    client's window from that page on move to a later
  *                    NgayCapNhat (<= the window's end)
+ *   drift-served     portal, city: after the page, one record already served
+ *                    (this page or an earlier one) is updated and moves to
+ *                    the end of the window: seen twice, and the record on
+ *                    the page boundary slides back and is never served
+ *   drift-out        the same, but the update takes it past the window's
+ *                    end (DenNgay): the total drops by one
+ *   miscount         portal, city: the page announces one record more than
+ *                    the listing holds (total, TongSoBanGhi)
  *   malformed        not per request: RATE junk records per real record
  *                    are slipped into the pages (junk.h)
  *
@@ -76,6 +84,9 @@ enum sim_fault {
   SIM_FAULT_SYNC_ERROR,
   SIM_FAULT_CURSOR_EXPIRED,
   SIM_FAULT_DRIFT,
+  SIM_FAULT_DRIFT_SERVED,
+  SIM_FAULT_DRIFT_OUT,
+  SIM_FAULT_MISCOUNT,
   SIM_FAULT_COUNT
 };
 
@@ -86,16 +97,19 @@ enum sim_fault {
    SIM_FAULT_BIT(SIM_FAULT_UNAVAILABLE) | SIM_FAULT_BIT(SIM_FAULT_TRUNCATE) | \
    SIM_FAULT_BIT(SIM_FAULT_RESET) | SIM_FAULT_BIT(SIM_FAULT_STALL))
 #define SIM_FAULTS_ALL ((1u << SIM_FAULT_COUNT) - 2u)
+/* Offset-paging faults of the portal and the city. */
+#define SIM_FAULTS_PAGING                                                   \
+  (SIM_FAULT_BIT(SIM_FAULT_DRIFT) | SIM_FAULT_BIT(SIM_FAULT_DRIFT_SERVED) | \
+   SIM_FAULT_BIT(SIM_FAULT_DRIFT_OUT) | SIM_FAULT_BIT(SIM_FAULT_MISCOUNT))
 /* What each kind's data endpoint can meet. */
 #define SIM_FAULTS_PORTAL                                                                       \
   (SIM_FAULTS_TRANSPORT | SIM_FAULT_BIT(SIM_FAULT_ERROR_1) | SIM_FAULT_BIT(SIM_FAULT_SESSION) | \
-   SIM_FAULT_BIT(SIM_FAULT_NUMERIC_CODE) | SIM_FAULT_BIT(SIM_FAULT_DRIFT))
+   SIM_FAULT_BIT(SIM_FAULT_NUMERIC_CODE) | SIM_FAULTS_PAGING)
 #define SIM_FAULTS_CITY_TOKEN (SIM_FAULTS_TRANSPORT | SIM_FAULT_BIT(SIM_FAULT_HTTP_500))
 #define SIM_FAULTS_CITY                                                        \
   (SIM_FAULTS_CITY_TOKEN | SIM_FAULT_BIT(SIM_FAULT_ERROR_1) |                  \
    SIM_FAULT_BIT(SIM_FAULT_TOKEN_EXPIRED) | SIM_FAULT_BIT(SIM_FAULT_WIN1258) | \
-   SIM_FAULT_BIT(SIM_FAULT_NCR) | SIM_FAULT_BIT(SIM_FAULT_DOCTYPE) |           \
-   SIM_FAULT_BIT(SIM_FAULT_DRIFT))
+   SIM_FAULT_BIT(SIM_FAULT_NCR) | SIM_FAULT_BIT(SIM_FAULT_DOCTYPE) | SIM_FAULTS_PAGING)
 #define SIM_FAULTS_MINISTRY                                   \
   (SIM_FAULTS_TRANSPORT | SIM_FAULT_BIT(SIM_FAULT_HTTP_500) | \
    SIM_FAULT_BIT(SIM_FAULT_SYNC_ERROR) | SIM_FAULT_BIT(SIM_FAULT_CURSOR_EXPIRED))

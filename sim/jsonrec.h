@@ -18,6 +18,7 @@
 
 #include "exchange.h"
 #include "model.h"
+#include "repr.h"
 
 struct sim_jrec_style {
   /* An absent value: one of `of` choices; `missing` leaves the key out,
@@ -30,7 +31,8 @@ struct sim_jrec {
   const struct sim_jrec_style *style;
   const struct sim_dossier *d;
   bool plain;
-  bool fail; /* out of memory: the record is dropped */
+  bool fail;                   /* out of memory: the record is dropped */
+  const struct sim_repr *repr; /* the representation knobs (repr.h) */
 };
 
 /* Stable per-dossier choice among n for a field (salt); 0 when plain. */
@@ -39,8 +41,31 @@ unsigned sim_jrec_pick(const struct sim_jrec *x, unsigned salt, unsigned n);
 /* Note an addition that failed (added == NULL). */
 void sim_jrec_check(struct sim_jrec *x, const void *added);
 
-/* An absent value in the system's style. */
+/* An absent value in the system's style (or the form repr->absent asks). */
 void sim_jrec_absent(struct sim_jrec *x, cJSON *o, const char *name, unsigned salt);
+
+/* An absent value the system always writes as null, unless repr->absent
+ * asks for another form. */
+void sim_jrec_null(struct sim_jrec *x, cJSON *o, const char *name, unsigned salt);
+
+/*
+ * Whether a scalar the spec allows either way goes out as a JSON number:
+ * `mixed` (the system's usual choice) unless repr->scalars says otherwise.
+ */
+bool sim_jrec_as_number(const struct sim_jrec *x, unsigned salt, bool mixed);
+
+/* An integer as a string or a number (sim_jrec_as_number). */
+void sim_jrec_int(struct sim_jrec *x, cJSON *o, const char *name, unsigned salt, long v,
+                  bool mixed_number);
+
+/* A boolean: true/false, or with repr->scalars "true"/"false" or 1/0. */
+void sim_jrec_bool(struct sim_jrec *x, cJSON *o, const char *name, unsigned salt, bool v);
+
+/*
+ * With repr->order shuffled: the members of o, and of the objects inside
+ * it, in an order drawn from the dossier (the same on every read).
+ */
+void sim_jrec_shuffle(struct sim_jrec *x, cJSON *o);
 
 /* A string, or absent when NULL or "". */
 void sim_jrec_str(struct sim_jrec *x, cJSON *o, const char *name, unsigned salt, const char *v);

@@ -28,6 +28,7 @@
 #include "model.h"
 #include "portal.h"
 #include "rates.h"
+#include "repr.h"
 #include "reqlog.h"
 #include "scenario.h"
 #include "truth.h"
@@ -62,7 +63,8 @@ static const char usage_text[] =
   "                         has shifted dates (default 0)\n"
   "  --national-codes RATE  share of city dossiers with a portal code of their\n"
   "                         own (MaHoSoQuocGia / MaHoSoBNDP) (default 0)\n"
-  "  --plain                no representation variety in records\n"
+  "  --plain                no representation variety in records (not with the\n"
+  "                         representation flags)\n"
   "  --dataset FILE         load the model from a file written by\n"
   "                         --export-dataset instead of generating it (not\n"
   "                         with --seed, --communes, --from, --to, --as-of,\n"
@@ -79,13 +81,37 @@ static const char usage_text[] =
   "  --agency CODE          agency code, dstcode (default 000.00.00.H31)\n"
   "  --token-ttl N          city access-token lifetime, seconds (default 3600)\n"
   "  --request-log FILE     append one JSON line per answered request\n"
+  "representation (what sources.md allows; the model and truth stay the same):\n"
+  "  --xml-layout indented|compact  city pages indented (default) or with no\n"
+  "                         whitespace between elements\n"
+  "  --crlf[=0|1]           CRLF line ends (city XML, pretty JSON)\n"
+  "  --bom[=0|1]            a UTF-8 BOM before <?xml (city)\n"
+  "  --shuffle-order[=0|1]  HoSo elements, XML attributes and JSON keys in an\n"
+  "                         order drawn per record\n"
+  "  --json-layout compact|pretty  portal and ministry bodies\n"
+  "  --json-ascii[=0|1]     non-ASCII letters as \\uXXXX escapes (portal, ministry)\n"
+  "  --absent mixed|varied|null|empty|missing  how an absent value is written:\n"
+  "                         each system's usual mix (default), every form drawn\n"
+  "                         per record, JSON null / XML <X/>, \"\" / <X></X>,\n"
+  "                         or left out\n"
+  "  --scalars mixed|varied|strings|numbers  codes, statuses, flags, amounts,\n"
+  "                         the portal's times (and error_code / status with\n"
+  "                         numbers) as JSON strings or numbers\n"
+  "  --stop-recording MODE  how a dated stop (3 after intake, 7, 8) is\n"
+  "                         recorded: end, refusal, step joined by + (default\n"
+  "                         refusal+step), or mixed (per dossier); end also\n"
+  "                         gives the ministry's refused dossier\n"
+  "                         thoiGianHoanThanh\n"
+  "  --repr-seed N          draw every representation knob not given from N\n"
+  "                         (printed on stderr) and seed the per-record choices\n"
   "faults:\n"
   "  --fault NAME:RATE      inject a fault in a share of requests (repeatable):\n"
   "                         all kinds: http-5xx, http-500, rate-limit,\n"
   "                         unavailable, truncate, reset, stall;\n"
-  "                         portal: error-1, session-expired, numeric-code,\n"
-  "                         drift; city: error-1, token-expired, windows-1258,\n"
-  "                         ncr, doctype, drift; ministry: sync-error,\n"
+  "                         portal: error-1, session-expired, numeric-code;\n"
+  "                         city: error-1, token-expired, windows-1258, ncr,\n"
+  "                         doctype; portal and city paging: drift,\n"
+  "                         drift-served, drift-out, miscount; ministry: sync-error,\n"
   "                         cursor-expired; and malformed:RATE (junk records\n"
   "                         per real record, every kind)\n"
   "  --fault-seed N         fault stream seed (default 1)\n"
@@ -97,6 +123,10 @@ static const char usage_text[] =
   "  --period FROM:TO       local days, e.g. 2026-04-01:2026-04-30\n"
   "  --truth-rates FILE     write the rates truth (tthc.report_rates' row) for\n"
   "                         --unit, --period\n"
+  "  --truth-overdue FILE   overdue per department (report_overdue_by_department's\n"
+  "                         rows) for the same --unit/--period\n"
+  "  --truth-counts FILE    per commune, the records this kind serves (dossiers\n"
+  "                         and malformed ones): what a complete pull lands\n"
   "  --truth-discrepancies FILE  write the sync-discrepancy truth (TSV)\n"
   "  --truth-rejects FILE   write the injected malformed records (TSV)\n"
   "  --truth-only           write the truth files and exit\n";
@@ -113,7 +143,7 @@ struct config {
   unsigned per_day, port, stall_ms, retry_after;
   const char *bind, *username, *password_file, *agency;
   const char *truth, *unit, *request_log;
-  const char *truth_disc, *truth_rejects, *truth_rates;
+  const char *truth_disc, *truth_rejects, *truth_rates, *truth_overdue, *truth_counts;
   const struct sim_scenario *scenario;
   enum sim_kind kindv;
   unsigned push_ppm, national_ppm, token_ttl;
@@ -122,6 +152,10 @@ struct config {
   const char *gen_flag; /* a generator flag given, for usage */
   const char *faults[32];
   size_t nfaults;
+  struct sim_repr repr;
+  unsigned repr_given; /* 1 << knob for each representation flag */
+  bool repr_seeded;
+  uint64_t repr_seed;
 };
 
 /* Report a usage error; returns the usage exit status, 2. */
@@ -256,8 +290,20 @@ enum {
   O_TRUTH_DISC,
   O_TRUTH_REJECTS,
   O_TRUTH_RATES,
+  O_TRUTH_OVERDUE,
+  O_TRUTH_COUNTS,
   O_DATASET,
-  O_EXPORT_DATASET
+  O_EXPORT_DATASET,
+  O_XML_LAYOUT,
+  O_CRLF,
+  O_BOM,
+  O_SHUFFLE_ORDER,
+  O_JSON_LAYOUT,
+  O_ABSENT,
+  O_SCALARS,
+  O_STOP_RECORDING,
+  O_JSON_ASCII,
+  O_REPR_SEED
 };
 
 static const struct option options[] = {
@@ -292,10 +338,57 @@ static const struct option options[] = {
   { "truth-discrepancies", required_argument, NULL, O_TRUTH_DISC },
   { "truth-rejects", required_argument, NULL, O_TRUTH_REJECTS },
   { "truth-rates", required_argument, NULL, O_TRUTH_RATES },
+  { "truth-overdue", required_argument, NULL, O_TRUTH_OVERDUE },
+  { "truth-counts", required_argument, NULL, O_TRUTH_COUNTS },
   { "dataset", required_argument, NULL, O_DATASET },
   { "export-dataset", required_argument, NULL, O_EXPORT_DATASET },
+  { "xml-layout", required_argument, NULL, O_XML_LAYOUT },
+  { "crlf", optional_argument, NULL, O_CRLF },
+  { "bom", optional_argument, NULL, O_BOM },
+  { "shuffle-order", optional_argument, NULL, O_SHUFFLE_ORDER },
+  { "json-layout", required_argument, NULL, O_JSON_LAYOUT },
+  { "absent", required_argument, NULL, O_ABSENT },
+  { "scalars", required_argument, NULL, O_SCALARS },
+  { "stop-recording", required_argument, NULL, O_STOP_RECORDING },
+  { "json-ascii", optional_argument, NULL, O_JSON_ASCII },
+  { "repr-seed", required_argument, NULL, O_REPR_SEED },
   { NULL, 0, NULL, 0 }
 };
+
+/* A representation flag: its knob (repr.h), checked and noted as given. */
+static int repr_flag(struct config *c, int opt, const char *a)
+{
+  static const struct {
+    int opt;
+    enum sim_repr_knob knob;
+    const char *name;
+  } flags[] = {
+    { O_XML_LAYOUT, SIM_REPR_XML, "--xml-layout" },
+    { O_CRLF, SIM_REPR_CRLF, "--crlf" },
+    { O_BOM, SIM_REPR_BOM, "--bom" },
+    { O_SHUFFLE_ORDER, SIM_REPR_ORDER, "--shuffle-order" },
+    { O_JSON_LAYOUT, SIM_REPR_JSON, "--json-layout" },
+    { O_ABSENT, SIM_REPR_ABSENT, "--absent" },
+    { O_SCALARS, SIM_REPR_SCALARS, "--scalars" },
+    { O_STOP_RECORDING, SIM_REPR_STOP, "--stop-recording" },
+    { O_JSON_ASCII, SIM_REPR_ASCII, "--json-ascii" },
+  };
+
+  for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
+    const char *v = a;
+
+    if (flags[i].opt != opt)
+      continue;
+    if (opt == O_SHUFFLE_ORDER) /* a switch: =1 / =0 */
+      v = !a || !strcmp(a, "1") ? "shuffled" : !strcmp(a, "0") ? "canonical" : "";
+    if (sim_repr_parse(&c->repr, flags[i].knob, v))
+      return usage("%s: expected %s: %s", flags[i].name,
+                   opt == O_SHUFFLE_ORDER ? "0|1" : sim_repr_values(flags[i].knob), a ? a : "");
+    c->repr_given |= 1u << flags[i].knob;
+    return 0;
+  }
+  return usage("unknown representation flag");
+}
 
 /* Parse argv into c; 0 ok, 1 help printed, 2 usage error reported. */
 static int parse_args(struct config *c, int argc, char **argv)
@@ -372,6 +465,8 @@ static int parse_args(struct config *c, int argc, char **argv)
     case O_TRUTH_DISC: c->truth_disc = a; break;
     case O_TRUTH_REJECTS: c->truth_rejects = a; break;
     case O_TRUTH_RATES: c->truth_rates = a; break;
+    case O_TRUTH_OVERDUE: c->truth_overdue = a; break;
+    case O_TRUTH_COUNTS: c->truth_counts = a; break;
     case O_COMMUNES:
       c->gen_flag = "--communes";
       c->data_flags = true;
@@ -468,17 +563,37 @@ static int parse_args(struct config *c, int argc, char **argv)
       c->npmap++;
       break;
     case O_PLAIN: c->plain = true; break;
+    case O_XML_LAYOUT:
+    case O_CRLF:
+    case O_BOM:
+    case O_SHUFFLE_ORDER:
+    case O_JSON_LAYOUT:
+    case O_ABSENT:
+    case O_SCALARS:
+    case O_STOP_RECORDING:
+    case O_JSON_ASCII:
+      if (repr_flag(c, opt, a))
+        return 2;
+      break;
+    case O_REPR_SEED:
+      if (parse_u64(a, UINT64_MAX, &c->repr_seed))
+        return usage("--repr-seed: not a number: %s", a);
+      c->repr_seeded = true;
+      break;
     case O_HELP: fputs(usage_text, stdout); return 1;
     default: return usage("unknown or incomplete option: %s", argv[optind - 1]);
     }
   }
   if (optind < argc)
     return usage("unexpected argument: %s", argv[optind]);
-  if (!c->kind && c->export_dataset && !c->truth_rejects)
+  if (c->plain && (c->repr_given || c->repr_seeded))
+    return usage("%s", "--plain means no representation variety: leave out the "
+                       "representation flags (--xml-layout ... --repr-seed)");
+  if (!c->kind && c->export_dataset && !c->truth_rejects && !c->truth_counts)
     c->kindv = SIM_KIND_PORTAL; /* not serving: any kind */
   else if (!c->kind)
-    return usage("%s", c->export_dataset ? "--truth-rejects needs --kind (portal, city or "
-                                           "ministry)"
+    return usage("%s", c->export_dataset ? "--truth-rejects and --truth-counts need --kind "
+                                           "(portal, city or ministry)"
                                          : "--kind is required (portal, city or ministry)");
   else if (!strcmp(c->kind, "portal"))
     c->kindv = SIM_KIND_PORTAL;
@@ -527,11 +642,15 @@ static int parse_args(struct config *c, int argc, char **argv)
   /* With --dataset, the file may give the unit and period (main). */
   if (c->truth && !c->dataset && (!c->unit || !c->have_period))
     return usage("%s", "--truth needs --unit and --period");
+  if (c->truth_overdue && !c->dataset && (!c->unit || !c->have_period))
+    return usage("%s", "--truth-overdue needs --unit and --period");
   if (c->truth_rates && !c->dataset && (!c->unit || !c->have_period))
     return usage("%s", "--truth-rates needs --unit and --period");
-  if (!c->truth && !c->truth_rates && !c->scenario && (c->unit || c->have_period))
+  if (!c->truth && !c->truth_rates && !c->truth_overdue && !c->scenario &&
+      (c->unit || c->have_period))
     return usage("%s", "--unit and --period need --truth or --truth-rates");
-  if (c->truth_only && !c->truth && !c->truth_rates && !c->truth_disc && !c->truth_rejects)
+  if (c->truth_only && !c->truth && !c->truth_rates && !c->truth_overdue && !c->truth_disc &&
+      !c->truth_rejects && !c->truth_counts)
     return usage("%s", "--truth-only needs a --truth, --truth-rates, "
                        "--truth-discrepancies or --truth-rejects file");
   return 0;
@@ -601,6 +720,23 @@ out:
   return rc;
 }
 
+static int write_overdue(const struct config *c, const struct sim_model *m)
+{
+  FILE *fp = fopen(c->truth_overdue, "w");
+  sim_truth_result tr;
+
+  if (!fp) {
+    fprintf(stderr, "tthc-sim: %s: %s\n", c->truth_overdue, strerror(errno));
+    return 1;
+  }
+  tr = sim_truth_overdue_by_department(m, c->unit, c->truth_from, c->truth_to, fp);
+  if (fclose(fp) || tr != SIM_TRUTH_OK) {
+    fprintf(stderr, "tthc-sim: %s: %s\n", c->truth_overdue, sim_truth_strerror(tr));
+    return 1;
+  }
+  return 0;
+}
+
 static int write_rates(const struct config *c, const struct sim_model *m)
 {
   struct sim_rates r;
@@ -642,22 +778,32 @@ static int write_discrepancies(const struct config *c, const struct sim_model *m
   return 0;
 }
 
-/* The junk records are those the served view holds: build it the same. */
-static int write_rejects(const struct config *c, const struct sim_model *m)
+/* The view this kind serves, built as the server builds it (faults and
+ * their seed decide the junk records). */
+static int served_view(const struct config *c, const struct sim_model *m, struct sim_view *v)
 {
   struct sim_faults f;
-  struct sim_view v;
-  FILE *fp;
-  int rc = 1;
+  int rc;
 
   sim_faults_init(&f, c->fault_seed);
   for (size_t i = 0; i < c->nfaults; i++)
     sim_faults_add(&f, c->faults[i]);
-  if (sim_view_build(&v, m, c->kindv, f.malformed_ppm, c->fault_seed)) {
+  rc = sim_view_build(v, m, c->kindv, f.malformed_ppm, c->fault_seed);
+  sim_faults_release(&f);
+  if (rc)
     fprintf(stderr, "tthc-sim: out of memory\n");
-    sim_faults_release(&f);
+  return rc;
+}
+
+/* The junk records are those the served view holds. */
+static int write_rejects(const struct config *c, const struct sim_model *m)
+{
+  struct sim_view v;
+  FILE *fp;
+  int rc = 1;
+
+  if (served_view(c, m, &v))
     return 1;
-  }
   fp = fopen(c->truth_rejects, "w");
   if (!fp) {
     fprintf(stderr, "tthc-sim: %s: %s\n", c->truth_rejects, strerror(errno));
@@ -667,7 +813,37 @@ static int write_rejects(const struct config *c, const struct sim_model *m)
     rc = 0;
   }
   sim_view_release(&v);
-  sim_faults_release(&f);
+  return rc;
+}
+
+/* Per commune, the records the served view holds: dossiers and junk. */
+static int write_counts(const struct config *c, const struct sim_model *m)
+{
+  struct sim_view v;
+  FILE *fp;
+  int rc = 1;
+
+  if (served_view(c, m, &v))
+    return 1;
+  fp = fopen(c->truth_counts, "w");
+  if (!fp) {
+    fprintf(stderr, "tthc-sim: %s: %s\n", c->truth_counts, strerror(errno));
+    goto out;
+  }
+  fputs("commune\trecords\tjunk\n", fp);
+  for (size_t k = 0; k < m->ncommunes; k++) {
+    long records = 0, junk = 0;
+    for (size_t i = 0; i < v.n; i++)
+      if (!strcmp(v.v[i].commune, m->communes[k].code))
+        (v.v[i].junk ? &junk : &records)[0]++;
+    fprintf(fp, "%s\t%ld\t%ld\n", m->communes[k].code, records, junk);
+  }
+  if (fclose(fp))
+    fprintf(stderr, "tthc-sim: %s: write failed\n", c->truth_counts);
+  else
+    rc = 0;
+out:
+  sim_view_release(&v);
   return rc;
 }
 
@@ -731,17 +907,19 @@ static int serve(const struct config *c, const struct sim_model *m, const char *
                                    .agency = c->agency,
                                    .seed = c->seed,
                                    .plain = c->plain,
-                                   .junk_seed = c->fault_seed };
+                                   .junk_seed = c->fault_seed,
+                                   .repr = c->repr };
   struct sim_city_options co = { .client_id = c->username,
                                  .client_secret = password,
                                  .prefix = prefix,
                                  .seed = c->seed,
                                  .junk_seed = c->fault_seed,
                                  .token_ttl = c->token_ttl,
-                                 .plain = c->plain };
-  struct sim_ministry_options mo = { .api_key = password,
-                                     .junk_seed = c->fault_seed,
-                                     .plain = c->plain };
+                                 .plain = c->plain,
+                                 .repr = c->repr };
+  struct sim_ministry_options mo = {
+    .api_key = password, .junk_seed = c->fault_seed, .plain = c->plain, .repr = c->repr
+  };
   struct sim_httpd_options ho = { .bind = c->bind, .port = c->port };
   struct sim_reqlog *log = NULL;
   struct sim_portal *portal = NULL;
@@ -840,13 +1018,19 @@ int main(int argc, char **argv)
     if (!c.agency_set)
       c.agency = info.agency;
     c.plain = c.plain || info.plain;
+    if (info.plain && (c.repr_given || c.repr_seeded)) {
+      rc = usage("--dataset %s is plain (no representation variety): leave out the "
+                 "representation flags",
+                 c.dataset);
+      goto out;
+    }
     if (info.have_truth && !c.unit && !c.have_period) {
       c.unit = info.unit;
       c.truth_from = info.truth_from;
       c.truth_to = info.truth_to;
       c.have_period = true;
     }
-    if ((c.truth || c.truth_rates) && (!c.unit || !c.have_period)) {
+    if ((c.truth || c.truth_rates || c.truth_overdue) && (!c.unit || !c.have_period)) {
       rc = usage("%s needs --unit and --period (the "
                  "dataset %s has no truth unit and period)",
                  c.truth ? "--truth" : "--truth-rates", c.dataset);
@@ -863,6 +1047,19 @@ int main(int argc, char **argv)
   if (!*prefix || strlen(prefix) > 8) {
     rc = usage("--agency: cannot take a code prefix from %s", c.agency);
     goto out;
+  }
+
+  if (c.repr_seeded || c.repr_given) {
+    char line[256];
+
+    if (c.repr_seeded)
+      sim_repr_draw(&c.repr, c.repr_seed, c.repr_given);
+    sim_repr_describe(&c.repr, line, sizeof(line));
+    /* One line, so that a failing test can be run again as it was. */
+    if (c.repr_seeded)
+      fprintf(stderr, "tthc-sim: representation seed %" PRIu64 ": %s\n", c.repr_seed, line);
+    else
+      fprintf(stderr, "tthc-sim: representation: %s\n", line);
   }
 
   rc = 1;
@@ -903,9 +1100,13 @@ int main(int argc, char **argv)
     goto out;
   if (c.truth_rates && write_rates(&c, &m))
     goto out;
+  if (c.truth_overdue && write_overdue(&c, &m))
+    goto out;
   if (c.truth_disc && write_discrepancies(&c, &m))
     goto out;
   if (c.truth_rejects && write_rejects(&c, &m))
+    goto out;
+  if (c.truth_counts && write_counts(&c, &m))
     goto out;
   rc = c.truth_only || c.export_dataset ? 0 : serve(&c, &m, password, prefix);
 out:

@@ -22,6 +22,7 @@ struct sim_ministry {
   const struct sim_model *m;
   char *api_key;
   bool plain;
+  struct sim_repr repr;
   struct sim_faults *faults;
   struct sim_view view;
 };
@@ -37,6 +38,7 @@ struct sim_ministry *sim_ministry_new(const struct sim_model *m,
   s->m = m;
   s->faults = faults;
   s->plain = o->plain;
+  s->repr = o->repr;
   s->api_key = strdup(o->api_key ? o->api_key : "demo-secret");
   if (!s->api_key || sim_view_build(&s->view, m, SIM_KIND_MINISTRY,
                                     faults ? faults->malformed_ppm : 0, o->junk_seed)) {
@@ -105,7 +107,10 @@ static bool any(const struct sim_dossier *d, int what)
 /* The record of d served with capNhatLuc upd. */
 static cJSON *render_at(const struct sim_ministry *s, const struct sim_dossier *d, sim_time upd)
 {
-  struct sim_jrec x = { &style, d, s->plain, false };
+  struct sim_jrec x = { &style, d, s->plain, false, &s->repr };
+  /* The ministry has no stop time; some fill the end of processing with
+   * it (optional: the portal's copy carries it anyway). */
+  unsigned stop = sim_repr_stop(&s->repr, d, SIM_STOP_END, true);
   cJSON *o = cJSON_CreateObject(), *h, *a, *e;
   char mcdt[SIM_CODE_MAX + 8];
   int st = sim_ministry_status(d->status);
@@ -121,40 +126,35 @@ static cJSON *render_at(const struct sim_ministry *s, const struct sim_dossier *
       sim_code_variant(d->code, sim_mix(d->variety, 0x3cd7), mcdt, sizeof(mcdt));
     sim_jrec_str(&x, o, "maHoSoMCDT", 2, mcdt);
   } else {
-    sim_jrec_check(&x, cJSON_AddNullToObject(o, "maHoSoMCDT"));
+    sim_jrec_null(&x, o, "maHoSoMCDT", 2);
   }
   sim_jrec_str(&x, o, "maTTHC", 3, d->proc ? d->proc->code : NULL);
   sim_jrec_str(&x, o, "tenTTHC", 4, d->proc ? d->proc->name : NULL);
   sim_jrec_str(&x, o, "module", 5, module_of(d->proc));
-  sim_jrec_str(&x, o, "maDonVi", 6, d->commune);
+  if (d->commune[0] != '0' && sim_jrec_as_number(&x, 6, false)) /* 00001 is no number */
+    sim_jrec_int(&x, o, "maDonVi", 6, strtol(d->commune, NULL, 10), true);
+  else
+    sim_jrec_str(&x, o, "maDonVi", 6, d->commune);
   sim_jrec_time(&x, o, "ngayTiepNhan", 7, d->received_at);
   sim_jrec_time(&x, o, "hanXuLy", 8, d->due_at);
-  sim_jrec_time(&x, o, "thoiGianHoanThanh", 9, d->finished_at);
+  sim_jrec_time(&x, o, "thoiGianHoanThanh", 9, stop ? d->refused_at : d->finished_at);
   sim_jrec_time(&x, o, "thoiGianTraKetQua", 10, d->returned_at);
-  if (sim_jrec_pick(&x, 11, 4) == 1) {
-    char buf[8];
-
-    snprintf(buf, sizeof(buf), "%d", st);
-    sim_jrec_check(&x, cJSON_AddStringToObject(o, "trangThai", buf));
-  } else {
-    sim_jrec_check(&x, cJSON_AddNumberToObject(o, "trangThai", st));
-  }
+  sim_jrec_int(&x, o, "trangThai", 11, st, sim_jrec_pick(&x, 11, 4) != 1);
   sim_jrec_str(&x, o, "kenhNop", 12, channel_name(d->channel));
   h = cJSON_AddObjectToObject(o, "soHoa");
   sim_jrec_check(&x, h);
   if (h) {
-    sim_jrec_check(&x, cJSON_AddBoolToObject(h, "thanhPhan", any(d, 0)));
-    sim_jrec_check(&x, cJSON_AddBoolToObject(h, "ketQua", any(d, 2)));
-    sim_jrec_check(&x, cJSON_AddBoolToObject(h, "taiSuDung", any(d, 1)));
+    sim_jrec_bool(&x, h, "thanhPhan", 16, any(d, 0));
+    sim_jrec_bool(&x, h, "ketQua", 17, any(d, 2));
+    sim_jrec_bool(&x, h, "taiSuDung", 18, any(d, 1));
   }
   for (int i = 0; i < d->nfees; i++)
     fee += d->fees[i].amount;
   h = cJSON_AddObjectToObject(o, "lePhi");
   sim_jrec_check(&x, h);
   if (h) {
-    sim_jrec_check(&x, cJSON_AddNumberToObject(h, "soTien", (double)fee));
-    sim_jrec_check(&x, cJSON_AddBoolToObject(h, "thanhToanTrucTuyen",
-                                             d->paid_online == 1 || d->paid_online == 2));
+    sim_jrec_int(&x, h, "soTien", 19, fee, true);
+    sim_jrec_bool(&x, h, "thanhToanTrucTuyen", 20, d->paid_online == 1 || d->paid_online == 2);
   }
   a = cJSON_AddArrayToObject(o, "boSung");
   sim_jrec_check(&x, a);
@@ -163,9 +163,10 @@ static cJSON *render_at(const struct sim_ministry *s, const struct sim_dossier *
     if (d->supp[i].completed_at)
       sim_jrec_time(&x, e, "hoanThanh", 14, d->supp[i].completed_at);
     else
-      sim_jrec_check(&x, cJSON_AddNullToObject(e, "hoanThanh"));
+      sim_jrec_null(&x, e, "hoanThanh", 14);
   }
   sim_jrec_time(&x, o, "capNhatLuc", 15, upd);
+  sim_jrec_shuffle(&x, o);
   return sim_json_keep(o, !x.fail);
 }
 
@@ -426,15 +427,14 @@ out:
 void sim_ministry_handle(struct sim_ministry *s, const struct sim_request *q,
                          struct sim_response *r)
 {
-  if (strcmp(q->path, "/api/v2/ho-so")) {
+  if (strcmp(q->path, "/api/v2/ho-so"))
     reply_error(r, 404, "NOT_FOUND", "Không tìm thấy");
-    return;
-  }
-  if (strcmp(q->method, "GET")) {
+  else if (strcmp(q->method, "GET"))
     reply_error(r, 405, "METHOD_NOT_ALLOWED", "Phương thức không được hỗ trợ");
-    return;
-  }
-  handle_list(s, q, r);
+  else
+    handle_list(s, q, r);
+  /* The page layout (pretty bodies, status 1) is the whole answer's. */
+  sim_repr_answer(&s->repr, r, "status");
 }
 
 void sim_ministry_handler(void *ctx, const struct sim_request *q, struct sim_response *r)

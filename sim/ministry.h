@@ -24,6 +24,9 @@
  * trangThai is sim_ministry_status() of the national status (7 and 8
  * show as 6, refused).  maHoSoMCDT is the city code, spelled as the
  * ministry keeps it (links.h), for dossiers received at the counter.
+ * `repr` (repr.h) varies key order, absent forms, strings or numbers,
+ * pretty bodies, and gives a refused (6) dossier the stop time as
+ * thoiGianHoanThanh (as some systems fill it however processing ended).
  */
 #ifndef TTHC_SIM_MINISTRY_H
 #define TTHC_SIM_MINISTRY_H
@@ -34,6 +37,7 @@
 #include "exchange.h"
 #include "fault.h"
 #include "model.h"
+#include "repr.h"
 
 #define SIM_MINISTRY_MAX_PAGE 1000
 
@@ -41,6 +45,7 @@ struct sim_ministry_options {
   const char *api_key; /* default "demo-secret" */
   uint64_t junk_seed;  /* malformed records */
   bool plain;
+  struct sim_repr repr; /* representation knobs (repr.h); zero = as always */
 };
 
 struct sim_ministry;

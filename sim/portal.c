@@ -24,6 +24,7 @@ struct sim_portal {
   char *username, *password, *agency;
   char prefix[16]; /* last part of the agency code, e.g. "H31" */
   bool plain;
+  struct sim_repr repr; /* representation knobs (repr.h) */
   struct sim_faults *faults;
   struct sim_view view; /* copies by (NgayCapNhat, MaHoSo), junk */
   struct sim_tokens sessions;
@@ -42,6 +43,7 @@ struct sim_portal *sim_portal_new(const struct sim_model *m, const struct sim_po
   p->m = m;
   p->faults = faults;
   p->plain = o->plain;
+  p->repr = o->repr;
   p->username = strdup(o->username ? o->username : "demo");
   p->password = strdup(o->password ? o->password : "demo-secret");
   p->agency = strdup(o->agency ? o->agency : "000.00.00.H31");
@@ -129,26 +131,18 @@ static const struct sim_jrec_style style = { 3, 0, 1, sim_format_compact };
 /* A small code (status, channel ...): "2" or, sometimes, 2; 0 absent. */
 static void put_code(struct sim_jrec *x, cJSON *o, const char *name, unsigned salt, int v)
 {
-  char buf[16];
-
   if (!v) {
     sim_jrec_absent(x, o, name, salt);
     return;
   }
-  if (sim_jrec_pick(x, salt + 1000, 4) == 1) {
-    sim_jrec_check(x, cJSON_AddNumberToObject(o, name, v));
-    return;
-  }
-  snprintf(buf, sizeof(buf), "%d", v);
-  sim_jrec_check(x, cJSON_AddStringToObject(o, name, buf));
+  sim_jrec_int(x, o, name, salt, v, sim_jrec_pick(x, salt + 1000, 4) == 1);
 }
 
+/* "1", or "0" / absent; as 1 / 0 when repr asks for numbers. */
 static void put_flag(struct sim_jrec *x, cJSON *o, const char *name, unsigned salt, bool v)
 {
-  if (v)
-    sim_jrec_check(x, cJSON_AddStringToObject(o, name, "1"));
-  else if (sim_jrec_pick(x, salt + 2000, 2))
-    sim_jrec_check(x, cJSON_AddStringToObject(o, name, "0"));
+  if (v || sim_jrec_pick(x, salt + 2000, 2))
+    sim_jrec_int(x, o, name, salt, v, false);
   else
     sim_jrec_absent(x, o, name, salt);
 }
@@ -183,15 +177,8 @@ static void render_arrays(struct sim_jrec *x, cJSON *o)
     }
   if ((a = put_array(x, o, "DanhSachLePhi", 60, d->nfees)))
     for (int i = 0; i < d->nfees && (e = sim_jrec_item(x, a)); i++) {
-      char buf[32];
-
       sim_jrec_str(x, e, "MaPhiLePhi", 61, d->fees[i].code);
-      if (sim_jrec_pick(x, 62, 3) == 1) {
-        sim_jrec_check(x, cJSON_AddNumberToObject(e, "Gia", (double)d->fees[i].amount));
-      } else {
-        snprintf(buf, sizeof(buf), "%ld", d->fees[i].amount);
-        sim_jrec_check(x, cJSON_AddStringToObject(e, "Gia", buf));
-      }
+      sim_jrec_int(x, e, "Gia", 62, d->fees[i].amount, sim_jrec_pick(x, 62, 3) == 1);
     }
   if ((a = put_array(x, o, "DanhSachGiayToKetQua", 70, d->nresults)))
     for (int i = 0; i < d->nresults && (e = sim_jrec_item(x, a)); i++) {
@@ -228,7 +215,9 @@ static bool any_reused(const struct sim_dossier *d)
 /* The record of d as served with NgayCapNhat upd. */
 static cJSON *render_at(const struct sim_portal *p, const struct sim_dossier *d, sim_time upd)
 {
-  struct sim_jrec x = { &style, d, p->plain, false };
+  struct sim_jrec x = { &style, d, p->plain, false, &p->repr };
+  /* A stop is dated by NgayTuChoi and / or NgayKetThucXuLy (repr.h). */
+  unsigned stop = sim_repr_stop(&p->repr, d, SIM_STOP_END | SIM_STOP_REFUSAL, false);
   const struct sim_procedure *pr = d->proc;
   cJSON *o = cJSON_CreateObject();
   char buf[64];
@@ -252,7 +241,10 @@ static cJSON *render_at(const struct sim_portal *p, const struct sim_dossier *d,
       *c = (char)tolower((unsigned char)*c);
   sim_jrec_str(&x, o, "MaLinhVuc", 8, buf);
   sim_jrec_str(&x, o, "TenLinhVuc", 9, pr ? pr->field_name : NULL);
-  sim_jrec_str(&x, o, "MaXa", 10, d->commune);
+  if (d->commune[0] != '0' && sim_jrec_as_number(&x, 10, false)) /* 00001 is no number */
+    sim_jrec_int(&x, o, "MaXa", 10, strtol(d->commune, NULL, 10), true);
+  else
+    sim_jrec_str(&x, o, "MaXa", 10, d->commune);
   sim_jrec_str(&x, o, "MaDonViXuLy", 11, d->dept ? d->dept->code : NULL);
   sim_jrec_str(&x, o, "DonViXuLy", 12, d->dept ? d->dept->name : NULL);
   put_code(&x, o, "KenhThucHien", 13, (int)d->channel);
@@ -260,18 +252,18 @@ static cJSON *render_at(const struct sim_portal *p, const struct sim_dossier *d,
   sim_jrec_time(&x, o, "NgayNopHoSo", 15, d->submitted_at);
   sim_jrec_time(&x, o, "NgayTiepNhan", 16, d->received_at);
   sim_jrec_time(&x, o, "NgayHenTra", 17, d->due_at);
-  sim_jrec_time(&x, o, "NgayKetThucXuLy", 18, d->finished_at);
+  sim_jrec_time(&x, o, "NgayKetThucXuLy", 18, stop & SIM_STOP_END ? d->refused_at : d->finished_at);
   sim_jrec_time(&x, o, "NgayTra", 19, d->returned_at);
-  sim_jrec_time(&x, o, "NgayTuChoi", 20, d->refused_at);
+  sim_jrec_time(&x, o, "NgayTuChoi", 20, !stop || stop & SIM_STOP_REFUSAL ? d->refused_at : 0);
   put_code(&x, o, "TrangThaiHoSo", 21, d->status);
   put_flag(&x, o, "HoSoCoThanhPhanSoHoa", 22, any_reused(d));
   put_flag(&x, o, "TaiKhoanDuocXacThucVoiVNeID", 23, d->vneid);
-  snprintf(buf, sizeof(buf), "%d", d->paid_online);
-  sim_jrec_str(&x, o, "DuocThanhToanTrucTuyen", 24, buf);
+  sim_jrec_int(&x, o, "DuocThanhToanTrucTuyen", 24, d->paid_online, false);
   render_arrays(&x, o);
   put_code(&x, o, "DanhGiaHaiLong", 25, d->rating);
   put_flag(&x, o, "CoPhanAnh", 26, d->complaint);
   sim_jrec_time(&x, o, "NgayCapNhat", 27, upd);
+  sim_jrec_shuffle(&x, o);
   return sim_json_keep(o, !x.fail);
 }
 
@@ -446,17 +438,18 @@ static void reply_listing(struct sim_portal *p, const struct listing *l, struct 
     }
     fail = !sim_json_append(res, h);
   }
-  if (hit->kind == SIM_FAULT_DRIFT && !sim_view_drift(v, l->commune, l->from, l->to, first))
+  if (!sim_paging_fault(v, l->commune, l->from, l->to, first, l->size, hit->kind))
     hit->kind = SIM_FAULT_NONE; /* nothing to move */
   pthread_mutex_unlock(&v->lock);
   if (!fail)
-    fail = !(numeric_code ? cJSON_AddNumberToObject(j, "error_code", 0)
-                          : cJSON_AddStringToObject(j, "error_code", "0")) ||
-           !cJSON_AddStringToObject(j, "message", MSG_OK) ||
-           !cJSON_AddNumberToObject(j, "total", (double)total) ||
-           !cJSON_AddNumberToObject(j, "pageIndex", (double)l->page) ||
-           !cJSON_AddNumberToObject(j, "pageSize", (double)l->size) ||
-           !cJSON_AddItemToObject(j, "result", res);
+    fail =
+      !(numeric_code ? cJSON_AddNumberToObject(j, "error_code", 0)
+                     : cJSON_AddStringToObject(j, "error_code", "0")) ||
+      !cJSON_AddStringToObject(j, "message", MSG_OK) ||
+      !cJSON_AddNumberToObject(j, "total", (double)(total + (hit->kind == SIM_FAULT_MISCOUNT))) ||
+      !cJSON_AddNumberToObject(j, "pageIndex", (double)l->page) ||
+      !cJSON_AddNumberToObject(j, "pageSize", (double)l->size) ||
+      !cJSON_AddItemToObject(j, "result", res);
   else
     cJSON_Delete(res);
   if (fail) {
@@ -518,18 +511,16 @@ void sim_portal_handle(struct sim_portal *p, const struct sim_request *q, struct
 {
   bool auth = strcmp(q->path, "/api/auth") == 0;
 
-  if (!auth && strcmp(q->path, "/api/integration")) {
+  if (!auth && strcmp(q->path, "/api/integration"))
     reply_error(r, 404, "404", "Không tìm thấy");
-    return;
-  }
-  if (strcmp(q->method, "POST")) {
+  else if (strcmp(q->method, "POST"))
     reply_error(r, 405, "405", "Phương thức không được hỗ trợ");
-    return;
-  }
-  if (auth)
+  else if (auth)
     handle_auth(p, q, r);
   else
     handle_integration(p, q, r);
+  /* The page layout (pretty bodies, error_code 0) is the whole answer's. */
+  sim_repr_answer(&p->repr, r, "error_code");
 }
 
 void sim_portal_handler(void *ctx, const struct sim_request *q, struct sim_response *r)

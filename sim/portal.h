@@ -27,6 +27,9 @@
  * value is a missing key, "" or null; some codes are numbers rather than
  * strings; MaTTHC in long or short form; MaLinhVuc in lower case.  The
  * choice is a function of the dossier, so every read gives the same bytes.
+ * `repr` (repr.h) varies the representation further: key order, the
+ * absent form, strings or numbers, pretty bodies, and how a stop is dated
+ * (NgayTuChoi and / or NgayKetThucXuLy).
  *
  * The records are the view of view.h: every dossier's portal copy (a
  * failed push, links.h, makes it stale or missing), MaHoSoBNDP = the city
@@ -47,6 +50,7 @@
 #include "exchange.h"
 #include "fault.h"
 #include "model.h"
+#include "repr.h"
 
 #define SIM_PORTAL_MAX_PAGE 1000
 
@@ -58,6 +62,7 @@ struct sim_portal_options {
   unsigned session_ttl; /* seconds, default 1800 */
   bool plain;           /* no representation variety */
   uint64_t junk_seed;   /* malformed records and drift (view.h) */
+  struct sim_repr repr; /* representation knobs (repr.h); zero = as always */
 };
 
 struct sim_portal;

@@ -385,3 +385,81 @@ sim_truth_result sim_truth_discrepancies(const struct sim_model *m, FILE *fp)
   free(rows);
   return fflush(fp) == 0 && !ferror(fp) ? SIM_TRUTH_OK : SIM_TRUTH_IO;
 }
+
+/*
+ * The department the warehouse can know: the ministry sends none, so a
+ * ministry dossier not received at the counter (not in the city system)
+ * and without a portal copy has none ("?").
+ */
+static const struct sim_department *known_department(const struct sim_dossier *d)
+{
+  if (d->origin == SIM_ORIGIN_MINISTRY && !d->via_counter && d->push == SIM_PUSH_MISSING)
+    return NULL;
+  return d->dept;
+}
+
+struct dept_row {
+  const char *code, *name;
+  long resolved_late, pending_late;
+};
+
+static int dept_cmp(const void *a, const void *b)
+{
+  return strcmp(((const struct dept_row *)a)->code, ((const struct dept_row *)b)->code);
+}
+
+sim_truth_result sim_truth_overdue_by_department(const struct sim_model *m, const char *unit,
+                                                 int64_t day_from, int64_t day_to, FILE *fp)
+{
+  sim_time from_start = sim_local_midnight(day_from), period_end = sim_local_midnight(day_to + 1);
+  struct dept_row *rows = NULL;
+  size_t n = 0;
+
+  if (!unit || (!sim_is_digits(unit, 5) && !sim_is_digits(unit, 2)) || day_to < day_from)
+    return SIM_TRUTH_BAD_ARG;
+  for (size_t i = 0; i < m->ndossiers; i++) {
+    const struct sim_dossier *d = &m->dossiers[i];
+    const struct sim_department *dept;
+    const char *code;
+    struct sim_b06_place p;
+    size_t k;
+
+    if (!sim_model_unit_covers(m, unit, d->commune))
+      continue;
+    sim_truth_place(d, from_start, period_end, &p);
+    if ((!p.received && !p.carried_over) ||
+        (p.cls != SIM_B06_LATE && p.cls != SIM_B06_PENDING_LATE))
+      continue;
+    dept = known_department(d);
+    code = dept && dept->code && *dept->code ? dept->code : "?";
+    for (k = 0; k < n && strcmp(rows[k].code, code); k++)
+      ;
+    if (k == n) {
+      struct dept_row *grown = realloc(rows, (n + 1) * sizeof(*rows));
+      if (!grown) {
+        free(rows);
+        return SIM_TRUTH_NOMEM;
+      }
+      rows = grown;
+      rows[n++] = (struct dept_row){
+        code, dept && dept->code && *dept->code ? dept->name : "Chưa xác định phòng ban", 0, 0
+      };
+    }
+    if (p.cls == SIM_B06_LATE)
+      rows[k].resolved_late++;
+    else
+      rows[k].pending_late++;
+  }
+  if (n)
+    qsort(rows, n, sizeof(*rows), dept_cmp);
+  fputs("department_code\tdepartment_name\tresolved_late\tpending_late\toverdue_total\n", fp);
+  for (size_t k = 0; k < n; k++) {
+    put_text(fp, rows[k].code);
+    fputc('\t', fp);
+    put_text(fp, rows[k].name);
+    fprintf(fp, "\t%ld\t%ld\t%ld\n", rows[k].resolved_late, rows[k].pending_late,
+            rows[k].resolved_late + rows[k].pending_late);
+  }
+  free(rows);
+  return fflush(fp) == 0 && !ferror(fp) ? SIM_TRUTH_OK : SIM_TRUTH_IO;
+}

@@ -109,6 +109,19 @@ void sim_bieu06_release(struct sim_bieu06 *t);
  */
 sim_truth_result sim_truth_discrepancies(const struct sim_model *m, FILE *fp);
 
+/*
+ * Overdue dossiers per department for a unit and period, as
+ * tthc.report_overdue_by_department returns them (TSV with a header:
+ * department_code, department_name, resolved_late, pending_late,
+ * overdue_total): resolved late in the period or pending late at its end,
+ * only departments with at least one, by code bytewise. The department is
+ * the one the warehouse can know: none ("?", "Chưa xác định phòng ban")
+ * for a ministry dossier that is neither in the city system nor on the
+ * portal, as the ministry sends no department.
+ */
+sim_truth_result sim_truth_overdue_by_department(const struct sim_model *m, const char *unit,
+                                                 int64_t day_from, int64_t day_to, FILE *fp);
+
 /* Static English description of r; never NULL. */
 const char *sim_truth_strerror(sim_truth_result r);
 

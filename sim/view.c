@@ -3,10 +3,13 @@
  */
 #include "view.h"
 
+#include <stdint.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "fault.h"
 #include "links.h"
 
 static int entry_cmp(const void *a, const void *b)
@@ -183,6 +186,18 @@ size_t sim_view_lower_bound(const struct sim_view *v, sim_time t)
   return lo;
 }
 
+/* Whether an update may move e. Not a stop with no recorded time: it ends
+ * at its update time (decisions.md), so moving it would change the truth.
+ * Not a junk record: its raw text holds its update time, so a moved one
+ * would be quarantined twice as two different records. */
+static bool may_move(const struct sim_entry *e)
+{
+  const struct sim_dossier *d = e->d;
+
+  return d && !(d->received_at && !d->refused_at &&
+                (d->status == 3 || d->status == 7 || d->status == 8));
+}
+
 #define DRIFT_SPAN 200
 
 int sim_view_drift(struct sim_view *v, const char *commune, sim_time from, sim_time to, long first)
@@ -196,7 +211,7 @@ int sim_view_drift(struct sim_view *v, const char *commune, sim_time from, sim_t
        i++) {
     if (commune && strcmp(v->v[i].commune, commune))
       continue;
-    if (pos++ >= first && v->v[i].upd < limit)
+    if (pos++ >= first && v->v[i].upd < limit && may_move(&v->v[i]))
       cand[nc++] = i;
   }
   want = 1 + (int)sim_rng_below(&v->rng, 3);
@@ -211,4 +226,46 @@ int sim_view_drift(struct sim_view *v, const char *commune, sim_time from, sim_t
   if (moved)
     qsort(v->v, v->n, sizeof(*v->v), entry_cmp);
   return moved;
+}
+
+int sim_view_drift_served(struct sim_view *v, const char *commune, sim_time from, sim_time to,
+                          long served, bool leave)
+{
+  sim_time limit = to < v->as_of ? to : v->as_of;
+  size_t pick = SIZE_MAX, seen = 0;
+  long pos = 0;
+
+  /* Reservoir choice of one served entry (position < served) that can
+   * still move: later than it is now. */
+  for (size_t i = sim_view_lower_bound(v, from); i < v->n && v->v[i].upd <= to && pos < served;
+       i++) {
+    if (commune && strcmp(v->v[i].commune, commune))
+      continue;
+    pos++;
+    if ((!leave && v->v[i].upd >= limit) || !may_move(&v->v[i]))
+      continue;
+    if (sim_rng_below(&v->rng, ++seen) == 0)
+      pick = i;
+  }
+  if (pick == SIZE_MAX)
+    return 0;
+  /* Updated now: to the end of the window's listing, or past its end
+   * (the client's fixed DenNgay), where only a later window sees it. */
+  v->v[pick].upd = leave ? to + 1 : limit;
+  qsort(v->v, v->n, sizeof(*v->v), entry_cmp);
+  return 1;
+}
+
+bool sim_paging_fault(struct sim_view *v, const char *commune, sim_time from, sim_time to,
+                      long first, long size, int fault)
+{
+  switch (fault) {
+  case SIM_FAULT_DRIFT: return sim_view_drift(v, commune, from, to, first) > 0;
+  case SIM_FAULT_DRIFT_SERVED:
+  case SIM_FAULT_DRIFT_OUT:
+    return sim_view_drift_served(v, commune, from, to, first + size, fault == SIM_FAULT_DRIFT_OUT) >
+           0;
+  case SIM_FAULT_MISCOUNT: return true; /* the caller announces it */
+  default: return true;                 /* not a paging fault: keep it */
+  }
 }

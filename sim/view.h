@@ -66,4 +66,26 @@ size_t sim_view_lower_bound(const struct sim_view *v, sim_time t);
  */
 int sim_view_drift(struct sim_view *v, const char *commune, sim_time from, sim_time to, long first);
 
+/*
+ * Drift of a record already served: one entry of the client's window among
+ * its first `served` positions (the pages served so far, this one
+ * included) is updated, so every later entry shifts one place earlier and
+ * the one on the page boundary is never served. !leave: it moves to the
+ * end of the window (NgayCapNhat = min(to, as_of)); the client sees it
+ * twice. leave: its NgayCapNhat becomes to + 1 s, out of the client's
+ * window (a later window sees it). The record's content is unchanged, so
+ * the truth is too. Returns how many moved (0 or 1). Lock held.
+ */
+int sim_view_drift_served(struct sim_view *v, const char *commune, sim_time from, sim_time to,
+                          long served, bool leave);
+
+/*
+ * A listing handler's paging fault, after it served positions [first,
+ * first + size) of the window: drift, drift-served, drift-out move entries
+ * (above); miscount needs nothing here. False when the fault had nothing
+ * to act on (it is then not logged); true for any other fault. Lock held.
+ */
+bool sim_paging_fault(struct sim_view *v, const char *commune, sim_time from, sim_time to,
+                      long first, long size, int fault);
+
 #endif

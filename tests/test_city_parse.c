@@ -5,6 +5,7 @@
 
 #include "cunit_main.h"
 #include "parse_fixture.h"
+#include "repr_fixture.h"
 
 #define HOSO(code, ten, extra)                                                                     \
   "<HoSo><MaHoSo>" code "</MaHoSo><MaHoSoQuocGia>G-" code "</MaHoSoQuocGia>"                       \
@@ -155,12 +156,51 @@ static void test_bad_record(void)
   canon_release(&s.last);
 }
 
+/* ---- every representation the simulator writes ------------------------------ */
+
+/*
+ * The city simulator's pages in every representation sim/repr.h can
+ * produce read as the same canonical records as its default pages (a stop
+ * may be dated elsewhere, never differently).
+ */
+static void test_sim_variants(void)
+{
+  struct sim_model m;
+  struct sim_repr r[40], zero = { 0 };
+  struct fx_pages pages = { 0 };
+  struct fx_records base = { 0 };
+  size_t n;
+
+  fx_repr_model(&m);
+  fx_city_pages(&m, &zero, &pages);
+  fx_parse_pages(SOURCE_CITY, &pages, NULL, &base);
+  fx_pages_free(&pages);
+  CU_ASSERT(base.n > 500);
+  CU_ASSERT_EQUAL(base.rejects, 0);
+  n = fx_reprs(r, 40);
+  n += fx_stop_reprs(r + n, 40 - n);
+  for (size_t i = 0; i < n; i++) {
+    struct fx_records var = { 0 };
+    char label[256];
+
+    sim_repr_describe(&r[i], label, sizeof(label));
+    fx_city_pages(&m, &r[i], &pages);
+    fx_parse_pages(SOURCE_CITY, &pages, NULL, &var);
+    fx_compare(&base, &var, label, NULL);
+    fx_pages_free(&pages);
+    fx_records_free(&var);
+  }
+  fx_records_free(&base);
+  sim_model_release(&m);
+}
+
 static CU_TestInfo tests[] = {
   { "mapping of a HoSo", test_mapping },
   { "windows-1258 and character references", test_encodings },
   { "DOCTYPE and entities refused", test_doctype_refused },
   { "truncated and error pages", test_broken_pages },
   { "a bad record among good ones", test_bad_record },
+  { "every simulator representation reads the same", test_sim_variants },
   CU_TEST_INFO_NULL,
 };
 

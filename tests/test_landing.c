@@ -11,7 +11,14 @@ static void test_pages_and_progress(void)
 {
   struct landing_window lw;
   struct landing_progress p;
-  struct page_result r1 = { 3, 0, { 2, "" } }, r2 = { 1, 1, { 3, "" } };
+  struct page_result r1 = { .records = 3, .next = { .index = 2 } },
+                     r2 = { .records = 1, .last = 1, .next = { .index = 3 } };
+  struct pass_mark m1 = { .pass = 1, .announced = 4 }, m2 = { .pass = 1,
+                                                              .announced = 4,
+                                                              .end = PASS_CLEAN,
+                                                              .records = 4,
+                                                              .distinct = 4,
+                                                              .signature = 0xfeedfacecafebeefULL };
   tthc_time from = 100, until = 200, f2 = 1, u2 = 2;
   int found;
   char path[256], buf[64];
@@ -32,7 +39,7 @@ static void test_pages_and_progress(void)
   CU_ASSERT_EQUAL(landing_progress(&lw, &p), LANDING_OK);
   CU_ASSERT_EQUAL(p.pages, 0);
   CU_ASSERT_EQUAL(p.next.index, 1);
-  CU_ASSERT_EQUAL(landing_write_page(&lw, 1, "{\"a\":1}", 7, 200, &r1), LANDING_OK);
+  CU_ASSERT_EQUAL(landing_write_page(&lw, 1, "{\"a\":1}", 7, 200, &r1, &m1), LANDING_OK);
   CU_ASSERT_EQUAL(landing_progress(&lw, &p), LANDING_OK);
   CU_ASSERT_EQUAL(p.pages, 1);
   CU_ASSERT_EQUAL(p.records, 3);
@@ -52,12 +59,19 @@ static void test_pages_and_progress(void)
   CU_ASSERT_PTR_NULL(fopen(path, "r"));
   CU_ASSERT_EQUAL(landing_progress(&lw, &p), LANDING_OK);
   CU_ASSERT_EQUAL(p.pages, 0);
-  CU_ASSERT_EQUAL(landing_write_page(&lw, 1, "{\"a\":1}", 7, 200, &r1), LANDING_OK);
-  CU_ASSERT_EQUAL(landing_write_page(&lw, 2, "{\"b\":2}", 7, 200, &r2), LANDING_OK);
+  CU_ASSERT_EQUAL(landing_write_page(&lw, 1, "{\"a\":1}", 7, 200, &r1, &m1), LANDING_OK);
+  CU_ASSERT_EQUAL(landing_write_page(&lw, 2, "{\"b\":2}", 7, 200, &r2, &m2), LANDING_OK);
   CU_ASSERT_EQUAL(landing_progress(&lw, &p), LANDING_OK);
   CU_ASSERT_EQUAL(p.pages, 2);
   CU_ASSERT_EQUAL(p.records, 4);
   CU_ASSERT_EQUAL(p.complete, 1);
+  /* how the pass ended is read back, for a resume to judge the next one */
+  CU_ASSERT_EQUAL(p.pass, 1);
+  CU_ASSERT_EQUAL(p.pass_first_page, 1);
+  CU_ASSERT_EQUAL(p.last_end.end, PASS_CLEAN);
+  CU_ASSERT_EQUAL(p.last_end.announced, 4);
+  CU_ASSERT_EQUAL(p.last_end.distinct, 4);
+  CU_ASSERT(p.last_end.signature == 0xfeedfacecafebeefULL);
 
   /* the page is there byte for byte */
   snprintf(path, sizeof(path), "%s/page-000002.json", lw.dir);

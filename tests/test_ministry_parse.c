@@ -6,6 +6,7 @@
 
 #include "cunit_main.h"
 #include "parse_fixture.h"
+#include "repr_fixture.h"
 
 static const char *good =
   "{\"maHoSoLT\":\"BTP-HT-2026-000123\",\"maHoSoMCDT\":\"h31.11002_260401_00012\","
@@ -151,12 +152,51 @@ static void test_error_page(void)
   CU_ASSERT_PTR_NOT_NULL(strstr(s.reason, "SYNC_ERROR"));
 }
 
+/* ---- every representation the simulator writes ------------------------------ */
+
+/*
+ * The ministry simulator's pages in every representation sim/repr.h can
+ * produce read as the same canonical records as its default pages (a stop
+ * may be dated elsewhere, never differently).
+ */
+static void test_sim_variants(void)
+{
+  struct sim_model m;
+  struct sim_repr r[40], zero = { 0 };
+  struct fx_pages pages = { 0 };
+  struct fx_records base = { 0 };
+  size_t n;
+
+  fx_repr_model(&m);
+  fx_ministry_pages(&m, &zero, &pages);
+  fx_parse_pages(SOURCE_MINISTRY, &pages, NULL, &base);
+  fx_pages_free(&pages);
+  CU_ASSERT(base.n > 100);
+  CU_ASSERT_EQUAL(base.rejects, 0);
+  n = fx_reprs(r, 40);
+  n += fx_stop_reprs(r + n, 40 - n);
+  for (size_t i = 0; i < n; i++) {
+    struct fx_records var = { 0 };
+    char label[256];
+
+    sim_repr_describe(&r[i], label, sizeof(label));
+    fx_ministry_pages(&m, &r[i], &pages);
+    fx_parse_pages(SOURCE_MINISTRY, &pages, NULL, &var);
+    fx_compare(&base, &var, label, &m);
+    fx_pages_free(&pages);
+    fx_records_free(&var);
+  }
+  fx_records_free(&base);
+  sim_model_release(&m);
+}
+
 static CU_TestInfo tests[] = {
   { "mapping", test_mapping },
   { "ministry status to national status", test_status_map },
   { "a ministry system's field from its configuration", test_field_from_configuration },
   { "rejects name field and reason", test_rejects },
   { "error page", test_error_page },
+  { "every simulator representation reads the same", test_sim_variants },
   CU_TEST_INFO_NULL,
 };
 

@@ -6,6 +6,7 @@
 
 #include "cunit_main.h"
 #include "parse_fixture.h"
+#include "repr_fixture.h"
 
 /* A well-formed record; tests modify it. */
 static cJSON *good_hoso(void)
@@ -202,6 +203,44 @@ static void test_absent_forms(void)
   canon_release(&s.last);
 }
 
+/* ---- every representation the simulator writes ------------------------------ */
+
+/*
+ * The portal simulator's pages in every representation sim/repr.h can
+ * produce read as the same canonical records as its default pages (a stop
+ * may be dated elsewhere, never differently).
+ */
+static void test_sim_variants(void)
+{
+  struct sim_model m;
+  struct sim_repr r[40], zero = { 0 };
+  struct fx_pages pages = { 0 };
+  struct fx_records base = { 0 };
+  size_t n;
+
+  fx_repr_model(&m);
+  fx_portal_pages(&m, &zero, &pages);
+  fx_parse_pages(SOURCE_PORTAL, &pages, NULL, &base);
+  fx_pages_free(&pages);
+  CU_ASSERT(base.n > 500);
+  CU_ASSERT_EQUAL(base.rejects, 0);
+  n = fx_reprs(r, 40);
+  n += fx_stop_reprs(r + n, 40 - n);
+  for (size_t i = 0; i < n; i++) {
+    struct fx_records var = { 0 };
+    char label[256];
+
+    sim_repr_describe(&r[i], label, sizeof(label));
+    fx_portal_pages(&m, &r[i], &pages);
+    fx_parse_pages(SOURCE_PORTAL, &pages, NULL, &var);
+    fx_compare(&base, &var, label, NULL);
+    fx_pages_free(&pages);
+    fx_records_free(&var);
+  }
+  fx_records_free(&base);
+  sim_model_release(&m);
+}
+
 static CU_TestInfo tests[] = {
   { "good record", test_good_record },
   { "rejects name field and reason", test_rejects },
@@ -209,6 +248,7 @@ static CU_TestInfo tests[] = {
   { "unusable pages", test_bad_pages },
   { "a page goes on after a reject", test_page_continues_after_reject },
   { "absent forms", test_absent_forms },
+  { "every simulator representation reads the same", test_sim_variants },
   CU_TEST_INFO_NULL,
 };
 

@@ -19,6 +19,7 @@
 #include "../sim/exchange.h"
 #include "../sim/generator.h"
 #include "../sim/links.h"
+#include "../sim/repr.h"
 #include "../sim/view.h"
 
 /* GET /tthc/v1/hoso with the given query; r must be released. */
@@ -632,6 +633,460 @@ static void test_malformed(void)
   sim_model_release(&m);
 }
 
+/* ---- representation (repr.h) ------------------------------------------------- */
+
+/* Page `trang` (50 records) of 11002 from a city writing in rp. */
+static void repr_page(const struct sim_model *m, const struct sim_repr *rp, const char *trang,
+                      struct sim_response *r)
+{
+  struct sim_city_options o = { .seed = 42, .repr = *rp };
+  struct sim_city *c = sim_city_new(m, &o, NULL);
+  char tok[48];
+
+  CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+  city_token(c, tok);
+  list(c, tok, "11002", NULL, NULL, trang, "50", r);
+  CU_ASSERT_EQUAL(r->status, 200);
+  sim_city_free(c);
+}
+
+static size_t count_char(const char *s, size_t n, char ch)
+{
+  size_t k = 0;
+
+  for (size_t i = 0; i < n; i++)
+    k += s[i] == ch;
+  return k;
+}
+
+/* Whether some text between two tags is only whitespace. */
+static bool blank_between_tags(const char *s, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    if (s[i] == '>') {
+      size_t j = i + 1;
+
+      while (j < n && strchr(" \t\r\n", s[j]))
+        j++;
+      if (j > i + 1 && j < n && s[j] == '<')
+        return true;
+    }
+  return false;
+}
+
+static void same_codes(const struct sim_response *a, const struct sim_response *b)
+{
+  char x[50][48], y[50][48];
+  int n = count_hoso(a, x, 50);
+
+  CU_ASSERT_EQUAL(n, 50);
+  CU_ASSERT_EQUAL(count_hoso(b, y, 50), n);
+  for (int i = 0; i < n; i++)
+    CU_ASSERT_STRING_EQUAL(x[i], y[i]);
+}
+
+/* Compact, CRLF and BOM pages: really so, and the same records. */
+static void test_repr_layout(void)
+{
+  struct sim_repr plain = { 0 }, compact = { .xml = SIM_XML_COMPACT }, crlf = { .crlf = true },
+                  bom = { .bom = true },
+                  all = { .xml = SIM_XML_COMPACT, .crlf = true, .bom = true };
+  struct sim_response d, r;
+  struct sim_model m;
+
+  generate(&m, 42, 0, 0);
+  repr_page(&m, &plain, "2", &d);
+  CU_ASSERT(blank_between_tags(d.body, d.len)); /* indented, as always */
+
+  repr_page(&m, &compact, "2", &r);
+  CU_ASSERT_EQUAL(strncmp(r.body, "<?xml", 5), 0);
+  CU_ASSERT_PTR_NOT_NULL(strstr(r.body, "</HoSo><HoSo>"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(r.body, "?><KetQuaTraCuu><MaLoi>0</MaLoi>"));
+  CU_ASSERT_FALSE(blank_between_tags(r.body, r.len));
+  CU_ASSERT_EQUAL(count_char(r.body, r.len, '\n'), 0);
+  same_codes(&d, &r);
+  sim_response_release(&r);
+
+  repr_page(&m, &crlf, "2", &r);
+  CU_ASSERT_EQUAL(count_char(r.body, r.len, '\n'), count_char(d.body, d.len, '\n'));
+  CU_ASSERT_EQUAL(count_char(r.body, r.len, '\r'), count_char(d.body, d.len, '\n'));
+  CU_ASSERT_PTR_NOT_NULL(strstr(r.body, "</HoSo>\r\n    <HoSo>\r\n"));
+  same_codes(&d, &r);
+  sim_response_release(&r);
+
+  repr_page(&m, &bom, "2", &r);
+  CU_ASSERT_EQUAL(r.len, d.len + 3);
+  CU_ASSERT_EQUAL(memcmp(r.body, "\xef\xbb\xbf<?xml", 8), 0);
+  CU_ASSERT(r.len == d.len + 3 && !memcmp(r.body + 3, d.body, d.len));
+  same_codes(&d, &r);
+  sim_response_release(&r);
+
+  repr_page(&m, &all, "2", &r);
+  CU_ASSERT_EQUAL(memcmp(r.body, "\xef\xbb\xbf<?xml", 8), 0);
+  CU_ASSERT_FALSE(blank_between_tags(r.body, r.len));
+  same_codes(&d, &r);
+  sim_response_release(&r);
+
+  /* An error answer is laid out alike; a windows-1258 page gets no BOM. */
+  {
+    struct sim_city_options o = { .repr = all };
+    struct sim_faults f;
+    struct sim_city *c;
+    char tok[48];
+
+    sim_faults_init(&f, 7);
+    c = sim_city_new(&m, &o, &f);
+    city_token(c, tok);
+    list(c, tok, "123", NULL, NULL, NULL, NULL, &r);
+    CU_ASSERT_EQUAL(memcmp(r.body, "\xef\xbb\xbf<?xml", 8), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.body, "?><KetQuaTraCuu><MaLoi>2</MaLoi>"));
+    sim_response_release(&r);
+    CU_ASSERT_EQUAL_FATAL(sim_faults_add(&f, "windows-1258:1"), SIM_FAULT_OK);
+    list(c, tok, "11002", NULL, NULL, "2", "50", &r);
+    CU_ASSERT_STRING_EQUAL(r.fault, "windows-1258");
+    CU_ASSERT_EQUAL(strncmp(r.body, "<?xml", 5), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.body, "</HoSo><HoSo>"));
+    CU_ASSERT_EQUAL(count_hoso(&r, NULL, 0), 50);
+    sim_response_release(&r);
+    sim_city_free(c);
+    sim_faults_release(&f);
+  }
+  sim_response_release(&d);
+  sim_model_release(&m);
+}
+
+/* A rendered HoSo (sim_city_render) as a document. */
+static xmlDocPtr hoso_doc(const char *s)
+{
+  size_t n = strlen(s) + 64;
+  char *page = malloc(n);
+  xmlDocPtr doc;
+
+  snprintf(page, n, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n%s", s);
+  doc = xmlReadMemory(page, (int)strlen(page), "x.xml", NULL, XML_PARSE_NONET);
+  free(page);
+  return doc;
+}
+
+/* The names of the HoSo's children, joined by ' '. */
+static void child_names(const char *hoso, char *out, size_t n)
+{
+  xmlDocPtr doc = hoso_doc(hoso);
+  size_t len = 0;
+
+  out[0] = '\0';
+  CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+  for (xmlNodePtr c = xmlDocGetRootElement(doc)->children; c; c = c->next)
+    if (c->type == XML_ELEMENT_NODE && len < n)
+      len += (size_t)snprintf(out + len, n - len, "%s ", (const char *)c->name);
+  xmlFreeDoc(doc);
+}
+
+static int word_cmp(const void *a, const void *b)
+{
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The words of s sorted, joined again (a multiset of names). */
+static void sorted_words(const char *s, char *out, size_t n)
+{
+  char tmp[1024], *w[128], *save = NULL;
+  size_t k = 0, len = 0;
+
+  snprintf(tmp, sizeof(tmp), "%s", s);
+  for (char *t = strtok_r(tmp, " ", &save); t && k < 128; t = strtok_r(NULL, " ", &save))
+    w[k++] = t;
+  qsort(w, k, sizeof(w[0]), word_cmp);
+  out[0] = '\0';
+  for (size_t i = 0; i < k && len < n; i++)
+    len += (size_t)snprintf(out + len, n - len, "%s ", w[i]);
+}
+
+/* Whether each name of s appears in one run (a list stays together). */
+static bool runs_together(const char *s)
+{
+  char tmp[1024], *w[128], *save = NULL;
+  size_t k = 0;
+
+  snprintf(tmp, sizeof(tmp), "%s", s);
+  for (char *t = strtok_r(tmp, " ", &save); t && k < 128; t = strtok_r(NULL, " ", &save))
+    w[k++] = t;
+  for (size_t i = 0; i < k; i++)
+    for (size_t j = i + 2; j < k; j++)
+      if (!strcmp(w[i], w[j]) && strcmp(w[j - 1], w[i]))
+        return false;
+  return true;
+}
+
+static bool in_city(const struct sim_dossier *d);
+
+/* Shuffled element and attribute order: drawn per record, stable. */
+static void test_repr_order(void)
+{
+  struct sim_city_options oc = { 0 }, os = { .repr = { .order = SIM_ORDER_SHUFFLED } },
+                          o2 = { .repr = { .order = SIM_ORDER_SHUFFLED, .seed = 2 } };
+  struct sim_model m;
+  struct sim_city *canon, *shuf, *shuf2;
+  unsigned n = 0, moved = 0, other_seed = 0, buoc_moved = 0;
+
+  generate(&m, 42, 0, 0);
+  canon = sim_city_new(&m, &oc, NULL);
+  shuf = sim_city_new(&m, &os, NULL);
+  shuf2 = sim_city_new(&m, &o2, NULL);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(shuf2);
+  for (size_t i = 0; i < m.ndossiers && n < 400; i++) {
+    const struct sim_dossier *d = &m.dossiers[i];
+    char *a, *b, *b2, *c2, na[1024], nb[1024], sa[1024], sb[1024];
+    const char *buoc;
+
+    if (!in_city(d))
+      continue;
+    n++;
+    a = sim_city_render(canon, d);
+    b = sim_city_render(shuf, d);
+    b2 = sim_city_render(shuf, d);
+    c2 = sim_city_render(shuf2, d);
+    CU_ASSERT_STRING_EQUAL(b, b2); /* the same bytes on every read */
+    child_names(a, na, sizeof(na));
+    child_names(b, nb, sizeof(nb));
+    moved += strcmp(na, nb) != 0;
+    other_seed += strcmp(b, c2) != 0;
+    sorted_words(na, sa, sizeof(sa));
+    sorted_words(nb, sb, sizeof(sb));
+    CU_ASSERT_STRING_EQUAL(sa, sb); /* the same elements */
+    CU_ASSERT(runs_together(nb));
+    buoc = strstr(b, "<Buoc ");
+    CU_ASSERT_PTR_NOT_NULL(buoc);
+    buoc_moved += buoc && strncmp(buoc, "<Buoc thoiDiem=", 15);
+    CU_ASSERT_EQUAL(strlen(a), strlen(b)); /* reordered, nothing else */
+    free(a);
+    free(b);
+    free(b2);
+    free(c2);
+  }
+  CU_ASSERT(n == 400);
+  CU_ASSERT(moved > n * 9 / 10);
+  CU_ASSERT(other_seed > n * 9 / 10);
+  CU_ASSERT(buoc_moved > n / 2);
+  sim_city_free(canon);
+  sim_city_free(shuf);
+  sim_city_free(shuf2);
+  sim_model_release(&m);
+}
+
+/* Every absent form on demand, and all of them when varied. */
+static void test_repr_absent(void)
+{
+  static const enum sim_absent modes[] = { SIM_ABSENT_NULL, SIM_ABSENT_EMPTY, SIM_ABSENT_MISSING,
+                                           SIM_ABSENT_VARIED };
+  struct sim_model m;
+
+  generate(&m, 42, 0, 0);
+  for (size_t k = 0; k < sizeof(modes) / sizeof(modes[0]); k++) {
+    struct sim_city_options o = { .repr = { .absent = modes[k] } };
+    struct sim_city *c = sim_city_new(&m, &o, NULL);
+    unsigned selfc = 0, empty = 0, missing = 0, none_self = 0, none_attrs = 0, none_missing = 0,
+             attr_empty = 0, attr_left = 0, n = 0;
+
+    for (size_t i = 0; i < m.ndossiers; i++) {
+      const struct sim_dossier *d = &m.dossiers[i];
+      char *s;
+
+      if (!in_city(d) || d->returned_at)
+        continue;
+      s = sim_city_render(c, d);
+      n++;
+      selfc += strstr(s, "<NgayTra/>") != NULL;
+      empty += strstr(s, "<NgayTra></NgayTra>") != NULL;
+      missing += strstr(s, "<NgayTra") == NULL;
+      if (!d->nsupp) {
+        none_self += strstr(s, "<YeuCauBoSung/>") != NULL;
+        none_attrs += strstr(s, "<YeuCauBoSung ngayYeuCau=\"\"") != NULL;
+        none_missing += strstr(s, "<YeuCauBoSung") == NULL;
+      } else if (!d->supp[0].completed_at) {
+        attr_empty += strstr(s, "ngayHoanThanh=\"\"") != NULL;
+        attr_left += strstr(s, "ngayHoanThanh=") == NULL;
+      }
+      free(s);
+    }
+    CU_ASSERT(n > 50);
+    switch (modes[k]) {
+    case SIM_ABSENT_NULL:
+      CU_ASSERT(selfc == n && none_self > 0 && !none_attrs && !none_missing && !attr_left);
+      break;
+    case SIM_ABSENT_EMPTY:
+      CU_ASSERT(empty == n && none_attrs > 0 && !none_self && !none_missing && !attr_left);
+      break;
+    case SIM_ABSENT_MISSING:
+      CU_ASSERT(missing == n && none_missing > 0 && !none_self && !none_attrs && !attr_empty);
+      CU_ASSERT(attr_left > 0);
+      break;
+    default:
+      CU_ASSERT(selfc > 0 && empty > 0 && missing > 0);
+      CU_ASSERT(none_self > 0 && none_attrs > 0 && none_missing > 0);
+      CU_ASSERT(attr_empty > 0 && attr_left > 0);
+      break;
+    }
+    sim_city_free(c);
+  }
+  sim_model_release(&m);
+}
+
+/* The text of a child element of a rendered HoSo ("" when absent). */
+static void hoso_text(const char *s, const char *name, char *buf, size_t n)
+{
+  xmlDocPtr doc = hoso_doc(s);
+
+  CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+  text(xmlDocGetRootElement(doc), name, buf, n);
+  xmlFreeDoc(doc);
+}
+
+/* Whether the HoSo has a Buoc with trangThai `st` (at `at` when given). */
+static bool has_step(const char *s, int st, const char *at)
+{
+  char want[64];
+  const char *p = s;
+
+  snprintf(want, sizeof(want), "trangThai=\"%d\"", st);
+  while ((p = strstr(p, "<Buoc "))) {
+    const char *end = strstr(p, "/>");
+    char t[64];
+
+    snprintf(t, sizeof(t), "thoiDiem=\"%s\"", at ? at : "");
+    if (end && memmem(p, (size_t)(end - p), want, strlen(want)) &&
+        (!at || memmem(p, (size_t)(end - p), t, strlen(t))))
+      return true;
+    p = end ? end : p + 1;
+  }
+  return false;
+}
+
+/* Stops dated each way real systems do; only a time the model recorded. */
+static void test_repr_stop(void)
+{
+  static const char *const modes[] = { "refusal+step", "end",      "refusal", "step",
+                                       "end+refusal",  "end+step", "mixed" };
+  struct sim_model m;
+  int cleared = 0;
+
+  generate(&m, 42, 0, 0);
+  /* A few stops the system did not date (the generator's 10 %). */
+  for (size_t i = 0; i < m.ndossiers && cleared < 3; i++) {
+    struct sim_dossier *d = &m.dossiers[i];
+
+    if (in_city(d) && d->received_at && d->refused_at && d->status >= 7) {
+      d->refused_at = SIM_TIME_NONE;
+      cleared++;
+    }
+  }
+  for (size_t k = 0; k < sizeof(modes) / sizeof(modes[0]); k++) {
+    struct sim_city_options o = { 0 };
+    struct sim_city *c;
+    unsigned seen[8] = { 0 }, recorded = 0, unrecorded = 0, combos = 0;
+
+    CU_ASSERT_EQUAL_FATAL(sim_repr_parse(&o.repr, SIM_REPR_STOP, modes[k]), 0);
+    c = sim_city_new(&m, &o, NULL);
+    for (size_t i = 0; i < m.ndossiers; i++) {
+      const struct sim_dossier *d = &m.dossiers[i];
+      char *s, at[16], end[32], ref[32];
+      unsigned parts;
+
+      if (!in_city(d) || !d->received_at || (d->status != 3 && d->status != 7 && d->status != 8))
+        continue;
+      s = sim_city_render(c, d);
+      hoso_text(s, "NgayKetThucXuLy", end, sizeof(end));
+      hoso_text(s, "NgayTuChoi", ref, sizeof(ref));
+      CU_ASSERT_FALSE(has_step(s, 9, NULL) || has_step(s, 10, NULL));
+      if (!d->refused_at) { /* unrecorded: nothing dates it */
+        unrecorded++;
+        CU_ASSERT(!*end && !*ref && !has_step(s, d->status, NULL));
+        free(s);
+        continue;
+      }
+      recorded++;
+      sim_format_compact(d->refused_at, at);
+      parts = (*end ? SIM_STOP_END : 0) | (*ref ? SIM_STOP_REFUSAL : 0) |
+              (has_step(s, d->status, at) ? SIM_STOP_STEP : 0);
+      CU_ASSERT(!*end || !strcmp(end, at));
+      CU_ASSERT(!*ref || !strcmp(ref, at));
+      CU_ASSERT(parts != 0); /* always dated somewhere */
+      if (strcmp(modes[k], "mixed")) {
+        struct sim_repr want = { 0 };
+
+        sim_repr_parse(&want, SIM_REPR_STOP, modes[k]);
+        CU_ASSERT_EQUAL(parts, want.stop);
+      }
+      seen[parts]++;
+      free(s);
+    }
+    CU_ASSERT(recorded > 20 && unrecorded > 0);
+    for (int p = 1; p < 8; p++)
+      combos += seen[p] > 0;
+    CU_ASSERT(!strcmp(modes[k], "mixed") ? combos == 7 : combos == 1);
+    sim_city_free(c);
+  }
+  sim_model_release(&m);
+}
+
+/* --repr-seed: the same seed draws the same knobs and the same bytes. */
+static void test_repr_seed(void)
+{
+  struct sim_repr a = { 0 }, b = { 0 }, pinned = { .xml = SIM_XML_COMPACT };
+  struct sim_response ra, rb;
+  struct sim_model m;
+  char la[256], lb[256], first[256];
+  unsigned differ = 0;
+
+  sim_repr_draw(&a, 17, 0);
+  sim_repr_draw(&b, 17, 0);
+  CU_ASSERT_EQUAL(memcmp(&a, &b, sizeof(a)), 0);
+  CU_ASSERT_EQUAL(a.seed, 17);
+  sim_repr_describe(&a, la, sizeof(la));
+  sim_repr_describe(&b, lb, sizeof(lb));
+  CU_ASSERT_STRING_EQUAL(la, lb);
+  CU_ASSERT_EQUAL(strncmp(la, "xml=", 4), 0);
+  CU_ASSERT_PTR_NOT_NULL(strstr(la, " stop="));
+  /* A flag pins its knob; the others stay as the seed draws them. */
+  sim_repr_draw(&pinned, 17, 1u << SIM_REPR_XML);
+  CU_ASSERT_EQUAL(pinned.xml, SIM_XML_COMPACT);
+  CU_ASSERT_EQUAL(pinned.absent, a.absent);
+  CU_ASSERT_EQUAL(pinned.stop, a.stop);
+  for (uint64_t seed = 1; seed <= 16; seed++) {
+    struct sim_repr r = { 0 };
+
+    sim_repr_draw(&r, seed, 0);
+    sim_repr_describe(&r, lb, sizeof(lb));
+    if (seed == 1)
+      snprintf(first, sizeof(first), "%s", lb);
+    differ += strcmp(first, lb) != 0;
+  }
+  CU_ASSERT(differ > 8);
+  {
+    struct sim_repr z = { 0 };
+
+    CU_ASSERT(sim_repr_is_default(&z));
+    CU_ASSERT_EQUAL(sim_repr_parse(&z, SIM_REPR_XML, "tabs"), -1);
+    CU_ASSERT_EQUAL(sim_repr_parse(&z, SIM_REPR_STOP, "end+"), -1);
+    CU_ASSERT_EQUAL(sim_repr_parse(&z, SIM_REPR_STOP, "end+end"), -1);
+    CU_ASSERT_EQUAL(sim_repr_parse(&z, SIM_REPR_STOP, "end+step"), 0);
+    CU_ASSERT_EQUAL(z.stop, SIM_STOP_END | SIM_STOP_STEP);
+  }
+  generate(&m, 42, 0, 0);
+  a.order = SIM_ORDER_SHUFFLED;
+  a.absent = SIM_ABSENT_VARIED;
+  repr_page(&m, &a, "3", &ra);
+  repr_page(&m, &a, "3", &rb);
+  CU_ASSERT(ra.len == rb.len && !memcmp(ra.body, rb.body, ra.len));
+  sim_response_release(&rb);
+  a.seed = 18; /* another seed: other records' choices */
+  repr_page(&m, &a, "3", &rb);
+  CU_ASSERT(ra.len != rb.len || memcmp(ra.body, rb.body, ra.len));
+  sim_response_release(&ra);
+  sim_response_release(&rb);
+  sim_model_release(&m);
+}
+
 static CU_TestInfo tests[] = { { "token endpoint", test_token },
                                { "data call auth (401)", test_data_auth },
                                { "invalid parameters", test_params },
@@ -641,6 +1096,11 @@ static CU_TestInfo tests[] = { { "token endpoint", test_token },
                                { "token-expired fault", test_token_expired_fault },
                                { "drift", test_drift },
                                { "malformed records", test_malformed },
+                               { "repr: compact, CRLF, BOM pages", test_repr_layout },
+                               { "repr: element and attribute order", test_repr_order },
+                               { "repr: absent forms", test_repr_absent },
+                               { "repr: how a stop is dated", test_repr_stop },
+                               { "repr: seeds", test_repr_seed },
                                CU_TEST_INFO_NULL };
 
 CUNIT_MAIN("sim_city", tests)

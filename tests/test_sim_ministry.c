@@ -14,6 +14,7 @@
 #include "../sim/generator.h"
 #include "../sim/links.h"
 #include "../sim/ministry.h"
+#include "../sim/repr.h"
 
 #define KEY "demo-secret"
 
@@ -343,12 +344,206 @@ static void test_malformed(void)
   sim_model_release(&m);
 }
 
+/* ---- representation (repr.h) ------------------------------------------------- */
+
+static struct sim_ministry *repr_ministry(const struct sim_model *m, const struct sim_repr *rp)
+{
+  struct sim_ministry_options o = { .repr = *rp };
+  struct sim_ministry *s = sim_ministry_new(m, &o, NULL);
+
+  CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+  return s;
+}
+
+/* Key order drawn per record, the same JSON otherwise, and on every read. */
+static void test_repr_keys(void)
+{
+  struct sim_repr canon = { 0 }, shuf = { .order = SIM_ORDER_SHUFFLED };
+  struct sim_model m;
+  struct sim_ministry *a, *b;
+  unsigned n = 0, moved = 0, nested = 0;
+
+  generate(&m, 42, 0, 0);
+  a = repr_ministry(&m, &canon);
+  b = repr_ministry(&m, &shuf);
+  for (size_t i = 0; i < m.ndossiers; i++) {
+    const struct sim_dossier *d = &m.dossiers[i];
+    cJSON *x, *y, *y2;
+    char *sx, *sy, *sy2, *hx, *hy;
+
+    if (d->origin != SIM_ORIGIN_MINISTRY)
+      continue;
+    n++;
+    x = sim_ministry_render(a, d);
+    y = sim_ministry_render(b, d);
+    y2 = sim_ministry_render(b, d);
+    sx = cJSON_PrintUnformatted(x);
+    sy = cJSON_PrintUnformatted(y);
+    sy2 = cJSON_PrintUnformatted(y2);
+    CU_ASSERT_STRING_EQUAL(sy, sy2);
+    CU_ASSERT(cJSON_Compare(x, y, true));
+    moved += strcmp(sx, sy) && strncmp(sx, sy, 12); /* the first key moved */
+    hx = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(x, "soHoa"));
+    hy = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(y, "soHoa"));
+    nested += strcmp(hx, hy) != 0;
+    free(sx);
+    free(sy);
+    free(sy2);
+    free(hx);
+    free(hy);
+    cJSON_Delete(x);
+    cJSON_Delete(y);
+    cJSON_Delete(y2);
+  }
+  CU_ASSERT(n > 100);
+  CU_ASSERT(moved > n * 8 / 10);
+  CU_ASSERT(nested > n / 2);
+  sim_ministry_free(a);
+  sim_ministry_free(b);
+  sim_model_release(&m);
+}
+
+/* Strings, numbers, booleans; absent forms; pretty and status 1 bodies. */
+static void test_repr_values(void)
+{
+  struct sim_repr strs = { .scalars = SIM_SCALARS_STRINGS },
+                  nums = { .scalars = SIM_SCALARS_NUMBERS },
+                  missing = { .absent = SIM_ABSENT_MISSING },
+                  empty = { .absent = SIM_ABSENT_EMPTY },
+                  pretty = { .json = SIM_JSON_PRETTY, .scalars = SIM_SCALARS_NUMBERS };
+  struct sim_ministry *s1, *s2, *s3, *s4, *s5;
+  struct sim_model m;
+  struct sim_response r;
+  unsigned n = 0, open = 0;
+  cJSON *j;
+
+  generate(&m, 42, 0, 0);
+  s1 = repr_ministry(&m, &strs);
+  s2 = repr_ministry(&m, &nums);
+  s3 = repr_ministry(&m, &missing);
+  s4 = repr_ministry(&m, &empty);
+  for (size_t i = 0; i < m.ndossiers; i++) {
+    const struct sim_dossier *d = &m.dossiers[i];
+    cJSON *a, *b, *c, *e;
+    const cJSON *so, *sf;
+
+    if (d->origin != SIM_ORIGIN_MINISTRY)
+      continue;
+    n++;
+    a = sim_ministry_render(s1, d);
+    b = sim_ministry_render(s2, d);
+    c = sim_ministry_render(s3, d);
+    e = sim_ministry_render(s4, d);
+    CU_ASSERT(cJSON_IsString(cJSON_GetObjectItemCaseSensitive(a, "trangThai")));
+    CU_ASSERT(cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(b, "trangThai")));
+    CU_ASSERT(cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(b, "maDonVi")));
+    so = cJSON_GetObjectItemCaseSensitive(a, "soHoa");
+    sf = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(a, "lePhi"), "soTien");
+    CU_ASSERT(cJSON_IsString(cJSON_GetObjectItemCaseSensitive(so, "thanhPhan")));
+    CU_ASSERT(cJSON_IsString(sf));
+    so = cJSON_GetObjectItemCaseSensitive(b, "soHoa");
+    CU_ASSERT(cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(so, "thanhPhan")));
+    if (!d->via_counter) { /* maHoSoMCDT absent: null as always, or the form asked */
+      CU_ASSERT(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(a, "maHoSoMCDT")));
+      CU_ASSERT_PTR_NULL(cJSON_GetObjectItemCaseSensitive(c, "maHoSoMCDT"));
+      CU_ASSERT_STRING_EQUAL(str(e, "maHoSoMCDT"), "");
+    }
+    if (d->nsupp && !d->supp[d->nsupp - 1].completed_at) {
+      const cJSON *bs =
+        cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(c, "boSung"), d->nsupp - 1);
+
+      open++;
+      CU_ASSERT_PTR_NOT_NULL(bs);
+      CU_ASSERT_PTR_NULL(cJSON_GetObjectItemCaseSensitive(bs, "hoanThanh"));
+    }
+    cJSON_Delete(a);
+    cJSON_Delete(b);
+    cJSON_Delete(c);
+    cJSON_Delete(e);
+  }
+  CU_ASSERT(n > 100 && open > 0);
+  s5 = repr_ministry(&m, &pretty);
+  j = ministry_list(s5, KEY, "11002", NULL, "3", NULL, &r);
+  CU_ASSERT_PTR_NOT_NULL(j);
+  {
+    static const char head[] = "{\n  \"status\": 1,\n  \"statusDescription\": \"OK\",\n";
+
+    CU_ASSERT_EQUAL(strncmp(r.body, head, strlen(head)), 0);
+  }
+  CU_ASSERT_EQUAL(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(j, "value")), 3);
+  cJSON_Delete(j);
+  sim_response_release(&r);
+  sim_ministry_free(s1);
+  sim_ministry_free(s2);
+  sim_ministry_free(s3);
+  sim_ministry_free(s4);
+  sim_ministry_free(s5);
+  sim_model_release(&m);
+}
+
+/* A refused (6) dossier with thoiGianHoanThanh = its stop time, or not;
+ * never for a stop the model did not date. */
+static void test_repr_stop(void)
+{
+  static const char *const modes[] = { "refusal+step", "end", "mixed" };
+  struct sim_model m;
+
+  generate(&m, 42, 0, 0);
+  for (size_t k = 0; k < sizeof(modes) / sizeof(modes[0]); k++) {
+    struct sim_repr rp = { 0 };
+    struct sim_ministry *s;
+    unsigned with = 0, without = 0, n = 0;
+
+    CU_ASSERT_EQUAL_FATAL(sim_repr_parse(&rp, SIM_REPR_STOP, modes[k]), 0);
+    s = repr_ministry(&m, &rp);
+    for (size_t i = 0; i < m.ndossiers; i++) {
+      struct sim_dossier d = m.dossiers[i];
+      const char *done;
+      char at[24];
+      cJSON *j;
+
+      if (d.origin != SIM_ORIGIN_MINISTRY || !d.received_at ||
+          (d.status != 3 && d.status != 7 && d.status != 8))
+        continue;
+      if (!n++)
+        d.refused_at = SIM_TIME_NONE; /* one the system did not date */
+      j = sim_ministry_render(s, &d);
+      CU_ASSERT(num(j, "trangThai") == 6 || !strcmp(str(j, "trangThai"), "6"));
+      done = str(j, "thoiGianHoanThanh");
+      done = done && *done ? done : NULL;
+      if (!d.refused_at) {
+        CU_ASSERT_PTR_NULL(done);
+      } else if (done) {
+        sim_format_dmy(d.refused_at, at);
+        CU_ASSERT_STRING_EQUAL(done, at);
+        with++;
+      } else {
+        without++;
+      }
+      cJSON_Delete(j);
+    }
+    CU_ASSERT(n > 5);
+    if (k == 0) {
+      CU_ASSERT(with == 0 && without > 0);
+    } else if (k == 1) {
+      CU_ASSERT(with > 0 && without == 0);
+    } else {
+      CU_ASSERT(with > 0 && without > 0);
+    }
+    sim_ministry_free(s);
+  }
+  sim_model_release(&m);
+}
+
 static CU_TestInfo tests[] = { { "auth (403) and invalid parameters", test_auth_and_errors },
                                { "cursor paging, order, status mapping", test_cursor_paging },
                                { "capNhatTu offsets", test_offsets },
                                { "render plain", test_render_plain },
                                { "faults", test_faults },
                                { "malformed records", test_malformed },
+                               { "repr: key order", test_repr_keys },
+                               { "repr: values, absent forms, bodies", test_repr_values },
+                               { "repr: a refused dossier's end", test_repr_stop },
                                CU_TEST_INFO_NULL };
 
 CUNIT_MAIN("sim_ministry", tests)

@@ -19,6 +19,7 @@
 #include "../sim/generator.h"
 #include "../sim/httpd.h"
 #include "../sim/portal.h"
+#include "../sim/repr.h"
 
 static cJSON *list(struct sim_portal *p, const char *token, const char *xa, const char *tu,
                    const char *den, long page, long size, struct sim_response *r)
@@ -751,6 +752,336 @@ static void test_bad_bind(void)
   CU_ASSERT_PTR_NULL(h);
 }
 
+/* ---- representation (repr.h) ------------------------------------------------- */
+
+static struct sim_portal *repr_portal(const struct sim_model *m, const struct sim_repr *rp)
+{
+  struct sim_portal_options o = { .seed = 42, .repr = *rp };
+  struct sim_portal *p = sim_portal_new(m, &o, NULL);
+
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  return p;
+}
+
+/* The member names of o joined by ' '. */
+static void keys(const cJSON *o, char *out, size_t n)
+{
+  size_t len = 0;
+
+  out[0] = '\0';
+  for (const cJSON *c = o ? o->child : NULL; c && len < n; c = c->next)
+    len += (size_t)snprintf(out + len, n - len, "%s ", c->string);
+}
+
+/* Key order drawn per record (nested objects too); the same on every read. */
+static void test_repr_keys(void)
+{
+  struct sim_repr canon = { 0 }, shuf = { .order = SIM_ORDER_SHUFFLED };
+  struct sim_model m;
+  struct sim_portal *a, *b;
+  unsigned n = 0, moved = 0, nested = 0, items = 0;
+
+  fx_model(&m, 42, NULL);
+  a = repr_portal(&m, &canon);
+  b = repr_portal(&m, &shuf);
+  for (size_t i = 0; i < m.ndossiers && n < 400; i++, n++) {
+    cJSON *x = sim_portal_render(a, &m.dossiers[i]), *y = sim_portal_render(b, &m.dossiers[i]);
+    cJSON *y2 = sim_portal_render(b, &m.dossiers[i]);
+    char *sy = cJSON_PrintUnformatted(y), *sy2 = cJSON_PrintUnformatted(y2);
+    char kx[1024], ky[1024];
+    const cJSON *tx = cJSON_GetObjectItemCaseSensitive(x, "TaiLieuNop");
+    const cJSON *ty = cJSON_GetObjectItemCaseSensitive(y, "TaiLieuNop");
+
+    CU_ASSERT_STRING_EQUAL(sy, sy2);
+    CU_ASSERT(cJSON_Compare(x, y, true)); /* the same members and values */
+    keys(x, kx, sizeof(kx));
+    keys(y, ky, sizeof(ky));
+    moved += strcmp(kx, ky) != 0;
+    for (int k = 0; k < cJSON_GetArraySize(tx); k++) {
+      keys(cJSON_GetArrayItem(tx, k), kx, sizeof(kx));
+      keys(cJSON_GetArrayItem(ty, k), ky, sizeof(ky));
+      items++;
+      nested += strcmp(kx, ky) != 0;
+    }
+    free(sy);
+    free(sy2);
+    cJSON_Delete(x);
+    cJSON_Delete(y);
+    cJSON_Delete(y2);
+  }
+  CU_ASSERT(moved > n * 9 / 10);
+  CU_ASSERT(items > 100 && nested > items / 2);
+  sim_portal_free(a);
+  sim_portal_free(b);
+  sim_model_release(&m);
+}
+
+static bool is_num(const cJSON *o, const char *name)
+{
+  return cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(o, name));
+}
+
+/* A string with a value ("" is an absent value, not a string scalar). */
+static bool is_str(const cJSON *o, const char *name)
+{
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+
+  return cJSON_IsString(v) && *v->valuestring;
+}
+
+/* Strings or numbers for every scalar the spec allows either way. */
+static void test_repr_scalars(void)
+{
+  static const char *const fields[] = { "TrangThaiHoSo",          "NoiNopHoSo",  "MaXa",
+                                        "DuocThanhToanTrucTuyen", "NgayCapNhat", "NgayTiepNhan",
+                                        "HoSoCoThanhPhanSoHoa" };
+  static const enum sim_scalars modes[] = { SIM_SCALARS_STRINGS, SIM_SCALARS_NUMBERS,
+                                            SIM_SCALARS_VARIED };
+  struct sim_model m;
+
+  fx_model(&m, 42, NULL);
+  for (size_t k = 0; k < sizeof(modes) / sizeof(modes[0]); k++) {
+    struct sim_repr rp = { .scalars = modes[k] };
+    struct sim_portal *p = repr_portal(&m, &rp);
+    unsigned nums = 0, strs = 0, gia_num = 0, gia_str = 0;
+
+    for (size_t i = 0; i < m.ndossiers && i < 400; i++) {
+      cJSON *j = sim_portal_render(p, &m.dossiers[i]);
+      const cJSON *fees = cJSON_GetObjectItemCaseSensitive(j, "DanhSachLePhi"), *f;
+
+      if (!cJSON_IsArray(fees))
+        fees = NULL;
+
+      for (size_t q = 0; q < sizeof(fields) / sizeof(fields[0]); q++) {
+        nums += is_num(j, fields[q]);
+        strs += is_str(j, fields[q]);
+      }
+      cJSON_ArrayForEach(f, fees)
+      {
+        gia_num += is_num(f, "Gia");
+        gia_str += is_str(f, "Gia");
+      }
+      CU_ASSERT(is_str(j, "MaHoSo") && is_str(j, "TenTTHC")); /* text stays text */
+      cJSON_Delete(j);
+    }
+    if (modes[k] == SIM_SCALARS_STRINGS) {
+      CU_ASSERT(strs > 2000 && nums == 0 && gia_num == 0 && gia_str > 0);
+    } else if (modes[k] == SIM_SCALARS_NUMBERS) {
+      CU_ASSERT(nums > 2000 && strs == 0 && gia_str == 0 && gia_num > 0);
+    } else {
+      CU_ASSERT(nums > 500 && strs > 500 && gia_num > 0 && gia_str > 0);
+    }
+    sim_portal_free(p);
+  }
+  sim_model_release(&m);
+}
+
+/* Every absent form on demand (NgayTra of a dossier not returned). */
+static void test_repr_absent(void)
+{
+  static const enum sim_absent modes[] = { SIM_ABSENT_NULL, SIM_ABSENT_EMPTY, SIM_ABSENT_MISSING,
+                                           SIM_ABSENT_VARIED };
+  struct sim_model m;
+
+  fx_model(&m, 42, NULL);
+  for (size_t k = 0; k < sizeof(modes) / sizeof(modes[0]); k++) {
+    struct sim_repr rp = { .absent = modes[k] };
+    struct sim_portal *p = repr_portal(&m, &rp);
+    unsigned null = 0, empty = 0, missing = 0, n = 0;
+
+    for (size_t i = 0; i < m.ndossiers; i++) {
+      cJSON *j;
+      const cJSON *v;
+
+      if (m.dossiers[i].returned_at)
+        continue;
+      j = sim_portal_render(p, &m.dossiers[i]);
+      v = cJSON_GetObjectItemCaseSensitive(j, "NgayTra");
+      n++;
+      null += cJSON_IsNull(v);
+      empty += cJSON_IsString(v) && !*v->valuestring;
+      missing += !v;
+      cJSON_Delete(j);
+    }
+    CU_ASSERT(n > 50);
+    switch (modes[k]) {
+    case SIM_ABSENT_NULL: CU_ASSERT_EQUAL(null, n); break;
+    case SIM_ABSENT_EMPTY: CU_ASSERT_EQUAL(empty, n); break;
+    case SIM_ABSENT_MISSING: CU_ASSERT_EQUAL(missing, n); break;
+    default: CU_ASSERT(null > 0 && empty > 0 && missing > 0); break;
+    }
+    sim_portal_free(p);
+  }
+  sim_model_release(&m);
+}
+
+/* A listing page's raw answer from a portal in representation rp. */
+static void repr_listing(const struct sim_model *m, const struct sim_repr *rp,
+                         struct sim_response *r)
+{
+  struct sim_portal *p = repr_portal(m, rp);
+  struct sim_response ra;
+  char body[256];
+  cJSON *j = portal_call(p, "/api/auth", AGENCY,
+                         "{\"username\":\"demo\",\"password\":\"demo-secret\"}", &ra);
+
+  CU_ASSERT_PTR_NOT_NULL_FATAL(str(j, "session"));
+  snprintf(body, sizeof(body),
+           "{\"session\":\"%s\",\"service\":\"LayDanhSachHoSo\",\"MaXa\":\"11002\","
+           "\"pageIndex\":2,\"pageSize\":30}",
+           str(j, "session"));
+  cJSON_Delete(j);
+  sim_response_release(&ra);
+  cJSON_Delete(portal_call(p, "/api/integration", NULL, body, r));
+  sim_portal_free(p);
+}
+
+static bool starts(const char *s, const char *prefix)
+{
+  return !strncmp(s, prefix, strlen(prefix));
+}
+
+/* Pretty, CRLF, \u-escaped bodies and a numeric error_code: the same JSON. */
+static void test_repr_bodies(void)
+{
+  struct sim_repr plain = { 0 }, pretty = { .json = SIM_JSON_PRETTY },
+                  crlf = { .json = SIM_JSON_PRETTY, .crlf = true }, ascii = { .ascii = true },
+                  numbers = { .scalars = SIM_SCALARS_NUMBERS };
+  struct sim_response d, r;
+  struct sim_model m;
+  cJSON *jd, *jr;
+
+  fx_model(&m, 42, NULL);
+  repr_listing(&m, &plain, &d);
+  jd = cJSON_Parse(d.body);
+  CU_ASSERT_PTR_NULL(strchr(d.body, '\n'));
+
+  repr_listing(&m, &pretty, &r);
+  CU_ASSERT(starts(r.body, "{\n  \"error_code\": \"0\",\n  \"message\": "));
+  CU_ASSERT_PTR_NOT_NULL(strstr(r.body, "\n  \"result\": [\n    {\n      \""));
+  CU_ASSERT_PTR_NULL(strchr(r.body, '\r'));
+  jr = cJSON_Parse(r.body);
+  CU_ASSERT(cJSON_Compare(jd, jr, true));
+  cJSON_Delete(jr);
+  sim_response_release(&r);
+
+  repr_listing(&m, &crlf, &r);
+  CU_ASSERT_PTR_NOT_NULL(strstr(r.body, ",\r\n  \"message\": "));
+  jr = cJSON_Parse(r.body);
+  CU_ASSERT(cJSON_Compare(jd, jr, true));
+  cJSON_Delete(jr);
+  sim_response_release(&r);
+
+  repr_listing(&m, &ascii, &r);
+  {
+    bool only_ascii = true;
+
+    for (size_t i = 0; i < r.len; i++)
+      only_ascii &= (unsigned char)r.body[i] < 0x80;
+    CU_ASSERT(only_ascii);
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.body, "Th\\u00e0nh c\\u00f4ng"));
+  }
+  jr = cJSON_Parse(r.body);
+  CU_ASSERT(cJSON_Compare(jd, jr, true));
+  cJSON_Delete(jr);
+  sim_response_release(&r);
+
+  repr_listing(&m, &numbers, &r);
+  CU_ASSERT(starts(r.body, "{\"error_code\":0,\"message\":"));
+  sim_response_release(&r);
+  cJSON_Delete(jd);
+  sim_response_release(&d);
+  sim_model_release(&m);
+}
+
+/* Stops dated by NgayTuChoi and / or NgayKetThucXuLy (the portal has no
+ * steps: "step" alone keeps NgayTuChoi); only a recorded time. */
+static void test_repr_stop(void)
+{
+  static const struct {
+    const char *mode;
+    unsigned want; /* SIM_STOP_ parts shown; 0 = mixed */
+  } cases[] = {
+    { "refusal+step", SIM_STOP_REFUSAL },
+    { "end", SIM_STOP_END },
+    { "step", SIM_STOP_REFUSAL },
+    { "end+refusal", SIM_STOP_END | SIM_STOP_REFUSAL },
+    { "mixed", 0 },
+  };
+  struct sim_model m;
+
+  fx_model(&m, 42, NULL);
+  for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+    struct sim_repr rp = { 0 };
+    struct sim_portal *p;
+    unsigned seen[4] = { 0 }, n = 0;
+
+    CU_ASSERT_EQUAL_FATAL(sim_repr_parse(&rp, SIM_REPR_STOP, cases[k].mode), 0);
+    p = repr_portal(&m, &rp);
+    for (size_t i = 0; i < m.ndossiers; i++) {
+      struct sim_dossier d = m.dossiers[i];
+      const char *end, *ref;
+      char at[16];
+      unsigned parts;
+      cJSON *j;
+
+      if (!d.received_at || (d.status != 3 && d.status != 7 && d.status != 8))
+        continue;
+      if (!n++)
+        d.refused_at = SIM_TIME_NONE; /* one the system did not date */
+      j = sim_portal_render(p, &d);
+      end = str(j, "NgayKetThucXuLy");
+      ref = str(j, "NgayTuChoi");
+      end = end && *end ? end : NULL;
+      ref = ref && *ref ? ref : NULL;
+      if (!d.refused_at) {
+        CU_ASSERT(!end && !ref);
+        cJSON_Delete(j);
+        continue;
+      }
+      sim_format_compact(d.refused_at, at);
+      CU_ASSERT(!end || !strcmp(end, at));
+      CU_ASSERT(!ref || !strcmp(ref, at));
+      parts = (end ? SIM_STOP_END : 0) | (ref ? SIM_STOP_REFUSAL : 0);
+      CU_ASSERT(parts != 0);
+      if (cases[k].want) {
+        CU_ASSERT_EQUAL(parts, cases[k].want);
+      }
+      seen[parts]++;
+      cJSON_Delete(j);
+    }
+    CU_ASSERT(n > 20);
+    if (!cases[k].want) {
+      CU_ASSERT(seen[1] && seen[2] && seen[3]);
+    }
+    sim_portal_free(p);
+  }
+  sim_model_release(&m);
+}
+
+/* --repr-seed: the same seed, the same bytes. */
+static void test_repr_seed(void)
+{
+  struct sim_repr rp = { 0 };
+  struct sim_response a, b;
+  struct sim_model m;
+
+  fx_model(&m, 42, NULL);
+  sim_repr_draw(&rp, 5, 0);
+  rp.order = SIM_ORDER_SHUFFLED;
+  rp.scalars = SIM_SCALARS_VARIED;
+  repr_listing(&m, &rp, &a);
+  repr_listing(&m, &rp, &b);
+  CU_ASSERT(a.len == b.len && !memcmp(a.body, b.body, a.len));
+  sim_response_release(&b);
+  rp.seed = 6;
+  repr_listing(&m, &rp, &b);
+  CU_ASSERT(a.len != b.len || memcmp(a.body, b.body, a.len));
+  sim_response_release(&a);
+  sim_response_release(&b);
+  sim_model_release(&m);
+}
+
 static CU_TestInfo tests[] = { { "render plain", test_render_plain },
                                { "render variety", test_render_variety },
                                { "auth", test_auth },
@@ -764,6 +1095,12 @@ static CU_TestInfo tests[] = { { "render plain", test_render_plain },
                                { "faults rendered", test_faults_rendered },
                                { "daemon over HTTP", test_daemon },
                                { "bad bind", test_bad_bind },
+                               { "repr: key order", test_repr_keys },
+                               { "repr: strings or numbers", test_repr_scalars },
+                               { "repr: absent forms", test_repr_absent },
+                               { "repr: pretty, CRLF, escaped bodies", test_repr_bodies },
+                               { "repr: how a stop is dated", test_repr_stop },
+                               { "repr: seeds", test_repr_seed },
                                CU_TEST_INFO_NULL };
 
 CUNIT_MAIN("sim_portal", tests)

@@ -14,6 +14,8 @@
 #include "quarantine.h"
 #include "rundir.h"
 #include "source_parser.h"
+#include "timeutil.h"
+#include "watermark.h"
 
 #define SUMMARY_MAX    (16u << 20)
 #define LINE_MAX_BYTES (QUARANTINE_RAW_MAX * 2 + 4096)
@@ -256,11 +258,80 @@ out:
   return result;
 }
 
+/*
+ * The window's line in canonical/windows.json: the extraction's counts
+ * (EXTRACTED) with what the transform read, accepted and quarantined, and
+ * the window's status. Every record landed is read: a disagreement means
+ * two stages read the same pages differently, so the window is held
+ * (its watermark moved back) and marked, and the run goes on.
+ */
+static int reconcile_window(const struct tthc_config *cfg, const char *run_id, const cJSON *w,
+                            const struct source_counts *before, const struct source_counts *after,
+                            cJSON *out)
+{
+  cJSON *o = cJSON_Duplicate(w, 1);
+  const cJSON *landed_j = cJSON_GetObjectItemCaseSensitive(w, "records");
+  long long read = after->read - before->read, accepted = after->accepted - before->accepted,
+            rejected = after->rejected - before->rejected;
+  long long landed = cJSON_IsNumber(landed_j) ? (long long)landed_j->valuedouble : -1;
+  const char *status = "ok",
+             *source = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(w, "source")),
+             *commune = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(w, "commune"));
+  char problem[300] = "";
+
+  if (!o)
+    return -1;
+  cJSON_AddItemToArray(out, o);
+  cJSON_DeleteItemFromObjectCaseSensitive(o, "read");
+  cJSON_AddNumberToObject(o, "read", (double)read);
+  cJSON_AddNumberToObject(o, "accepted", (double)accepted);
+  cJSON_AddNumberToObject(o, "quarantined", (double)rejected);
+  if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(w, "complete"))) {
+    status = "incomplete";
+  } else if (read != landed || accepted + rejected != read) {
+    tthc_time from;
+    const char *f = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(w, "from"));
+    status = "mismatch";
+    snprintf(problem, sizeof(problem),
+             "the extraction landed %lld records; the transform read %lld (%lld accepted, %lld "
+             "quarantined)",
+             landed, read, accepted, rejected);
+    log_report(LOG_ERROR, problem,
+               "The window's watermark is moved back so the next run reads it again; what is "
+               "loaded stays. Report this: two stages disagree about the same pages.",
+               "run %s: source %s, commune %s: stages disagree", run_id, source, commune);
+    if (!f || time_parse_iso(f, &from) != TIME_OK ||
+        watermark_hold(cfg->state_dir, source, commune, from)) {
+      log_error("run %s: source %s, commune %s: could not hold the watermark", run_id, source,
+                commune);
+      return -1;
+    }
+  }
+  cJSON_DeleteItemFromObjectCaseSensitive(o, "status");
+  cJSON_AddStringToObject(o, "status", status);
+  if (problem[0]) {
+    cJSON_DeleteItemFromObjectCaseSensitive(o, "problem");
+    cJSON_AddStringToObject(o, "problem", problem);
+  }
+  return 0;
+}
+
+static int write_json(const char *dir, const char *name, const cJSON *doc)
+{
+  char *text = cJSON_Print(doc), *path = NULL;
+  int rc = -1;
+
+  if (text && asprintf(&path, "%s/%s", dir, name) >= 0)
+    rc = fs_write_atomic(path, text, strlen(text)) == FS_OK ? 0 : -1;
+  free(path);
+  free(text);
+  return rc;
+}
+
 static int write_counts(const char *dir, const struct transform_counts *c)
 {
   cJSON *root = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(root, "sources");
-  char *text, *path = NULL;
-  int rc = -1;
+  int rc;
 
   cJSON_AddNumberToObject(root, "pages", (double)c->pages);
   for (size_t i = 0; i < c->nsources; i++) {
@@ -272,11 +343,7 @@ static int write_counts(const char *dir, const struct transform_counts *c)
     cJSON_AddNumberToObject(o, "rejected", (double)c->sources[i].rejected);
     cJSON_AddNumberToObject(o, "duplicates", (double)c->sources[i].duplicates);
   }
-  text = cJSON_Print(root);
-  if (text && asprintf(&path, "%s/counts.json", dir) >= 0)
-    rc = fs_write_atomic(path, text, strlen(text)) == FS_OK ? 0 : -1;
-  free(path);
-  free(text);
+  rc = write_json(dir, "counts.json", root);
   cJSON_Delete(root);
   return rc;
 }
@@ -290,7 +357,7 @@ transform_result transform_run(const struct tthc_config *cfg, const char *run_id
   struct sink_state s;
   struct dynbuf summary;
   char *summary_path = NULL, *canon = NULL, *mark = NULL;
-  cJSON *doc = NULL;
+  cJSON *doc = NULL, *recon = cJSON_CreateArray();
   const cJSON *windows, *w;
 
   memset(counts, 0, sizeof(*counts));
@@ -344,14 +411,21 @@ transform_result transform_run(const struct tthc_config *cfg, const char *run_id
       result = TRANSFORM_NOMEM;
       goto out;
     }
-    result = transform_window(state_dir, run_id, config_find_source(cfg, source), source, kind,
-                              commune, &s, counts);
-    if (result)
-      goto out;
+    {
+      struct source_counts before = *s.counts;
+      result = transform_window(state_dir, run_id, config_find_source(cfg, source), source, kind,
+                                commune, &s, counts);
+      if (result)
+        goto out;
+      if (!recon || reconcile_window(cfg, run_id, w, &before, s.counts, recon)) {
+        result = TRANSFORM_IO;
+        goto out;
+      }
+    }
   }
 
   if (out_commit(&s.records) || out_commit(&s.rejects) || write_counts(canon, counts) ||
-      fs_fsync_dir(canon) != FS_OK) {
+      write_json(canon, "windows.json", recon) || fs_fsync_dir(canon) != FS_OK) {
     log_report(LOG_ERROR, strerror(errno), NULL, "could not write the output of run %s", run_id);
     result = TRANSFORM_IO;
     goto out;
@@ -383,6 +457,7 @@ out:
   keyset_release(&s.seen);
   dynbuf_release(&summary);
   cJSON_Delete(doc);
+  cJSON_Delete(recon);
   free(summary_path);
   free(canon);
   free(mark);

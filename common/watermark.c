@@ -40,17 +40,12 @@ int watermark_read(const char *state_dir, const char *source, const char *commun
   return rc;
 }
 
-int watermark_advance(const char *state_dir, const char *source, const char *commune,
-                      tthc_time from, tthc_time until)
+static int watermark_write(const char *state_dir, const char *source, const char *commune,
+                           tthc_time until)
 {
-  tthc_time current;
   char *dir = NULL, *path = NULL, text[40];
   int rc = -1;
 
-  if (watermark_read(state_dir, source, commune, &current))
-    return -1;
-  if (current != TTHC_TIME_NONE && (from > current || until <= current))
-    return 0; /* a gap before this window, or nothing new */
   dir = wm_path(state_dir, source, commune, 1);
   path = wm_path(state_dir, source, commune, 0);
   if (!dir || !path || fs_mkdirs(dir, 0750) != FS_OK)
@@ -62,4 +57,27 @@ out:
   free(dir);
   free(path);
   return rc;
+}
+
+int watermark_advance(const char *state_dir, const char *source, const char *commune,
+                      tthc_time from, tthc_time until)
+{
+  tthc_time current;
+
+  if (watermark_read(state_dir, source, commune, &current))
+    return -1;
+  if (current != TTHC_TIME_NONE && (from > current || until <= current))
+    return 0; /* a gap before this window, or nothing new */
+  return watermark_write(state_dir, source, commune, until);
+}
+
+int watermark_hold(const char *state_dir, const char *source, const char *commune, tthc_time from)
+{
+  tthc_time current;
+
+  if (watermark_read(state_dir, source, commune, &current))
+    return -1;
+  if (current == TTHC_TIME_NONE || current <= from)
+    return 0;
+  return watermark_write(state_dir, source, commune, from);
 }

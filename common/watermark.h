@@ -21,4 +21,12 @@ int watermark_read(const char *state_dir, const char *source, const char *commun
 int watermark_advance(const char *state_dir, const char *source, const char *commune,
                       tthc_time from, tthc_time until);
 
+/*
+ * Holds a window a later stage found wrong (transform or load disagreed
+ * with the extraction's counts): moves the watermark back to the window's
+ * start `from` when it is later, so the next run reads the window again.
+ * The one move backwards a watermark makes. Returns 0 or -1 (I/O).
+ */
+int watermark_hold(const char *state_dir, const char *source, const char *commune, tthc_time from);
+
 #endif
