@@ -34,43 +34,19 @@ struct sim_city {
 
 /* ---- text buffer ------------------------------------------------------------ */
 
-struct buf {
-  char *s;
-  size_t len, cap;
-  bool fail;
-};
-
-static void put(struct buf *b, const char *s, size_t n)
+static void put(struct sim_text *b, const char *s, size_t n)
 {
-  if (b->fail)
-    return;
-  if (b->len + n + 1 > b->cap) {
-    size_t cap = b->cap ? b->cap : 4096;
-    char *t;
-
-    while (cap < b->len + n + 1)
-      cap *= 2;
-    t = realloc(b->s, cap);
-    if (!t) {
-      b->fail = true;
-      return;
-    }
-    b->s = t;
-    b->cap = cap;
-  }
-  memcpy(b->s + b->len, s, n);
-  b->len += n;
-  b->s[b->len] = '\0';
+  sim_text_put(b, s, n);
 }
 
-static void puts_(struct buf *b, const char *s)
+static void puts_(struct sim_text *b, const char *s)
 {
   put(b, s, strlen(s));
 }
 
-static void printf_(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void printf_(struct sim_text *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-static void printf_(struct buf *b, const char *fmt, ...)
+static void printf_(struct sim_text *b, const char *fmt, ...)
 {
   char tmp[512];
   va_list ap;
@@ -86,7 +62,7 @@ static void printf_(struct buf *b, const char *fmt, ...)
 }
 
 /* XML-escaped text (valid in content and in double-quoted attributes). */
-static void esc(struct buf *b, const char *s)
+static void esc(struct sim_text *b, const char *s)
 {
   for (; s && *s; s++) {
     switch (*s) {
@@ -147,7 +123,7 @@ struct render {
   const struct sim_city *c;
   const struct sim_dossier *d;
   const struct sim_junk *junk;
-  struct buf *b;
+  struct sim_text *b;
   /* Where each child element of the HoSo being written starts, so that
    * they can be put in another order (repr.h, order shuffled). */
   size_t part[MAX_PARTS];
@@ -451,7 +427,7 @@ static void national_code(const struct render *x, char *out, size_t n)
  */
 static void shuffle_parts(struct render *x)
 {
-  struct buf *b = x->b;
+  struct sim_text *b = x->b;
   size_t base, end = b->len, span;
   uint64_t key[MAX_PARTS], h;
   int ord[MAX_PARTS], n = x->nparts;
@@ -556,7 +532,7 @@ static void render_hoso(struct render *x, sim_time upd)
 
 char *sim_city_render(const struct sim_city *c, const struct sim_dossier *d)
 {
-  struct buf b = { 0 };
+  struct sim_text b = { 0 };
   struct render x = { c, d, NULL, &b };
   char *out;
   size_t n;
@@ -580,7 +556,7 @@ static const char *const XML_DECL = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\
 /* A KetQuaTraCuu with only MaLoi and MoTaLoi. */
 static void reply_maloi(struct sim_response *r, const char *code, const char *msg)
 {
-  struct buf b = { 0 };
+  struct sim_text b = { 0 };
 
   puts_(&b, XML_DECL);
   printf_(&b, "<KetQuaTraCuu>\n  <MaLoi>%s</MaLoi>\n  <MoTaLoi>", code);
@@ -713,7 +689,7 @@ static const char *listing_params(const struct sim_request *q, struct listing *l
 /* Non-ASCII characters as decimal numeric character references. */
 static char *to_ncr(const char *s)
 {
-  struct buf b = { 0 };
+  struct sim_text b = { 0 };
   const unsigned char *p = (const unsigned char *)s;
 
   while (*p) {
@@ -792,7 +768,7 @@ static const char DOCTYPE[] =
 static void reply_listing(struct sim_city *c, const struct listing *l, struct sim_fault_hit *hit,
                           struct sim_response *r)
 {
-  struct buf page = { 0 }, b = { 0 };
+  struct sim_text page = { 0 }, b = { 0 };
   struct sim_view *v = &c->view;
   long total = 0, first = (l->page - 1) * l->size;
   enum sim_fault k = hit->kind;

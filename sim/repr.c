@@ -223,13 +223,7 @@ unsigned sim_repr_stop(const struct sim_repr *r, const struct sim_dossier *d, un
 
 /* ---- page rewriting ------------------------------------------------------- */
 
-struct rbuf {
-  char *s;
-  size_t len, cap;
-  bool fail;
-};
-
-static void rput(struct rbuf *b, const char *s, size_t n)
+void sim_text_put(struct sim_text *b, const char *s, size_t n)
 {
   if (b->fail)
     return;
@@ -252,10 +246,10 @@ static void rput(struct rbuf *b, const char *s, size_t n)
   b->s[b->len] = '\0';
 }
 
-static char *rdone(struct rbuf *b, size_t *outlen)
+static char *rdone(struct sim_text *b, size_t *outlen)
 {
   if (!b->fail && !b->s)
-    rput(b, "", 0);
+    sim_text_put(b, "", 0);
   if (b->fail) {
     free(b->s);
     return NULL;
@@ -272,11 +266,11 @@ static bool is_ws(char c)
 char *sim_repr_xml_text(const struct sim_repr *r, const char *in, size_t len, bool bom,
                         size_t *outlen)
 {
-  struct rbuf b = { 0 };
+  struct sim_text b = { 0 };
   bool compact = r->xml == SIM_XML_COMPACT, between = true;
   size_t i = 0;
 
-  rput(&b, "", 0);
+  sim_text_put(&b, "", 0);
   if (b.s && len + len / 8 + 16 > b.cap) { /* one allocation, usually */
     char *t = realloc(b.s, len + len / 8 + 16);
 
@@ -286,7 +280,7 @@ char *sim_repr_xml_text(const struct sim_repr *r, const char *in, size_t len, bo
     }
   }
   if (bom)
-    rput(&b, "\xef\xbb\xbf", 3);
+    sim_text_put(&b, "\xef\xbb\xbf", 3);
   while (i < len) {
     char c = in[i];
 
@@ -303,9 +297,9 @@ char *sim_repr_xml_text(const struct sim_repr *r, const char *in, size_t len, bo
       }
     }
     if (c == '\n' && r->crlf && !(i > 0 && in[i - 1] == '\r'))
-      rput(&b, "\r\n", 2);
+      sim_text_put(&b, "\r\n", 2);
     else
-      rput(&b, &c, 1);
+      sim_text_put(&b, &c, 1);
     between = c == '>';
     i++;
   }
@@ -314,11 +308,11 @@ char *sim_repr_xml_text(const struct sim_repr *r, const char *in, size_t len, bo
 
 #define JSON_STACK 64
 
-static void newline(struct rbuf *b, const char *nl, int depth)
+static void newline(struct sim_text *b, const char *nl, int depth)
 {
-  rput(b, nl, strlen(nl));
+  sim_text_put(b, nl, strlen(nl));
   for (int i = 0; i < depth; i++)
-    rput(b, "  ", 2);
+    sim_text_put(b, "  ", 2);
 }
 
 /*
@@ -326,7 +320,7 @@ static void newline(struct rbuf *b, const char *nl, int depth)
  * (a surrogate pair above the BMP); bytes that are not UTF-8 stay as they
  * are (a junk record's: escaping cannot make them text).
  */
-static void put_ascii(struct rbuf *b, const char *s, size_t n)
+static void put_ascii(struct sim_text *b, const char *s, size_t n)
 {
   const unsigned char *p = (const unsigned char *)s;
   size_t i = 0;
@@ -336,14 +330,14 @@ static void put_ascii(struct rbuf *b, const char *s, size_t n)
     char esc[16];
 
     if (p[i] < 0x80 || i + len > n) {
-      rput(b, s + i++, 1);
+      sim_text_put(b, s + i++, 1);
       continue;
     }
     cp = p[i] & (0x7f >> len);
     for (k = 1; k < len && (p[i + k] & 0xc0) == 0x80; k++)
       cp = cp << 6 | (p[i + k] & 0x3f);
     if (k < len || cp < 0x80 || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
-      rput(b, s + i++, 1);
+      sim_text_put(b, s + i++, 1);
       continue;
     }
     if (cp >= 0x10000)
@@ -351,7 +345,7 @@ static void put_ascii(struct rbuf *b, const char *s, size_t n)
                0xdc00 + ((cp - 0x10000) & 0x3ff));
     else
       snprintf(esc, sizeof(esc), "\\u%04x", cp);
-    rput(b, esc, strlen(esc));
+    sim_text_put(b, esc, strlen(esc));
     i += len;
   }
 }
@@ -372,7 +366,7 @@ static bool integer_text(const char *s, size_t n)
 char *sim_repr_json_text(const struct sim_repr *r, const char *in, size_t len, const char *code_key,
                          size_t *outlen)
 {
-  struct rbuf b = { 0 };
+  struct sim_text b = { 0 };
   bool pretty = r->json == SIM_JSON_PRETTY, code_next = false;
   const char *nl = r->crlf ? "\r\n" : "\n";
   const char *key = r->scalars == SIM_SCALARS_NUMBERS ? code_key : NULL;
@@ -380,7 +374,7 @@ char *sim_repr_json_text(const struct sim_repr *r, const char *in, size_t len, c
   int depth = 0;
   size_t i = 0;
 
-  rput(&b, "", 0);
+  sim_text_put(&b, "", 0);
   while (i < len && !b.fail) {
     char c = in[i];
     bool in_obj = depth > 0 && depth <= JSON_STACK && obj[depth - 1];
@@ -400,17 +394,17 @@ char *sim_repr_json_text(const struct sim_repr *r, const char *in, size_t len, c
         key_next[depth - 1] = false;
         code_next =
           key && depth == 1 && j - i - 1 == strlen(key) && !memcmp(in + i + 1, key, j - i - 1);
-        rput(&b, in + i, j - i + 1);
+        sim_text_put(&b, in + i, j - i + 1);
       } else if (code_next && integer_text(in + i + 1, j - i - 1)) {
-        rput(&b, in + i + 1, j - i - 1); /* "0" -> 0 */
+        sim_text_put(&b, in + i + 1, j - i - 1); /* "0" -> 0 */
         code_next = false;
       } else if (r->ascii) {
-        rput(&b, "\"", 1);
+        sim_text_put(&b, "\"", 1);
         put_ascii(&b, in + i + 1, j - i - 1);
-        rput(&b, "\"", 1);
+        sim_text_put(&b, "\"", 1);
         code_next = false;
       } else {
-        rput(&b, in + i, j - i + 1);
+        sim_text_put(&b, in + i, j - i + 1);
         code_next = false;
       }
       i = j + 1;
@@ -423,9 +417,9 @@ char *sim_repr_json_text(const struct sim_repr *r, const char *in, size_t len, c
 
       while (j < len && is_ws(in[j]))
         j++;
-      rput(&b, &c, 1);
+      sim_text_put(&b, &c, 1);
       if (j < len && in[j] == (c == '{' ? '}' : ']')) { /* {} and [] stay as they are */
-        rput(&b, &in[j], 1);
+        sim_text_put(&b, &in[j], 1);
         i = j + 1;
         continue;
       }
@@ -443,19 +437,19 @@ char *sim_repr_json_text(const struct sim_repr *r, const char *in, size_t len, c
       depth -= depth > 0;
       if (pretty)
         newline(&b, nl, depth);
-      rput(&b, &c, 1);
+      sim_text_put(&b, &c, 1);
       code_next = false;
       break;
     case ',':
-      rput(&b, ",", 1);
+      sim_text_put(&b, ",", 1);
       if (in_obj)
         key_next[depth - 1] = true;
       code_next = false;
       if (pretty)
         newline(&b, nl, depth);
       break;
-    case ':': rput(&b, pretty ? ": " : ":", pretty ? 2 : 1); break;
-    default: rput(&b, &c, 1); break;
+    case ':': sim_text_put(&b, pretty ? ": " : ":", pretty ? 2 : 1); break;
+    default: sim_text_put(&b, &c, 1); break;
     }
     i++;
   }

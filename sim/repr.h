@@ -76,6 +76,17 @@ enum sim_scalars {
 #define SIM_STOP_STEP    4u /* the 3/7/8 Buoc of QuaTrinhXuLy */
 #define SIM_STOP_MIXED   8u /* any of them per dossier */
 
+/* A growable text buffer that remembers a failed allocation (`fail`):
+ * callers append freely and check once. */
+struct sim_text {
+  char *s;
+  size_t len, cap;
+  bool fail;
+};
+
+/* Appends n bytes and keeps the text NUL-terminated. */
+void sim_text_put(struct sim_text *b, const char *s, size_t n);
+
 struct sim_repr {
   uint64_t seed; /* record-level draws, with the dossier's variety */
   enum sim_xml_layout xml;

@@ -467,4 +467,46 @@ static inline void fx_repr_model(struct sim_model *m)
   }
 }
 
+/*
+ * The whole check for one source kind: its simulator's pages (`pages`) in
+ * every representation of fx_reprs() and fx_stop_reprs() read as the same
+ * canonical records as its default pages; at least `min_records` of them,
+ * none rejected. Stops are compared against the model when `with_model`
+ * (the ministry dates a stop only through the model's times).
+ */
+typedef void (*fx_pages_fn)(const struct sim_model *m, const struct sim_repr *rp,
+                            struct fx_pages *out);
+
+__attribute__((unused)) static void fx_check_every_repr(source_kind kind, fx_pages_fn pages_of,
+                                                        size_t min_records, bool with_model)
+{
+  struct sim_model m;
+  struct sim_repr r[40], zero = { 0 };
+  struct fx_pages pages = { 0 };
+  struct fx_records base = { 0 };
+  size_t n;
+
+  fx_repr_model(&m);
+  pages_of(&m, &zero, &pages);
+  fx_parse_pages(kind, &pages, NULL, &base);
+  fx_pages_free(&pages);
+  CU_ASSERT(base.n > min_records);
+  CU_ASSERT_EQUAL(base.rejects, 0);
+  n = fx_reprs(r, 40);
+  n += fx_stop_reprs(r + n, 40 - n);
+  for (size_t i = 0; i < n; i++) {
+    struct fx_records var = { 0 };
+    char label[256];
+
+    sim_repr_describe(&r[i], label, sizeof(label));
+    pages_of(&m, &r[i], &pages);
+    fx_parse_pages(kind, &pages, NULL, &var);
+    fx_compare(&base, &var, label, with_model ? &m : NULL);
+    fx_pages_free(&pages);
+    fx_records_free(&var);
+  }
+  fx_records_free(&base);
+  sim_model_release(&m);
+}
+
 #endif

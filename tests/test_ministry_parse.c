@@ -161,33 +161,7 @@ static void test_error_page(void)
  */
 static void test_sim_variants(void)
 {
-  struct sim_model m;
-  struct sim_repr r[40], zero = { 0 };
-  struct fx_pages pages = { 0 };
-  struct fx_records base = { 0 };
-  size_t n;
-
-  fx_repr_model(&m);
-  fx_ministry_pages(&m, &zero, &pages);
-  fx_parse_pages(SOURCE_MINISTRY, &pages, NULL, &base);
-  fx_pages_free(&pages);
-  CU_ASSERT(base.n > 100);
-  CU_ASSERT_EQUAL(base.rejects, 0);
-  n = fx_reprs(r, 40);
-  n += fx_stop_reprs(r + n, 40 - n);
-  for (size_t i = 0; i < n; i++) {
-    struct fx_records var = { 0 };
-    char label[256];
-
-    sim_repr_describe(&r[i], label, sizeof(label));
-    fx_ministry_pages(&m, &r[i], &pages);
-    fx_parse_pages(SOURCE_MINISTRY, &pages, NULL, &var);
-    fx_compare(&base, &var, label, &m);
-    fx_pages_free(&pages);
-    fx_records_free(&var);
-  }
-  fx_records_free(&base);
-  sim_model_release(&m);
+  fx_check_every_repr(SOURCE_MINISTRY, fx_ministry_pages, 100, true);
 }
 
 static CU_TestInfo tests[] = {

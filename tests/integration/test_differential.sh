@@ -47,10 +47,7 @@ for i in $(seq 1 "$NSEEDS"); do
   RANDOM=$(( (seed * 2654435761 + 12345) % 4294967296 ))
   : $RANDOM $RANDOM $RANDOM # consecutive seeds start alike: move on a little
   db=diff$i
-  createdb -T template0 "$db" && export PGDATABASE=$db
-  "$TTHC_BIN/tthc-load" --migrate >/dev/null 2>&1 &&
-    "$TTHC_BIN/tthc-load" --units "$SHARED_DIR/reference/units-2025.csv" >/dev/null 2>&1 ||
-    { not_ok "seed $seed: migrate"; continue; }
+  harness_new_db "$db" || { not_ok "seed $seed: migrate"; continue; }
   pick communes "11002,10792" "11002,10792,11560" "10792,11560"
   asof=2026-05-0$((1 + RANDOM % 4))T1$((RANDOM % 10)):00:00
   per_day=$((2 + RANDOM % 5))

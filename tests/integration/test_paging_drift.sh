@@ -38,10 +38,7 @@ for kind in portal city; do
   for mode in drift-served drift-out; do
     n=$((n + 1))
     db=drift$n
-    createdb -T template0 "$db" && export PGDATABASE=$db
-    "$TTHC_BIN/tthc-load" --migrate >/dev/null 2>&1 &&
-      "$TTHC_BIN/tthc-load" --units "$SHARED_DIR/reference/units-2025.csv" >/dev/null 2>&1 ||
-      { not_ok "$kind $mode: migrate"; continue; }
+    harness_new_db "$db" || { not_ok "$kind $mode: migrate"; continue; }
     d=$TMP/$db
     mkdir -p "$d"
     for k in portal city ministry; do
@@ -80,8 +77,7 @@ done
 
 # Counts that never agree: the window is held, with the numbers.
 db=miscount
-createdb -T template0 "$db" && export PGDATABASE=$db
-"$TTHC_BIN/tthc-load" --migrate >/dev/null 2>&1
+harness_new_db "$db" || not_ok "miscount: migrate"
 d=$TMP/$db
 mkdir -p "$d"
 harness_start_sim P_lie --kind portal "${GEN[@]}" --fault miscount:1

@@ -12,9 +12,7 @@ SEEDS=${TTHC_TEST_SEEDS:-1 2 3 4 5 6 7 8}
 
 for seed in $SEEDS; do
   db=seed$seed
-  createdb -T template0 "$db" && export PGDATABASE=$db
-  "$TTHC_BIN/tthc-load" --migrate >/dev/null 2>&1 &&
-    "$TTHC_BIN/tthc-load" --units "$SHARED_DIR/reference/units-2025.csv" >/dev/null 2>&1 || { not_ok "seed $seed: migrate"; continue; }
+  harness_new_db "$db" || { not_ok "seed $seed: migrate"; continue; }
   per_day=$(( 3 + seed % 5 ))
   GEN=(--seed "$seed" --communes 11002,10792 --from 2026-02-15 --to 2026-04-30 --as-of 2026-05-0$((1 + seed % 5))T10:00:00
        --per-day "$per_day" --push-failure 0.$((seed % 3 + 1)) --national-codes 0.2 --username demo)

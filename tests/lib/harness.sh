@@ -44,6 +44,14 @@ harness_start_pg() {
     { cat "$TMP/migrate.log" >&2; echo "migrations failed" >&2; exit 1; }
 }
 
+# harness_new_db NAME: a fresh warehouse database in the cluster, migrated
+# and with the 2025 units, made the current one (PGDATABASE). 1 on failure.
+harness_new_db() {
+  createdb -T template0 "$1" && export PGDATABASE=$1 &&
+    "$TTHC_BIN/tthc-load" --migrate >/dev/null 2>&1 &&
+    "$TTHC_BIN/tthc-load" --units "$SHARED_DIR/reference/units-2025.csv" >/dev/null 2>&1
+}
+
 # harness_start_sim VAR [tthc-sim args...]: starts a simulator on an
 # ephemeral loopback port and stores the port in VAR.
 harness_start_sim() {
