@@ -83,31 +83,27 @@ bool commune_code_valid(const char *s)
 
 code_result scalar_code(const char *s, char *dst, size_t dstsz)
 {
-  const char *p, *end, *q;
+  char buf[256];
+  const char *p = buf;
   size_t n;
+  code_result r;
 
   set_empty(dst, dstsz);
-  if (!s)
-    return CODE_ABSENT;
-  p = s;
-  end = s + strlen(s);
-  while (p < end && is_ascii_space((unsigned char)*p))
-    p++;
-  while (end > p && is_ascii_space((unsigned char)end[-1]))
-    end--;
-  for (q = p; q < end && *q >= '0' && *q <= '9'; q++)
-    ;
-  if (p == end || q != end)
+  /* Normalised first, so "0 2" is the number 02 and then 2: normalising
+   * the result again must change nothing, or two spellings of one code
+   * never compare equal. */
+  r = code_normalise(s, buf, sizeof(buf));
+  if (r == CODE_TOO_LONG) /* no status is that long: an ordinary code */
     return code_normalise(s, dst, dstsz);
-
-  /* All digits: drop leading zeros but keep one digit. */
-  while (end - p > 1 && *p == '0')
-    p++;
-  n = (size_t)(end - p);
+  if (r != CODE_OK)
+    return r;
+  if (buf[strspn(buf, "0123456789")] == '\0')
+    while (p[0] == '0' && p[1]) /* keep one digit */
+      p++;
+  n = strlen(p);
   if (n + 1 > dstsz)
     return CODE_TOO_LONG;
-  memcpy(dst, p, n);
-  dst[n] = '\0';
+  memcpy(dst, p, n + 1);
   return CODE_OK;
 }
 

@@ -32,10 +32,10 @@ code_result code_normalise(const char *src, char *dst, size_t dstsz);
 bool commune_code_valid(const char *s);
 
 /*
- * Normalise a numeric-ish scalar code such as a status: trim, and when
- * what is left is all ASCII digits strip leading zeros ("02" -> "2",
- * "000" -> "0").  Anything else is normalised like code_normalise.
- * Errors as code_normalise.
+ * Normalise a numeric-ish scalar code such as a status: normalise like
+ * code_normalise, and when what is left is all ASCII digits strip
+ * leading zeros ("02" -> "2", "0 2" -> "2", "000" -> "0").  Normalising
+ * the result again changes nothing.  Errors as code_normalise.
  */
 code_result scalar_code(const char *s, char *dst, size_t dstsz);
 

@@ -1,4 +1,5 @@
 #include "config.h"
+#include "config_units.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -24,6 +25,8 @@
 #define DEF_LOOKBACK         3600
 #define DEF_MAX_RPS          5.0
 #define DEF_TIMEOUT          60
+#define DEF_CONNECT_TIMEOUT  30
+#define DEF_RETRY_DEADLINE   1800
 #define DEF_MAX_REJECT_SHARE 0.01
 
 const char *source_kind_name(source_kind k)
@@ -216,7 +219,10 @@ out:
 void config_init(struct tthc_config *c)
 {
   c->conninfo = NULL;
+  c->conninfo_inline = false;
+  c->analyst_conninfo = NULL;
   c->state_dir = NULL;
+  c->units_file = NULL;
   c->max_reject_share = DEF_MAX_REJECT_SHARE;
   c->sources = NULL;
   c->nsources = 0;
@@ -236,6 +242,7 @@ static void source_release(struct source_config *s)
     free(s->communes[i]);
   free(s->communes);
   free(s->since);
+  free(s->ca_file);
 }
 
 void config_release(struct tthc_config *c)
@@ -244,7 +251,9 @@ void config_release(struct tthc_config *c)
     source_release(&c->sources[i]);
   free(c->sources);
   free_secret(c->conninfo);
+  free_secret(c->analyst_conninfo);
   free(c->state_dir);
+  free(c->units_file);
   config_init(c);
 }
 
@@ -266,14 +275,29 @@ enum {
   K_CONNINFO_FILE = 1u << 1,
   K_STATE_DIR = 1u << 2,
   K_MAX_REJECT = 1u << 3,
+  K_ANALYST_CONNINFO = 1u << 4,
+  K_UNITS_FILE = 1u << 5,
 };
 
-static const char *const source_keys[] = {
-  "kind",       "base_url", "agency_code",     "username",   "secret_file",
-  "secret_env", "communes", "page_size",       "since",      "lookback_seconds",
-  "insecure",   "max_rps",  "timeout_seconds", "field_code", "field_name",
-  NULL
-};
+static const char *const source_keys[] = { "kind",
+                                           "base_url",
+                                           "agency_code",
+                                           "username",
+                                           "secret_file",
+                                           "secret_env",
+                                           "communes",
+                                           "page_size",
+                                           "since",
+                                           "lookback_seconds",
+                                           "insecure",
+                                           "max_rps",
+                                           "timeout_seconds",
+                                           "field_code",
+                                           "field_name",
+                                           "connect_timeout_seconds",
+                                           "retry_deadline_seconds",
+                                           "ca_file",
+                                           NULL };
 
 enum {
   SK_KIND,
@@ -290,7 +314,10 @@ enum {
   SK_MAX_RPS,
   SK_TIMEOUT,
   SK_FIELD_CODE,
-  SK_FIELD_NAME
+  SK_FIELD_NAME,
+  SK_CONNECT_TIMEOUT,
+  SK_RETRY_DEADLINE,
+  SK_CA_FILE
 };
 
 struct parser {
@@ -304,6 +331,11 @@ struct parser {
   unsigned global_seen;
   int src_line[CONFIG_MAX_SOURCES];
   unsigned src_seen[CONFIG_MAX_SOURCES];
+  char *commune_spec[CONFIG_MAX_SOURCES]; /* communes = … as written, expanded by validate() */
+  int commune_line[CONFIG_MAX_SOURCES];
+  char *linebuf; /* the physical line, any length (reader) */
+  size_t linecap;
+  char *long_value;  /* the value of a line longer than inih's buffer */
   config_result res; /* first error only; the rest is noise */
   int errline;
   char *err;
@@ -348,6 +380,8 @@ static void source_defaults(struct source_config *s)
   s->insecure = false;
   s->max_rps = DEF_MAX_RPS;
   s->timeout_seconds = DEF_TIMEOUT;
+  s->connect_timeout_seconds = DEF_CONNECT_TIMEOUT;
+  s->retry_deadline_seconds = DEF_RETRY_DEADLINE;
 }
 
 static void begin_source(struct parser *p, const char *name)
@@ -431,38 +465,54 @@ static void begin_section(struct parser *p, const char *line)
   }
 }
 
-/* fgets-style reader for ini_parse_stream: counts lines for messages. */
+/* A line too long for inih's buffer (num bytes): inih gets "key = " and a
+ * marker, and the handler takes the value from p->long_value (trimmed; no
+ * inline comment). Lines of any length are accepted this way. */
+#define LONG_VALUE_MARK "\x01long\x01"
+
+static void hand_long_line(struct parser *p, char *str, int num)
+{
+  char *eq = strchr(p->linebuf, '=');
+  char *v, *e;
+
+  if (!eq || p->linebuf[0] == '[' || p->linebuf[0] == ';' || p->linebuf[0] == '#' ||
+      (size_t)(eq - p->linebuf) + sizeof(" = " LONG_VALUE_MARK "\n") > (size_t)num) {
+    fail(p, CONFIG_SYNTAX, "line longer than %d bytes that is not 'key = value'", num - 3);
+    str[0] = '\0';
+    return;
+  }
+  for (v = eq + 1; *v == ' ' || *v == '\t'; v++)
+    ;
+  for (e = v + strlen(v); e > v && strchr(" \t\r\n", e[-1]); e--)
+    ;
+  free(p->long_value);
+  p->long_value = strndup(v, (size_t)(e - v));
+  snprintf(str, (size_t)num, "%.*s= %s\n", (int)(eq - p->linebuf), p->linebuf, LONG_VALUE_MARK);
+}
+
+/* Reader for ini_parse_stream: counts lines for messages, reads lines of
+ * any length (getline), strips indentation. */
 static char *reader(char *str, int num, void *stream)
 {
   struct parser *p = stream;
-  size_t len, skip = 0;
-  int ch;
+  size_t skip = 0;
+  ssize_t len = getline(&p->linebuf, &p->linecap, p->fp);
 
-  if (!fgets(str, num, p->fp))
+  if (len < 0)
     return NULL;
   p->lineno++;
-  len = strlen(str);
-  if (len == (size_t)num - 1 && str[len - 1] != '\n') {
-    ch = fgetc(p->fp);
-    if (ch != EOF && ch != '\n') {
-      while (ch != EOF && ch != '\n')
-        ch = fgetc(p->fp);
-      fail(p, CONFIG_SYNTAX,
-           "line longer than %d bytes (put long values such "
-           "as conninfo in a file)",
-           num - 3);
-      str[0] = '\0';
-      return str;
-    }
-  }
-  if (p->lineno == 1 && memcmp(str, "\xEF\xBB\xBF", 3) == 0)
+  if (p->lineno == 1 && memcmp(p->linebuf, "\xEF\xBB\xBF", 3) == 0)
     skip = 3;
   /* Leading blanks would make inih treat the line as a
-	 * continuation of the previous value; indentation is cosmetic. */
-  while (str[skip] == ' ' || str[skip] == '\t')
+   * continuation of the previous value; indentation is cosmetic. */
+  while (p->linebuf[skip] == ' ' || p->linebuf[skip] == '\t')
     skip++;
   if (skip)
-    memmove(str, str + skip, strlen(str + skip) + 1);
+    memmove(p->linebuf, p->linebuf + skip, strlen(p->linebuf + skip) + 1);
+  if (strlen(p->linebuf) >= (size_t)num - 1)
+    hand_long_line(p, str, num);
+  else
+    memcpy(str, p->linebuf, strlen(p->linebuf) + 1);
   if (str[0] == '[')
     begin_section(p, str);
   return str;
@@ -613,6 +663,15 @@ static int parse_communes(struct parser *p, struct source_config *s, const char 
   return 0;
 }
 
+/* An integer key in min..max, or the error naming the range. */
+static int int_key(struct parser *p, const char *key, const char *v, long min, long max, int *out)
+{
+  if (parse_int(v, min, max, out) == 0)
+    return 0;
+  keyfail(p, CONFIG_INVALID, key, "must be an integer %ld..%ld", min, max);
+  return -1;
+}
+
 static int source_key(struct parser *p, const char *key, const char *v)
 {
   size_t idx = p->c->nsources - 1;
@@ -670,7 +729,9 @@ static int source_key(struct parser *p, const char *key, const char *v)
       return -1;
     }
     return store(p, &s->secret_env, strdup(v));
-  case SK_COMMUNES: return parse_communes(p, s, key, v);
+  case SK_COMMUNES:
+    p->commune_line[p->c->nsources - 1] = p->lineno;
+    return store(p, &p->commune_spec[p->c->nsources - 1], strdup(v));
   case SK_PAGE_SIZE:
     if (parse_int(v, 1, 1000, &s->page_size) != 0) {
       keyfail(p, CONFIG_INVALID, key, "must be an integer 1..1000");
@@ -706,12 +767,10 @@ static int source_key(struct parser *p, const char *key, const char *v)
       return -1;
     }
     return 0;
-  case SK_TIMEOUT:
-    if (parse_int(v, 1, 3600, &s->timeout_seconds) != 0) {
-      keyfail(p, CONFIG_INVALID, key, "must be an integer 1..3600");
-      return -1;
-    }
-    return 0;
+  case SK_TIMEOUT: return int_key(p, key, v, 1, 3600, &s->timeout_seconds);
+  case SK_CONNECT_TIMEOUT: return int_key(p, key, v, 1, 3600, &s->connect_timeout_seconds);
+  case SK_RETRY_DEADLINE: return int_key(p, key, v, 1, 86400, &s->retry_deadline_seconds);
+  case SK_CA_FILE: return store(p, &s->ca_file, resolve(p, v));
   }
   return -1;
 }
@@ -741,7 +800,13 @@ static int global_key(struct parser *p, const char *key, const char *v)
         return -1;
       if (p->global_seen & K_CONNINFO_FILE)
         goto conflict;
+      c->conninfo_inline = true;
       return store(p, &c->conninfo, strdup(v));
+    }
+    if (strcmp(key, "analyst_conninfo") == 0) {
+      if (global_once(p, key, K_ANALYST_CONNINFO) != 0)
+        return -1;
+      return store(p, &c->analyst_conninfo, strdup(v));
     }
     if (strcmp(key, "conninfo_file") == 0) {
       if (global_once(p, key, K_CONNINFO_FILE) != 0)
@@ -767,6 +832,11 @@ static int global_key(struct parser *p, const char *key, const char *v)
       if (global_once(p, key, K_STATE_DIR) != 0)
         return -1;
       return store(p, &c->state_dir, resolve(p, v));
+    }
+    if (strcmp(key, "units_file") == 0) {
+      if (global_once(p, key, K_UNITS_FILE) != 0)
+        return -1;
+      return store(p, &c->units_file, resolve(p, v));
     }
     break;
   case SEC_TRANSFORM:
@@ -802,6 +872,8 @@ static int handler(void *user, const char *section, const char *name, const char
   case SEC_NONE: fail(p, CONFIG_INVALID, "key '%s' is outside of any section", name); return 0;
   default: break;
   }
+  if (strcmp(value, LONG_VALUE_MARK) == 0 && p->long_value)
+    value = p->long_value;
   if (!*value) {
     keyfail(p, CONFIG_INVALID, name, "empty value");
     return 0;
@@ -809,6 +881,149 @@ static int handler(void *user, const char *section, const char *name, const char
   if (p->sect == SEC_SOURCE)
     return source_key(p, name, value) == 0;
   return global_key(p, name, value) == 0;
+}
+
+/* ---- communes = LIST | province:NN | @FILE, expanded once the whole file
+ * is read (units_file may come after the sources) ----------------------- */
+
+/* FILE's codes, one a line ('#' starts a comment), as "a,b,c". */
+static char *communes_from_file(struct parser *p, const char *file)
+{
+  char *path = resolve(p, file), *line = NULL, *out = NULL;
+  size_t cap = 0, len = 0;
+  FILE *fp = path ? fopen(path, "r") : NULL;
+
+  if (!fp) {
+    keyfail(p, CONFIG_IO, "communes", "@%s: cannot open: %s", file, strerror(errno));
+    free(path);
+    return NULL;
+  }
+  out = calloc(1, 1);
+  while (out && getline(&line, &cap, fp) > 0) {
+    char *b = line, *e = strchr(line, '#');
+    char *grown;
+    if (!e)
+      e = line + strlen(line);
+    while (b < e && strchr(" \t", *b))
+      b++;
+    while (e > b && strchr(" \t\r\n", e[-1]))
+      e--;
+    if (e == b)
+      continue;
+    grown = realloc(out, len + (size_t)(e - b) + 2);
+    if (!grown) {
+      free(out);
+      out = NULL;
+      break;
+    }
+    out = grown;
+    len += (size_t)sprintf(out + len, "%s%.*s", len ? "," : "", (int)(e - b), b);
+  }
+  free(line);
+  fclose(fp);
+  free(path);
+  if (out && !len) {
+    keyfail(p, CONFIG_INVALID, "communes", "@%s lists no commune", file);
+    free(out);
+    return NULL;
+  }
+  if (!out)
+    fail(p, CONFIG_NOMEM, "out of memory");
+  return out;
+}
+
+/* Every commune of province NN in the unit list, as "a,b,c". */
+static char *communes_of_province(struct parser *p, const char *nn, const struct unit_list *u,
+                                  const char *units)
+{
+  char *out = malloc(u->n * 6 + 1);
+  size_t len = 0;
+
+  if (!out) {
+    fail(p, CONFIG_NOMEM, "out of memory");
+    return NULL;
+  }
+  out[0] = '\0';
+  for (size_t i = 0; i < u->n; i++)
+    if (strcmp(u->province[i], nn) == 0)
+      len += (size_t)sprintf(out + len, "%s%s", len ? "," : "", u->code[i]);
+  if (len == 0) {
+    if (!units)
+      keyfail(p, CONFIG_INVALID, "communes",
+              "province:%s needs the commune list: set [state] units_file", nn);
+    else
+      keyfail(p, CONFIG_INVALID, "communes", "no commune of province '%s' in %s", nn, units);
+    free(out);
+    return NULL;
+  }
+  return out;
+}
+
+static char *communes_list(struct parser *p, const char *spec, const struct unit_list *u,
+                           const char *units)
+{
+  if (strncmp(spec, "province:", 9) == 0)
+    return communes_of_province(p, spec + 9, u, units);
+  if (spec[0] == '@')
+    return communes_from_file(p, spec + 1);
+  return strdup(spec);
+}
+
+/* Expands source i's communes and checks each against the unit list. */
+static void expand_communes(struct parser *p, size_t i, const struct unit_list *u,
+                            const char *units)
+{
+  struct source_config *s = &p->c->sources[i];
+  char *list;
+
+  snprintf(p->secname, sizeof p->secname, "source %s", s->name);
+  p->lineno = p->commune_line[i] ? p->commune_line[i] : p->src_line[i];
+  if (!p->commune_spec[i])
+    return;
+  list = communes_list(p, p->commune_spec[i], u, units);
+  if (!list || parse_communes(p, s, "communes", list) != 0) {
+    free(list);
+    return;
+  }
+  free(list);
+  for (size_t j = 0; units && j < s->ncommunes; j++)
+    if (!unit_list_has(u, s->communes[j])) {
+      keyfail(p, CONFIG_INVALID, "communes", "commune '%s' is not in the commune list %s",
+              s->communes[j], units);
+      return;
+    }
+}
+
+/* The unit list: units_file, else the default if there is one (else an
+ * empty list: codes are then not checked, province: is an error). */
+static char *read_units(struct parser *p, struct unit_list *u)
+{
+  char *path = p->c->units_file ? strdup(p->c->units_file) : unit_list_default_path();
+  char msg[400];
+
+  memset(u, 0, sizeof(*u));
+  if (!path)
+    return NULL;
+  if (unit_list_read(path, u, msg, sizeof msg) != 0) {
+    fail(p, CONFIG_INVALID, "[state] units_file: %s", msg);
+    free(path);
+    return NULL;
+  }
+  return path;
+}
+
+static void expand_all_communes(struct parser *p)
+{
+  struct unit_list u;
+  char *units;
+
+  if (p->c->nsources == 0)
+    return;
+  units = read_units(p, &u);
+  for (size_t i = 0; i < p->c->nsources && p->res == CONFIG_OK; i++)
+    expand_communes(p, i, &u, units);
+  unit_list_release(&u);
+  free(units);
 }
 
 /* Cross-key checks once the whole file is read. */
@@ -829,10 +1044,14 @@ static void validate(struct parser *p)
       missing = "username";
     else if (!s->secret_file && !s->secret_env)
       missing = "secret_file' or 'secret_env";
-    if (missing) {
-      p->lineno = p->src_line[i];
+    p->lineno = p->src_line[i];
+    if (missing)
       fail(p, CONFIG_INVALID, "[source %s]: missing required key '%s'", s->name, missing);
-    }
+    else if (s->ca_file && s->insecure)
+      fail(p, CONFIG_INVALID,
+           "[source %s]: give either ca_file (verify against that CA) or insecure = true "
+           "(verify nothing), not both",
+           s->name);
   }
 }
 
@@ -898,9 +1117,15 @@ config_result config_load(const char *path, struct tthc_config *c, char *err, si
   }
   if (p.res == CONFIG_OK)
     validate(&p);
+  if (p.res == CONFIG_OK)
+    expand_all_communes(&p);
 out:
   if (p.fp)
     fclose(p.fp);
+  for (size_t i = 0; i < CONFIG_MAX_SOURCES; i++)
+    free(p.commune_spec[i]);
+  free(p.linebuf);
+  free(p.long_value);
   free(dir);
   free(p.dir);
   if (p.res != CONFIG_OK)

@@ -60,11 +60,29 @@ struct source_config {
   bool insecure;        /* default false; skip TLS checks (simulators only) */
   double max_rps;       /* default 5, 0 = unlimited, at most 1000 */
   int timeout_seconds;  /* default 60, 1..3600 */
+  /* Connecting (DNS, TCP, TLS handshake); default 30, 1..3600 (the
+   * request's timeout_seconds still bounds it). */
+  int connect_timeout_seconds;
+  /* Time a commune's pull may spend failing since its last success before
+   * it gives up; default 1800, 1..86400. */
+  int retry_deadline_seconds;
+  /* CA certificates (PEM) the server's certificate must chain to; absolute
+   * (resolved against the config dir) or NULL: $CURL_CA_BUNDLE, else
+   * $SSL_CERT_FILE, else the system's bundle. Not with insecure. */
+  char *ca_file;
 };
 
 struct tthc_config {
-  char *conninfo;          /* NULL if [warehouse] absent; may hold a password: never log it */
-  char *state_dir;         /* absolute (resolved against the config dir) or NULL if absent */
+  char *conninfo;       /* NULL if [warehouse] absent; may hold a password: never log it */
+  bool conninfo_inline; /* it came from the conninfo key, i.e. this file (not conninfo_file) */
+  /* [warehouse] analyst_conninfo: the connection tthc-report reads with (the
+   * analyst role, deploy/roles.sql); NULL if absent.  Never log it. */
+  char *analyst_conninfo;
+  char *state_dir; /* absolute (resolved against the config dir) or NULL if absent */
+  /* [state] units_file: the commune list (units-2025.csv) that expands
+   * `communes = province:NN` and validates every commune code; absolute,
+   * or NULL: unit_list_default_path() (config_units.h). */
+  char *units_file;
   double max_reject_share; /* default 0.01, 0..1 */
   struct source_config *sources;
   size_t nsources;

@@ -7,7 +7,10 @@
  * errno: on FS_IO the errno of the failing system call is preserved
  * when the function returns, so callers can report
  *     fs_strerror(r), strerror(errno)
- * themselves.  fs_strerror() never includes errno text.
+ * themselves.  fs_strerror() never includes errno text.  Simpler:
+ * fs_last_error() names the file the failing call was working on and
+ * the OS reason, which is what an operator needs ("No space left on
+ * device" on which path).
  */
 #ifndef TTHC_FSUTIL_H
 #define TTHC_FSUTIL_H
@@ -62,5 +65,30 @@ fs_result fs_append_line_durable(const char *path, const char *line);
 
 /* Static English description of r (no errno text); never NULL. */
 const char *fs_strerror(fs_result r);
+
+/*
+ * Why the calling thread's last fs_* call failed: the operation, the path
+ * it was working on (the temporary file, the directory, ...) and the OS
+ * reason, on one line, e.g.
+ *     write "/state/runs/R/landing/portal/11002/page-000003.json.tmp.4711":
+ *     No space left on device
+ * NULL when that call succeeded, so it can go straight into log_report()'s
+ * detail.  Each fs_* call resets it: read it right after the failing one.
+ */
+const char *fs_last_error(void);
+
+/*
+ * Test hook: a deterministic place for a process to die (docs/decisions.md,
+ * "Crash points").  Inert unless the environment variable TTHC_CRASH_AT is
+ * set.  With TTHC_CRASH_AT=n (n >= 1) the process counts its crash points
+ * and, at the n-th, writes one line naming it to stderr and raises SIGKILL;
+ * with TTHC_CRASH_AT=0 it only counts them and prints the total on stderr
+ * at exit ("tthc: crash points passed: N").  The fs_* functions here pass a
+ * point after each durable step (a temporary file synced, a rename made
+ * durable, a line appended and synced, a directory synced); the loader
+ * passes one after each SQL statement and each COPY chunk.  what and path
+ * (either may be NULL) only label the point in that line.
+ */
+void fs_crash_point(const char *what, const char *path);
 
 #endif

@@ -117,28 +117,41 @@ static dynbuf_result json_kv(struct dynbuf *b, const char *k, const char *v)
   return r;
 }
 
-/* Text mode: keep newlines and tabs, neutralise other control bytes so a
- * value from a source cannot forge records or terminal escapes. */
+/* Text mode: one record is exactly its own lines, so a control character
+ * in a value (a newline in a server's message) is written as an escape
+ * (\n, \r, \xNN) and can never forge a record or a terminal sequence.
+ * Tabs stay: they split no line. Inside a quoted value '"' and '\\' are
+ * escaped too. */
+static dynbuf_result text_escaped(struct dynbuf *b, const char *s, int quoted)
+{
+  static const char hex[] = "0123456789abcdef";
+  dynbuf_result r = DYNBUF_OK;
+
+  for (const unsigned char *p = (const unsigned char *)s; r == DYNBUF_OK && *p; p++) {
+    unsigned char c = *p;
+
+    if (c == '\n')
+      r = dynbuf_add(b, "\\n", 2);
+    else if (c == '\r')
+      r = dynbuf_add(b, "\\r", 2);
+    else if ((c < 0x20 && c != '\t') || c == 0x7F)
+      r = dynbuf_add(b, (char[4]){ '\\', 'x', hex[c >> 4], hex[c & 15] }, 4);
+    else if (quoted && (c == '"' || c == '\\'))
+      r = dynbuf_add(b, (char[2]){ '\\', (char)c }, 2);
+    else
+      r = dynbuf_addc(b, (char)c);
+  }
+  return r;
+}
+
 static dynbuf_result text_add(struct dynbuf *b, const char *s)
 {
-  size_t start = b->len;
-  dynbuf_result r = dynbuf_addstr(b, s);
-
-  if (r != DYNBUF_OK)
-    return r;
-  for (size_t i = start; i < b->len; i++) {
-    unsigned char c = (unsigned char)b->buf[i];
-
-    if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7F)
-      b->buf[i] = '?';
-  }
-  return DYNBUF_OK;
+  return text_escaped(b, s, 0);
 }
 
 /* key=value with quoting when the value would be ambiguous. */
 static dynbuf_result text_kv(struct dynbuf *b, const char *k, const char *v)
 {
-  size_t start = b->len;
   dynbuf_result r = dynbuf_addc(b, ' ');
 
   if (r == DYNBUF_OK)
@@ -152,21 +165,10 @@ static dynbuf_result text_kv(struct dynbuf *b, const char *k, const char *v)
   if (*v && !strpbrk(v, " \t\n\r\"=\\"))
     return text_add(b, v);
   r = dynbuf_addc(b, '"');
-  for (const char *p = v; r == DYNBUF_OK && *p; p++) {
-    if (*p == '"' || *p == '\\')
-      r = dynbuf_addc(b, '\\');
-    if (r == DYNBUF_OK)
-      r = dynbuf_addc(b, *p);
-  }
+  if (r == DYNBUF_OK)
+    r = text_escaped(b, v, 1);
   if (r == DYNBUF_OK)
     r = dynbuf_addc(b, '"');
-  if (r == DYNBUF_OK) {
-    /* same neutralisation as text_add, for the quoted value */
-    for (size_t i = start; i < b->len; i++)
-      if (((unsigned char)b->buf[i] < 0x20 && b->buf[i] != '\n' && b->buf[i] != '\t') ||
-          b->buf[i] == 0x7F)
-        b->buf[i] = '?';
-  }
   return r;
 }
 
@@ -269,7 +271,7 @@ static void emit(log_level lvl, const char *msg, const char *detail, const char 
 }
 
 /* Format into a fixed buffer; overlong messages end in "...". */
-static void format_msg(char *buf, const char *fmt, va_list ap)
+__attribute__((format(printf, 2, 0))) static void format_msg(char *buf, const char *fmt, va_list ap)
 {
   int n = vsnprintf(buf, LOG_MSG_MAX, fmt, ap);
 
@@ -279,8 +281,8 @@ static void format_msg(char *buf, const char *fmt, va_list ap)
     memcpy(buf + LOG_MSG_MAX - 4, "...", 4);
 }
 
-static void vreport(log_level lvl, const char *detail, const char *hint, const char *fmt,
-                    va_list ap)
+__attribute__((format(printf, 4, 0))) static void
+vreport(log_level lvl, const char *detail, const char *hint, const char *fmt, va_list ap)
 {
   char msg[LOG_MSG_MAX];
   int saved = errno;

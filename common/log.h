@@ -6,7 +6,10 @@
  *     tthc-extract: error: could not fetch page 3
  *     DETAIL: HTTP 503 from https://...
  *     HINT: The portal is rate limiting; lower max_rps.
- * Info records carry no level word, like pg_dump.
+ * Info records carry no level word, like pg_dump.  A record is exactly
+ * those lines: control characters inside the message, detail, hint or an
+ * event value are written as escapes (\n, \r, \xNN; tabs stay), so text
+ * from a source can never forge a line or a record of its own.
  *
  * JSON format: exactly one object per line, e.g.
  *     {"ts":"2026-04-01T01:30:00Z","level":"error","prog":"tthc-extract",

@@ -2,18 +2,44 @@
 
 #include <ctype.h>
 #include <dirent.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
-void rundir_new_id(char out[17])
+/* 32 random bits for the id's suffix; the clock and the process when the
+ * kernel has no randomness to give (still unlike another process's). */
+static uint32_t id_suffix(const struct timespec *when)
 {
-  time_t now = time(NULL);
+  uint32_t r;
+
+  if (getrandom(&r, sizeof(r), GRND_NONBLOCK) == (ssize_t)sizeof(r))
+    return r;
+  return (uint32_t)when->tv_nsec ^ (uint32_t)getpid() * 2654435761u;
+}
+
+void rundir_id_at(const struct timespec *when, char out[RUNDIR_ID_MAX])
+{
+  unsigned usec = (unsigned)(when->tv_nsec / 1000) % 1000000u;
   struct tm tm;
-  gmtime_r(&now, &tm);
-  strftime(out, 17, "%Y%m%dT%H%M%SZ", &tm);
+  char second[16];
+
+  gmtime_r(&when->tv_sec, &tm);
+  if (strftime(second, sizeof(second), "%Y%m%dT%H%M%S", &tm) == 0)
+    second[0] = '\0'; /* past year 9999: an invalid id, refused where used */
+  snprintf(out, RUNDIR_ID_MAX, "%s.%06uZ-%08" PRIx32, second, usec, id_suffix(when));
+}
+
+void rundir_new_id(char out[RUNDIR_ID_MAX])
+{
+  struct timespec now;
+
+  clock_gettime(CLOCK_REALTIME, &now);
+  rundir_id_at(&now, out);
 }
 
 char *rundir_path(const char *state_dir, const char *run_id, const char *rel)
@@ -33,13 +59,28 @@ int rundir_has(const char *state_dir, const char *run_id, const char *mark)
   return ok;
 }
 
+/* n characters of s are digits. */
+static int digits(const char *s, int n)
+{
+  for (int i = 0; i < n; i++)
+    if (!isdigit((unsigned char)s[i]))
+      return 0;
+  return 1;
+}
+
 int rundir_id_valid(const char *s)
 {
-  /* YYYYMMDDTHHMMSSZ */
-  if (strlen(s) != 16 || s[8] != 'T' || s[15] != 'Z')
+  size_t n = strlen(s);
+
+  /* YYYYMMDDTHHMMSS, then Z (the old form) or .uuuuuuZ-xxxxxxxx */
+  if (n < 16 || !digits(s, 8) || s[8] != 'T' || !digits(s + 9, 6))
     return 0;
-  for (int i = 0; i < 15; i++)
-    if (i != 8 && !isdigit((unsigned char)s[i]))
+  if (n == 16)
+    return s[15] == 'Z';
+  if (n != 32 || s[15] != '.' || !digits(s + 16, 6) || s[22] != 'Z' || s[23] != '-')
+    return 0;
+  for (int i = 24; i < 32; i++)
+    if (!isdigit((unsigned char)s[i]) && !(s[i] >= 'a' && s[i] <= 'f'))
       return 0;
   return 1;
 }

@@ -8,7 +8,11 @@
  *   STATE/runs/RUN/TRANSFORMED               transform finished
  *   STATE/runs/RUN/LOADED                    load committed
  *
- * RUN ids are UTC times "YYYYMMDDTHHMMSSZ", so they sort by age. Each stage
+ * RUN ids are UTC times to the microsecond with a random suffix,
+ * "YYYYMMDDTHHMMSS.uuuuuuZ-xxxxxxxx", so they sort by age and two state
+ * directories sharing a warehouse never choose the same one (the loader
+ * still tells runs apart by their fingerprint, see load/loader.h). Ids of
+ * the old form "YYYYMMDDTHHMMSSZ" (to the second) stay valid. Each stage
  * writes its marker last (atomically), so a marker means the stage's output
  * is complete and durable.
  */
@@ -21,8 +25,17 @@
 #define RUN_MARK_TRANSFORMED "TRANSFORMED"
 #define RUN_MARK_LOADED      "LOADED"
 
-/* A new run id for now; out must hold 17 bytes. */
-void rundir_new_id(char out[17]);
+/* Room for any run id and its NUL. */
+#define RUNDIR_ID_MAX 40
+
+struct timespec;
+
+/* A new run id for now. */
+void rundir_new_id(char out[RUNDIR_ID_MAX]);
+
+/* The run id of the instant `when` (UTC), with a fresh random suffix:
+ * two calls with the same instant give different ids. */
+void rundir_id_at(const struct timespec *when, char out[RUNDIR_ID_MAX]);
 
 /* STATE/runs/RUN[/rel]; malloc'd, NULL on OOM. */
 char *rundir_path(const char *state_dir, const char *run_id, const char *rel);
@@ -45,7 +58,8 @@ char *rundir_find(const char *state_dir, const char *have, const char *lacking);
 char **rundir_list(const char *state_dir, const char *have, const char *lacking, size_t *n);
 void rundir_list_free(char **ids, size_t n);
 
-/* True when s looks like a run id (so it is safe as a path component). */
+/* True when s looks like a run id of either form (so it is safe as a path
+ * component). */
 int rundir_id_valid(const char *s);
 
 #endif

@@ -38,10 +38,8 @@ harness_add_source "$TMP/tthc.conf" city city "$PORT_city" "$UNIT" "page_size = 
 harness_add_source "$TMP/tthc.conf" moj ministry "$PORT_ministry" "$UNIT" "page_size = 1000"
 sed -i "s|^since = .*|since = 2020-01-01|" "$TMP/tthc.conf"
 
-echo "== 3. Sync: extract -> transform -> load"
-"$TTHC_BIN/tthc-extract" -c "$TMP/tthc.conf" >/dev/null
-"$TTHC_BIN/tthc-transform" -c "$TMP/tthc.conf"
-"$TTHC_BIN/tthc-load" -c "$TMP/tthc.conf"
+echo "== 3. Sync: tthc-sync (extract -> transform -> load, one run)"
+"$TTHC_BIN/tthc-sync" -c "$TMP/tthc.conf"
 
 name=$(psql -XAtc "SELECT unit_name || ' (' || unit_code || ', ' || province_name || ')' FROM tthc.unit WHERE unit_code = '$UNIT'")
 echo

@@ -3,13 +3,18 @@
 # demo, when missing. Idempotent; says what it installs.
 #   deploy/install-deps.sh          install what is missing (needs root or sudo)
 #   deploy/install-deps.sh --check  exit 1 if anything is missing, install nothing
+#   deploy/install-deps.sh --fuzz   also clang, for the libFuzzer harnesses (make fuzz)
 set -eu
 
 PACKAGES="build-essential pkg-config ca-certificates
 libcurl4-openssl-dev libxml2-dev libcjson-dev libpq-dev libcunit1-dev
-libmicrohttpd-dev libinih-dev
+libmicrohttpd-dev libinih-dev libxlsxwriter-dev
 postgresql postgresql-client
-curl"
+curl openssl"
+if [ "${1:-}" = "--fuzz" ]; then
+  PACKAGES="$PACKAGES clang"
+  shift
+fi
 
 missing=""
 for p in $PACKAGES; do

@@ -1,15 +1,15 @@
 #!/bin/sh
-# The nightly sync: extract every source, transform, load. Each stage picks
-# up the run the previous one left (including an interrupted one), so the
-# job can simply be started again after any failure.
-# Exit status: non-zero when any stage failed; the log says which.
+# The nightly sync: tthc-sync extracts every source and commune, transforms
+# and loads under one run id, with the state directory and the warehouse
+# locked (a second sync started meanwhile stops at once, naming the first).
+# Runs an interrupted sync left are finished first, so the job can simply be
+# started again after any failure.
+# Exit status: tthc-sync's own —
+#   0 success; 1 partial (some windows held: the rest is loaded, the held
+#   ones are read again next night; see tthc.run_window); 2 usage;
+#   3 failure (nothing loaded; the log says why).
 set -u
 CONF=${TTHC_CONFIG:-/etc/tthc/tthc.conf}
 BIN=${TTHC_BIN:-/usr/local/bin}
 FMT=${TTHC_LOG_FORMAT:-json}
-rc=0
-"$BIN/tthc-extract" -c "$CONF" --log-format="$FMT" >/dev/null || rc=1
-# A partly failed extract still lands what it could: transform and load it.
-"$BIN/tthc-transform" -c "$CONF" --log-format="$FMT" || rc=1
-"$BIN/tthc-load" -c "$CONF" --log-format="$FMT" || rc=1
-exit $rc
+exec "$BIN/tthc-sync" -c "$CONF" --log-format="$FMT"

@@ -8,6 +8,7 @@
 #include <cJSON.h>
 
 #include "codes.h"
+#include "jsontext.h"
 #include "keyset.h"
 
 extern const struct source_adapter portal_adapter;
@@ -38,6 +39,7 @@ void attempt_error_set(struct attempt_error *err, const char *url, const struct 
   va_start(ap, fmt);
   vsnprintf(err->message, sizeof(err->message), fmt, ap);
   va_end(ap);
+  err->final = 0;
   snprintf(err->url, sizeof(err->url), "%s", url ? url : "");
   err->http_status = resp ? resp->status : 0;
   err->retry_after = resp ? resp->retry_after : -1;
@@ -55,9 +57,11 @@ void attempt_error_locate(struct attempt_error *err, const char *url,
                           const struct http_response *resp)
 {
   char message[sizeof(err->message)];
+  int final = err->final;
 
   memcpy(message, err->message, sizeof(message));
   attempt_error_set(err, url, resp, "%s", message);
+  err->final = final;
 }
 
 attempt_outcome attempt_classify_http(http_result hr, const char *url,
@@ -68,8 +72,12 @@ attempt_outcome attempt_classify_http(http_result hr, const char *url,
   switch (hr) {
   case HTTP_OK: break;
   case HTTP_TRANSPORT:
+  case HTTP_UNREACHABLE: /* the driver gives these only a few attempts */
     attempt_error_set(err, url, NULL, "%s", resp->error);
     return ATTEMPT_TRANSIENT;
+  case HTTP_TLS: /* resp->error names the CA file and the ca_file key */
+    attempt_error_set(err, url, NULL, "%s", resp->error);
+    return ATTEMPT_PERMANENT;
   case HTTP_TOO_BIG:
     attempt_error_set(err, url, NULL, "response larger than the per-page cap");
     return ATTEMPT_PERMANENT;
@@ -80,6 +88,14 @@ attempt_outcome attempt_classify_http(http_result hr, const char *url,
   }
   if (st >= 200 && st < 300)
     return ATTEMPT_OK;
+  if (st >= 300 && st < 400) {
+    /* Redirects are not followed: where it pointed is what to configure. */
+    attempt_error_set(err, url, resp,
+                      "HTTP status %ld: redirected to %.180s (not followed: set base_url to "
+                      "the address the source now answers on)",
+                      st, resp->location[0] ? resp->location : "(no Location header)");
+    return ATTEMPT_PERMANENT;
+  }
   attempt_error_set(err, url, resp, "HTTP status %ld", st);
   if (st == 408 || st == 429 || st >= 500)
     return ATTEMPT_TRANSIENT;
@@ -117,9 +133,37 @@ const char *json_code_text(const cJSON *item, char buf[64])
 {
   if (cJSON_IsString(item))
     return item->valuestring;
-  if (cJSON_IsNumber(item)) {
-    snprintf(buf, 64, "%.0f", item->valuedouble);
-    return buf;
-  }
+  if (cJSON_IsNumber(item)) /* as the transform reads it (json_field.h) */
+    return json_number_text(item->valuedouble, buf);
   return NULL;
+}
+
+attempt_outcome json_page_refused(const struct json_error *jerr, int parsed, size_t len,
+                                  struct attempt_error *err)
+{
+  if (!parsed && jerr->unterminated) {
+    /* A body cut off mid-transfer: the next attempt usually gets it whole. */
+    attempt_error_set(err, NULL, NULL,
+                      "response is not a complete JSON object (it ends after %zu "
+                      "bytes, inside a value)",
+                      len);
+    return ATTEMPT_TRANSIENT;
+  }
+  if (parsed)
+    attempt_error_set(err, NULL, NULL, "response is JSON but not an object");
+  else
+    attempt_error_set(err, NULL, NULL, "response is not valid JSON (near byte %zu of %zu)",
+                      jerr->at, len);
+  return ATTEMPT_BAD_CONTENT;
+}
+
+attempt_outcome page_size_kept(const struct page_result *res, int page_size,
+                               struct attempt_error *err)
+{
+  if (res->records <= page_size)
+    return ATTEMPT_OK;
+  attempt_error_set(err, NULL, NULL, "the page holds %ld records; %d were asked for (page_size)",
+                    res->records, page_size);
+  err->final = 1;
+  return ATTEMPT_BAD_CONTENT;
 }

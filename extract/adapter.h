@@ -40,7 +40,14 @@ typedef enum {
   ATTEMPT_TRANSIENT, /* try again after a backoff (err.retry_after may be set) */
   ATTEMPT_REAUTH,    /* session/token expired: authenticate again, then retry once */
   ATTEMPT_RESTART,   /* cursor expired: list again from the last durable point */
-  ATTEMPT_PERMANENT  /* stop this source: configuration or contract error */
+  ATTEMPT_PERMANENT, /* stop this source: configuration or contract error */
+  /* The page came whole (the transport says so) but what it holds is
+   * refused: not JSON / not well-formed XML though not cut off, a
+   * DOCTYPE, more records than asked for. Asked again once (a bad
+   * transfer gives other bytes); refused alike — same bytes, same error —
+   * or err.final, it is permanent for that page: landed marked refused
+   * (the transform quarantines it whole) and the window goes on. */
+  ATTEMPT_BAD_CONTENT
 } attempt_outcome;
 
 /* What went wrong, for the log: never holds a secret. */
@@ -50,6 +57,8 @@ struct attempt_error {
   long http_status;  /* 0 when no response */
   long retry_after;  /* seconds, -1 when absent */
   char excerpt[160]; /* start of the response body */
+  int final;         /* ATTEMPT_BAD_CONTENT: the page was read, and what it
+                        holds is refused; asking again cannot help */
 };
 
 /* One source's connection state, shared by its callbacks. */
@@ -79,10 +88,17 @@ struct page_result {
   struct page_cursor next; /* where the following page starts */
   tthc_time last_updated;  /* update time of the page's last record (the
                                 listing's order), 0 when unknown */
+  char refused[300];       /* landed marked refused, for this reason ("" =
+                              usable): records is then the positions the
+                              page stands for, none of its codes known, and
+                              it counts as one record landed (quarantined) */
 };
 
 /* A JSON code as text, whether it came as a string or a number (sources.md:
- * scalars may arrive as either); NULL when absent or of another type. */
+ * scalars may arrive as either), exactly as the transform reads it: pages
+ * are parsed with json_parse_exact() (a long integer comes as its digits,
+ * a NUL or lone surrogate leaves a code no normalisation accepts), numbers
+ * written by json_number_text(). NULL when absent or of another type. */
 struct cJSON;
 const char *json_code_text(const struct cJSON *item, char buf[64]);
 
@@ -108,12 +124,27 @@ struct source_adapter {
                                 const struct page_cursor *at, struct http_response *resp,
                                 struct page_result *out, struct attempt_error *err);
   /* Reads a page already received (or landed): records, announced total,
-   * codes, paging. ATTEMPT_OK, or how the page is unusable. */
+   * codes, paging. ATTEMPT_OK, or how the page is unusable: TRANSIENT
+   * when it looks cut off, BAD_CONTENT when it is whole but refused (with
+   * err.final, and the paging fields filled, when it could be read). */
   attempt_outcome (*scan_page)(const char *body, size_t len, const struct page_cursor *at,
                                int page_size, struct page_result *out, struct attempt_error *err);
 };
 
 const struct source_adapter *source_adapter_for(source_kind kind);
+
+/* How a JSON page that did not parse (parsed: it did, but is no object)
+ * is classified: TRANSIENT when it ends inside a value (cut off in
+ * transfer), else BAD_CONTENT; err says which, with where. */
+struct json_error;
+attempt_outcome json_page_refused(const struct json_error *jerr, int parsed, size_t len,
+                                  struct attempt_error *err);
+
+/* ATTEMPT_OK, or BAD_CONTENT (final) when a page holds more records than
+ * page_size asked for: no source answers that way, and such a page is
+ * what makes memory grow (a page 110 times too large). */
+attempt_outcome page_size_kept(const struct page_result *res, int page_size,
+                               struct attempt_error *err);
 
 /* Helpers for adapters. */
 void attempt_error_set(struct attempt_error *err, const char *url, const struct http_response *resp,

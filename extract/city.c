@@ -104,7 +104,7 @@ static void read_header(xmlTextReaderPtr r, const char *name, struct city_page *
  * never skips a subtree, so it cannot step over a following sibling.
  */
 static attempt_outcome walk_page(xmlTextReaderPtr r, struct city_page *p, struct page_result *res,
-                                 char *first_error, const char *url, struct attempt_error *err)
+                                 const struct xml_error *first, struct attempt_error *err)
 {
   xmlChar *code = NULL;
   int in_hoso = 0, ret;
@@ -113,6 +113,12 @@ static attempt_outcome walk_page(xmlTextReaderPtr r, struct city_page *p, struct
     int type = xmlTextReaderNodeType(r), depth = xmlTextReaderDepth(r);
     const char *name = (const char *)xmlTextReaderConstLocalName(r);
 
+    if (type == XML_READER_TYPE_DOCUMENT_TYPE || type == XML_READER_TYPE_ENTITY_REFERENCE) {
+      /* xml_reader_open refuses a DOCTYPE first; never read past one */
+      xmlFree(code);
+      attempt_error_set(err, NULL, NULL, "page declares a DOCTYPE or uses entities; refused");
+      return ATTEMPT_BAD_CONTENT;
+    }
     if (type == XML_READER_TYPE_ELEMENT && depth == 2 && !strcmp(name, "HoSo")) {
       res->records++;
       in_hoso = !xmlTextReaderIsEmptyElement(r);
@@ -132,15 +138,19 @@ static attempt_outcome walk_page(xmlTextReaderPtr r, struct city_page *p, struct
     }
   }
   xmlFree(code);
-  if (ret < 0 || first_error[0]) {
-    /* Usually a connection dropped mid-document: retry the page. */
-    attempt_error_set(err, url, NULL, "page is not well-formed XML (%s)", first_error);
-    return ATTEMPT_TRANSIENT;
+  if (ret < 0 || first->message[0]) {
+    /* Cut off mid-document: retry the page. Anything else the parser
+     * refuses (a bad byte, nesting too deep, a huge text node) comes
+     * again on the next try, and is told apart by coming alike. */
+    attempt_error_set(err, NULL, NULL, "page is not well-formed XML (%s%s)",
+                      first->message[0] ? first->message : "reader error",
+                      first->unterminated ? "; it ends inside the document" : "");
+    return first->unterminated ? ATTEMPT_TRANSIENT : ATTEMPT_BAD_CONTENT;
   }
   return ATTEMPT_OK;
 nomem:
   xmlFree(code);
-  attempt_error_set(err, url, NULL, "out of memory");
+  attempt_error_set(err, NULL, NULL, "out of memory");
   return ATTEMPT_PERMANENT;
 }
 
@@ -149,9 +159,9 @@ static attempt_outcome city_scan_page(const char *body, size_t len, const struct
                                       struct attempt_error *err)
 {
   struct city_page page = { .page = -1, .pages = -1, .total = -1 };
-  char first_error[200];
+  struct xml_error first;
   bool doctype;
-  xmlTextReaderPtr r = xml_reader_open(body, len, first_error, &doctype);
+  xmlTextReaderPtr r = xml_reader_open(body, len, &first, &doctype);
   attempt_outcome out;
 
   res->records = 0;
@@ -159,16 +169,18 @@ static attempt_outcome city_scan_page(const char *body, size_t len, const struct
   res->codes.n = 0;
   res->codes.uncoded = 0;
   if (doctype) {
-    /* Never parsed, never landed; a clean copy may come on the next try. */
+    /* Never parsed: a clean copy may come on the next try; the same
+     * page twice is landed refused, unread (pull.c). */
     xmlFreeTextReader(r);
-    attempt_error_set(err, NULL, NULL, "page declares a DOCTYPE; refused");
-    return ATTEMPT_TRANSIENT;
+    attempt_error_set(err, NULL, NULL,
+                      "page declares a DOCTYPE (entity declarations are never read); refused");
+    return ATTEMPT_BAD_CONTENT;
   }
   if (!r) {
     attempt_error_set(err, NULL, NULL, "could not read the page");
     return ATTEMPT_PERMANENT;
   }
-  out = walk_page(r, &page, res, first_error, NULL, err);
+  out = walk_page(r, &page, res, &first, err);
   xmlFreeTextReader(r);
   if (out != ATTEMPT_OK)
     return out;
@@ -188,7 +200,7 @@ static attempt_outcome city_scan_page(const char *body, size_t len, const struct
    * announced records. */
   res->last = res->records < page_size || (page.pages > 0 && at->index >= page.pages) ||
               (page.total >= 0 && (double)at->index * page_size >= (double)page.total);
-  return ATTEMPT_OK;
+  return page_size_kept(res, page_size, err);
 }
 
 static attempt_outcome city_fetch_page(struct source_session *s, const struct pull_window *w,

@@ -297,7 +297,13 @@ landing_result landing_write_page(struct landing_window *lw, long page, const vo
   cJSON_AddNumberToObject(doc, "bytes", (double)len);
   cJSON_AddStringToObject(doc, "sha256", hex);
   cJSON_AddNumberToObject(doc, "http_status", (double)http_status);
-  cJSON_AddNumberToObject(doc, "records", (double)res->records);
+  /* A refused page stands for records nobody could read: it is one record
+   * landed, the one the transform quarantines (with the page's bytes). */
+  cJSON_AddNumberToObject(doc, "records", res->refused[0] ? 1.0 : (double)res->records);
+  if (res->refused[0]) {
+    cJSON_AddStringToObject(doc, "refused", res->refused);
+    cJSON_AddNumberToObject(doc, "positions", (double)res->records);
+  }
   cJSON_AddNumberToObject(doc, "next_index", (double)res->next.index);
   if (res->next.then_index)
     cJSON_AddNumberToObject(doc, "then_index", (double)res->next.then_index);

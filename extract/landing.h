@@ -5,6 +5,11 @@
  *   STATE/runs/RUN/landing/SOURCE/COMMUNE/page-NNNNNN.EXT raw page bytes as received
  *   STATE/runs/RUN/landing/SOURCE/COMMUNE/manifest.jsonl  one line per durable page
  *
+ * A page whose content was refused (adapter.h ATTEMPT_BAD_CONTENT) is
+ * landed too, its line saying "refused": REASON, "records": 1 (the one
+ * quarantined record it becomes) and "positions": the records it stands
+ * for in the listing.
+ *
  * A page file is written atomically (temp file, fsync, rename, fsync dir)
  * before its manifest line is appended and fsynced, so every manifest line
  * names a complete page, and a re-run resumes after the last line.

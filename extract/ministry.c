@@ -11,6 +11,7 @@
 #include <cJSON.h>
 
 #include "adapter.h"
+#include "jsontext.h"
 
 /* API keys need no session: mark the session ready. */
 static attempt_outcome ministry_authenticate(struct source_session *s, struct attempt_error *err)
@@ -30,19 +31,18 @@ static attempt_outcome ministry_scan_page(const char *body, size_t len,
 {
   const char *status, *code, *next;
   attempt_outcome out = ATTEMPT_PERMANENT;
+  struct json_error jerr;
   cJSON *doc = NULL;
   const cJSON *value, *nc, *rec;
   char cbuf[64];
 
-  (void)page_size;
   res->records = 0;
   res->announced = -1; /* cursor paging announces no total */
   res->codes.n = 0;
   res->codes.uncoded = 0;
-  doc = cJSON_ParseWithLength(body, len);
+  doc = json_parse_exact(body, len, &jerr);
   if (!cJSON_IsObject(doc)) {
-    attempt_error_set(err, NULL, NULL, "response is not a complete JSON object");
-    out = ATTEMPT_TRANSIENT;
+    out = json_page_refused(&jerr, doc != NULL, len, err);
     goto out;
   }
   status = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(doc, "status"));
@@ -92,7 +92,7 @@ static attempt_outcome ministry_scan_page(const char *body, size_t len,
       goto out;
     }
   }
-  out = ATTEMPT_OK;
+  out = page_size_kept(res, page_size, err);
 out:
   cJSON_Delete(doc);
   return out;

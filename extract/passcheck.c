@@ -42,6 +42,7 @@ int pass_check_page(struct pass_check *c, const struct page_result *res)
   c->announced_now = res->announced;
   c->records += res->records;
   c->uncoded += res->codes.uncoded;
+  c->refused += res->refused[0] != '\0';
   c->page_repeats = 0;
   for (size_t i = 0; i < res->codes.n; i++) {
     int added = keyset_add(&c->codes, res->codes.v[i]);
@@ -155,8 +156,11 @@ pass_end pass_check_step(struct pass_check *c, const struct page_cursor *at,
     return c->pass >= max_passes ? PASS_HELD : PASS_DIRTY;
   if (!res->last)
     return PASS_GOES_ON;
-  /* Nothing moved during the pass: it served every position once. */
-  quiet = !c->left && !c->rereads && !c->fresh_repeats && (total < 0 || c->fresh_records == total);
+  /* Nothing moved during the pass: it served every position once (a
+   * refused page stands for a page_size positions it may not all hold). */
+  quiet = !c->left && !c->rereads && !c->fresh_repeats &&
+          (total < 0 || c->fresh_records == total ||
+           (c->refused && total <= c->fresh_records && c->fresh_records - total < page_size));
   /* Things moved, but every code the window's passes served is accounted
    * for: still announced, or left (the total dropped by as many). */
   accounted = total >= 0 && !c->win_grew && (long)c->window.len == total + c->win_left;
@@ -195,8 +199,38 @@ void pass_check_next(struct pass_check *c)
   keyset_release(&c->codes);
   c->pass++;
   c->pages = c->records = c->uncoded = c->distinct = c->left = c->rereads = 0;
-  c->fresh_pages = c->page_repeats = c->fresh_records = c->fresh_repeats = 0;
+  c->fresh_pages = c->page_repeats = c->fresh_records = c->fresh_repeats = c->refused = 0;
   c->grew = 0;
   c->announced = c->announced_now = -1;
   c->signature = 0;
+}
+
+long pass_check_page_limit(const struct pass_check *c, int page_size)
+{
+  long positions = c->announced_now + c->win_left;
+
+  if (c->announced_now < 0 || page_size <= 0)
+    return -1;
+  return (positions + page_size - 1) / page_size + 1;
+}
+
+void pass_check_refused(const struct pass_check *c, const struct page_cursor *at, int page_size,
+                        int offset_paging, int paging_known, struct page_result *res)
+{
+  long positions = page_size, left;
+
+  if (!paging_known) {
+    res->announced = offset_paging ? c->announced_now : -1;
+    res->next = *at;
+    res->next.index = at->index + 1;
+    res->last = offset_paging && res->announced >= 0 &&
+                (double)at->index * page_size >= (double)res->announced;
+  }
+  if (offset_paging && res->announced >= 0) {
+    left = res->announced - (at->index - 1) * (long)page_size;
+    positions = left < 0 ? 0 : left < page_size ? left : page_size;
+  }
+  res->records = positions;
+  res->codes.n = 0;
+  res->codes.uncoded = positions;
 }

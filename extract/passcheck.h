@@ -38,6 +38,7 @@ struct pass_check {
   long fresh_pages;                       /* pages read for the first time in the pass */
   long fresh_records;                     /* records on them */
   long fresh_repeats;                     /* codes they served that the pass already had */
+  long refused;                           /* pages landed refused in the pass (adapter.h) */
   /* the whole window, every pass, in the order pages were fetched: */
   long win_last;         /* total announced on the last page fetched, -1 none */
   long win_left;         /* how far the total dropped */
@@ -73,7 +74,8 @@ int pass_check_page(struct pass_check *c, const struct page_result *res);
  * announced plus those that left (the drops of the total, across passes);
  * or when it saw exactly what the previous pass saw with as many records
  * as announced (the source itself lists a code twice: a stable listing,
- * not drift). Else DIRTY, and the window is paged again from page 1, its
+ * not drift). A pass with a refused page (its records unknown) is quiet
+ * when the total is within the page it stands for. Else DIRTY, and the window is paged again from page 1, its
  * codes kept (a later pass completes what an earlier one missed). A DIRTY
  * pass numbered max_passes is HELD. Cursor paging cannot drift: CLEAN on
  * the last page.
@@ -94,5 +96,26 @@ int pass_check_window_page(struct pass_check *c, const struct page_result *res);
 
 /* Records served twice within the current pass. */
 long pass_check_repeats(const struct pass_check *c);
+
+/*
+ * The last page index offset paging can need for the total announced on
+ * the latest page, the records that left the window (drops) counted back
+ * in, plus one: the page past the end a re-read after drift asks for
+ * (pass_check_step never goes further on a listing that keeps its
+ * total). -1 when no total is known. A source asked for more is
+ * answering full pages past its own total: it would never end.
+ */
+long pass_check_page_limit(const struct pass_check *c, int page_size);
+
+/*
+ * Makes res (read at `at`, refused: res->refused set) stand for the
+ * positions it holds in the listing: as many records as the total
+ * announced leaves for it (else page_size), none of their codes known.
+ * Unless the scan could read the page (paging_known: an oversized page),
+ * its paging is that of a page at `at` under the latest announced total;
+ * cursor paging cannot go past it (res->last stays 0).
+ */
+void pass_check_refused(const struct pass_check *c, const struct page_cursor *at, int page_size,
+                        int offset_paging, int paging_known, struct page_result *res);
 
 #endif

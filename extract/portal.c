@@ -10,6 +10,7 @@
 #include <cJSON.h>
 
 #include "adapter.h"
+#include "jsontext.h"
 
 /* error_code as text whether it came as a string or a number. */
 static const char *error_code_of(const cJSON *doc, char buf[32])
@@ -30,6 +31,7 @@ static const char *message_of(const cJSON *doc)
   return m ? m : "";
 }
 
+/* POSTs body; with doc, also parses the answer into *doc. */
 static attempt_outcome post_json(struct source_session *s, const char *path, const char *body,
                                  struct http_response *resp, char *url, size_t urlsz, cJSON **doc,
                                  struct attempt_error *err)
@@ -53,9 +55,9 @@ static attempt_outcome post_json(struct source_session *s, const char *path, con
   hr = http_request(&s->http, "POST", url, headers, body, NULL, resp);
   curl_slist_free_all(headers);
   out = attempt_classify_http(hr, url, resp, err);
-  if (out != ATTEMPT_OK)
-    return out;
-  *doc = cJSON_ParseWithLength(dynbuf_ptr(&resp->body), dynbuf_len(&resp->body));
+  if (out != ATTEMPT_OK || !doc)
+    return out; /* a listing page is read by portal_scan_page */
+  *doc = json_parse_exact(dynbuf_ptr(&resp->body), dynbuf_len(&resp->body), NULL);
   if (!*doc || !cJSON_IsObject(*doc)) {
     cJSON_Delete(*doc);
     *doc = NULL;
@@ -115,7 +117,8 @@ static attempt_outcome portal_scan_page(const char *body, size_t len, const stru
                                         int page_size, struct page_result *res,
                                         struct attempt_error *err)
 {
-  cJSON *doc = cJSON_ParseWithLength(body, len);
+  struct json_error jerr;
+  cJSON *doc = json_parse_exact(body, len, &jerr);
   const cJSON *list, *total, *rec;
   char codebuf[32], cbuf[64];
   const char *code;
@@ -126,9 +129,7 @@ static attempt_outcome portal_scan_page(const char *body, size_t len, const stru
   res->codes.n = 0;
   res->codes.uncoded = 0;
   if (!doc || !cJSON_IsObject(doc)) {
-    /* A body cut off mid-transfer: the next attempt usually gets it whole. */
-    attempt_error_set(err, NULL, NULL, "response is not a complete JSON object");
-    out = ATTEMPT_TRANSIENT;
+    out = json_page_refused(&jerr, doc != NULL, len, err);
     goto out;
   }
   code = error_code_of(doc, codebuf);
@@ -169,7 +170,7 @@ static attempt_outcome portal_scan_page(const char *body, size_t len, const stru
   /* The last page: short, or the declared total reached. */
   res->last = res->records < page_size ||
               (res->announced >= 0 && (double)at->index * page_size >= (double)res->announced);
-  out = ATTEMPT_OK;
+  out = page_size_kept(res, page_size, err);
 out:
   cJSON_Delete(doc);
   return out;
@@ -179,7 +180,7 @@ static attempt_outcome portal_fetch_page(struct source_session *s, const struct 
                                          const struct page_cursor *at, struct http_response *resp,
                                          struct page_result *res, struct attempt_error *err)
 {
-  cJSON *req = cJSON_CreateObject(), *doc = NULL;
+  cJSON *req = cJSON_CreateObject();
   char *body = NULL, url[300], from[15], until[15];
   attempt_outcome out = ATTEMPT_PERMANENT;
 
@@ -197,7 +198,7 @@ static attempt_outcome portal_fetch_page(struct source_session *s, const struct 
     attempt_error_set(err, NULL, NULL, "out of memory");
     goto out;
   }
-  out = post_json(s, "/api/integration", body, resp, url, sizeof(url), &doc, err);
+  out = post_json(s, "/api/integration", body, resp, url, sizeof(url), NULL, err);
   if (out != ATTEMPT_OK)
     goto out;
   out = portal_scan_page(dynbuf_ptr(&resp->body), dynbuf_len(&resp->body), at, s->cfg->page_size,
@@ -207,7 +208,6 @@ static attempt_outcome portal_fetch_page(struct source_session *s, const struct 
 out:
   free(body);
   cJSON_Delete(req);
-  cJSON_Delete(doc);
   return out;
 }
 

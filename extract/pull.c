@@ -9,9 +9,11 @@
 
 #include "adapter.h"
 #include "fsutil.h"
+#include "keyset.h"
 #include "landing.h"
 #include "passcheck.h"
 #include "log.h"
+#include "sha256.h"
 #include "watermark.h"
 
 #define PAGE_MAX_BODY (64u << 20)
@@ -20,6 +22,13 @@
 /* Passes over a window whose offset paging drifted: the first and three
  * re-pages. A window still drifting after them is held (not complete). */
 #define MAX_PASSES 4
+/* Pages one window may land, every pass and re-read included, when
+ * pull_options.max_pages leaves it open: far beyond any real window
+ * (a commune's year at 500 a page is a few hundred pages), short of a
+ * disk filled by a listing that never ends. */
+#define MAX_PAGES_DEFAULT 20000
+/* Cursors remembered per window, to see one served again. */
+#define CURSORS_MAX 1000000
 
 /* What the workers pulling one source's communes share. */
 struct source_state {
@@ -30,7 +39,7 @@ struct source_state {
   pthread_mutex_t share_locks[CURL_LOCK_DATA_LAST];
   pthread_mutex_t lock;    /* guards the fields below */
   int64_t next_request_ms; /* rate limit: earliest next request */
-  int64_t started_ms;      /* the retry deadline counts from here */
+  int64_t started_ms;      /* unused: retry deadlines are per commune */
   int active;              /* communes being pulled now */
   int auth_failed;         /* permanent: skip the remaining communes */
   int ready;               /* set up without error */
@@ -76,16 +85,36 @@ static void pace(struct puller *p)
     retry_sleep_ms((long)wait);
 }
 
-/* Waits before another attempt; 0 to go on, -1 when past the deadline. */
+/* Waits before another attempt; 0 to go on, -1 when giving up: after a
+ * few attempts at a host that cannot be reached, else once the time spent
+ * failing since the last success would pass the source's deadline. */
 static int backoff(struct puller *p, const char *commune, const struct attempt_error *err,
                    long *retries)
 {
-  long delay = retry_next_delay_ms(&p->retry, err->retry_after);
+  retry_kind kind = p->session.http.last == HTTP_UNREACHABLE ? RETRY_UNREACHABLE : RETRY_TRANSIENT;
+  long delay = retry_next(&p->retry, kind, err->retry_after), left;
+  char what[128];
+
+  if (delay == RETRY_GIVE_UP_UNREACHABLE) {
+    snprintf(what, sizeof(what),
+             "giving up after %d attempts: the host cannot be reached (check base_url)",
+             p->retry.unreachable);
+    log_attempt_error(LOG_ERROR, p, commune, err, what);
+    return -1;
+  }
   if (delay < 0) {
     log_attempt_error(LOG_ERROR, p, commune, err, "giving up: retry deadline reached");
     return -1;
   }
-  log_attempt_error(LOG_WARN, p, commune, err, "transient failure, retrying");
+  left = retry_remaining_ms(&p->retry);
+  if (kind == RETRY_UNREACHABLE)
+    snprintf(what, sizeof(what), "host cannot be reached (attempt %d of %d), retrying",
+             p->retry.unreachable, p->retry.policy.max_unreachable);
+  else
+    snprintf(what, sizeof(what), "transient failure (attempt %d, giving up in %ld %s), retrying",
+             p->retry.attempt, left >= 60000 ? (left + 59999) / 60000 : (left + 999) / 1000,
+             left >= 60000 ? "min" : "s");
+  log_attempt_error(LOG_WARN, p, commune, err, what);
   log_debug("source %s: waiting %ld ms before the next attempt", p->cfg->name, delay);
   (*retries)++;
   retry_sleep_ms(delay);
@@ -146,6 +175,17 @@ static void log_window_done(const struct puller *p, const char *commune,
             retries, (char *)NULL);
 }
 
+/* A page refused for good (the same bytes and error twice, or err->final)
+ * becomes what it is landed as: the positions it stands for, no codes. */
+static void as_refused(const struct puller *p, const struct pass_check *c,
+                       const struct page_cursor *at, const struct attempt_error *err,
+                       struct page_result *res)
+{
+  page_result_release(res);
+  pass_check_refused(c, at, p->cfg->page_size, p->ad->offset_paging, err->final, res);
+  snprintf(res->refused, sizeof(res->refused), "%s", err->message);
+}
+
 /* Reads the window's landed pages again to rebuild the drift check after
  * a crash: every page counts into the window's codes, those of the pass
  * that was under way into the pass. 0 or -1. */
@@ -165,10 +205,15 @@ static int replay_landed(struct puller *p, const struct landing_window *lw,
     struct page_cursor at = { .index = 1 };
     char *path = landing_page_path(lw, page);
 
+    attempt_outcome out = ATTEMPT_PERMANENT;
+
     dynbuf_reset(&body);
-    if (!path || fs_read_file(path, &body) != FS_OK ||
-        p->ad->scan_page(dynbuf_ptr(&body), dynbuf_len(&body), &at, p->cfg->page_size, &res,
-                         &err) != ATTEMPT_OK)
+    if (path && fs_read_file(path, &body) == FS_OK)
+      out =
+        p->ad->scan_page(dynbuf_ptr(&body), dynbuf_len(&body), &at, p->cfg->page_size, &res, &err);
+    if (out == ATTEMPT_BAD_CONTENT) /* it was landed refused */
+      as_refused(p, c, &at, &err, &res);
+    if (out != ATTEMPT_OK && out != ATTEMPT_BAD_CONTENT)
       rc = -1;
     else if (page >= prog->pass_first_page)
       rc = pass_check_page(c, &res);
@@ -232,8 +277,9 @@ static int land_page(struct puller *p, struct landing_window *lw, struct landing
   }
   if (landing_write_page(lw, prog->pages + 1, dynbuf_ptr(&resp->body), dynbuf_len(&resp->body),
                          resp->status, res, &mark) != LANDING_OK) {
-    log_error("source %s, commune %s: could not write page %ld durably in \"%s\"", p->cfg->name,
-              lw->commune, prog->pages + 1, lw->dir);
+    log_report(LOG_ERROR, fs_last_error(), NULL,
+               "source %s, commune %s: could not write page %ld durably in \"%s\"", p->cfg->name,
+               lw->commune, prog->pages + 1, lw->dir);
     return -1;
   }
   if (res->next.then_index && res->next.index < prog->next.index)
@@ -241,8 +287,13 @@ static int land_page(struct puller *p, struct landing_window *lw, struct landing
              "codes served again): reading from page %ld again",
              p->cfg->name, lw->commune, prog->next.index, res->announced, c->announced_before,
              c->page_repeats, res->next.index);
+  if (res->refused[0])
+    log_report(LOG_WARN, res->refused, "The page is quarantined whole, with its bytes.",
+               "source %s, commune %s: page %ld (landed as page %ld) refused; landed marked "
+               "refused, counted as one quarantined record",
+               p->cfg->name, lw->commune, prog->next.index, prog->pages + 1);
   prog->pages++;
-  prog->records += res->records;
+  prog->records += res->refused[0] ? 1 : res->records; /* a refused page: one quarantined */
   prog->next = res->next;
   prog->complete = end == PASS_CLEAN;
   if (res->last_updated)
@@ -259,6 +310,91 @@ static int land_page(struct puller *p, struct landing_window *lw, struct landing
   return (int)end;
 }
 
+/* A refused answer, remembered to tell a page that is bad on every
+ * request from one spoiled in transfer. */
+struct refusal {
+  struct page_cursor at;
+  char sha[65];
+  char message[300];
+  int have;
+};
+
+/* 1 when the page at `at` was just refused alike: same bytes, same error. */
+static int refused_again(struct refusal *r, const struct page_cursor *at,
+                         const struct http_response *resp, const struct attempt_error *err)
+{
+  char sha[65];
+  int same;
+
+  sha256_hex(dynbuf_ptr(&resp->body), dynbuf_len(&resp->body), sha);
+  same = r->have && r->at.index == at->index && r->at.then_index == at->then_index &&
+         r->at.resume_from == at->resume_from && !strcmp(r->at.token, at->token) &&
+         !strcmp(r->sha, sha) && !strcmp(r->message, err->message);
+  r->have = 1;
+  r->at = *at;
+  memcpy(r->sha, sha, sizeof(sha));
+  snprintf(r->message, sizeof(r->message), "%s", err->message);
+  return same;
+}
+
+static long max_pages(const struct puller *p)
+{
+  return p->opts->max_pages > 0 ? p->opts->max_pages : MAX_PAGES_DEFAULT;
+}
+
+/* Why paging past the page just landed would never end, in detail ("" =
+ * it goes on): a full page without a total, a page index beyond what the
+ * total allows, a cursor served again, the window's page cap. */
+static void runaway_reason(const struct puller *p, const struct landing_progress *prog,
+                           const struct pass_check *c, const struct page_result *res,
+                           struct keyset *cursors, char *why, size_t n)
+{
+  long limit = pass_check_page_limit(c, p->cfg->page_size);
+  char key[32];
+
+  why[0] = '\0';
+  snprintf(key, sizeof(key), "%lld", (long long)prog->next.resume_from);
+  if (prog->complete)
+    return;
+  if (p->ad->offset_paging && !res->refused[0] && res->announced < 0)
+    snprintf(why, n,
+             "page %ld (%ld records) announces no total, and the listing goes on past it: "
+             "offset paging cannot tell where it ends",
+             prog->pages, res->records);
+  else if (p->ad->offset_paging && limit > 0 && prog->next.index > limit)
+    snprintf(why, n,
+             "page %ld would be asked for, but %ld records announced (%ld more that left the "
+             "window) fill %ld pages of %d",
+             prog->next.index, c->announced_now, c->win_left, limit - 1, p->cfg->page_size);
+  else if (!p->ad->offset_paging && prog->next.token[0] &&
+           keyset_add(cursors, keyset_hash(keyset_hash(0, key), prog->next.token)) == 0)
+    snprintf(why, n, "page %ld gave nextCursor \"%.60s\", a cursor it already gave", prog->pages,
+             prog->next.token);
+  else if (prog->pages >= max_pages(p))
+    snprintf(why, n, "%ld pages landed, the most one window may take (max_pages %ld)", prog->pages,
+             max_pages(p));
+}
+
+/* 1 (logged, wo->problem set) when paging would never end. */
+static int runs_away(const struct puller *p, const char *commune,
+                     const struct landing_progress *prog, const struct pass_check *c,
+                     const struct page_result *res, struct keyset *cursors,
+                     struct window_outcome *wo)
+{
+  char why[300];
+
+  runaway_reason(p, prog, c, res, cursors, why, sizeof(why));
+  if (!why[0])
+    return 0;
+  log_report(LOG_ERROR, why,
+             "The window keeps its watermark; the pages landed are loaded. The source's paging "
+             "is broken: tell its operator.",
+             "source %s, commune %s: paging does not end; window incomplete", p->cfg->name,
+             commune);
+  snprintf(wo->problem, sizeof(wo->problem), "paging does not end: %.170s", why);
+  return 1;
+}
+
 /* Pulls one commune's window to completion; 0 or -1. */
 static int pull_window(struct puller *p, const char *commune, struct window_outcome *wo)
 {
@@ -267,10 +403,13 @@ static int pull_window(struct puller *p, const char *commune, struct window_outc
   struct http_response resp;
   struct pass_check check;
   struct pull_window w = { commune, 0, 0 };
+  struct refusal refusal = { .have = 0 };
+  struct keyset cursors;
   int found, restarts = 0, reauthed = 0, rc = -1, held = 0;
 
   http_response_init(&resp, PAGE_MAX_BODY);
   pass_check_init(&check);
+  keyset_init(&cursors, CURSORS_MAX);
   w.from = window_start(p, commune);
   w.until = p->opts->until != TTHC_TIME_NONE ? p->opts->until : p->opts->run_end;
   if (landing_open(&lw, p->opts->state_dir, p->opts->run_id, p->cfg->name, commune,
@@ -295,13 +434,31 @@ static int pull_window(struct puller *p, const char *commune, struct window_outc
     struct attempt_error err = { .retry_after = -1 };
     struct page_result res = { 0 };
     attempt_outcome out;
-    int end;
+    int end, cursor_lost = 0;
 
     if (ensure_session(p, commune, &wo->retries) != ATTEMPT_OK)
       goto out;
     pace(p);
     out = p->ad->fetch_page(&p->session, &w, &prog.next, &resp, &res, &err);
     switch (out) {
+    case ATTEMPT_BAD_CONTENT:
+      if (!err.final && !refused_again(&refusal, &prog.next, &resp, &err)) {
+        /* Asked once more: a transfer gone wrong gives other bytes. */
+        char why[sizeof(err.message)];
+        memcpy(why, err.message, sizeof(why));
+        snprintf(err.message, sizeof(err.message), "page refused, asking once more: %.250s", why);
+        page_result_release(&res);
+        if (backoff(p, commune, &err, &wo->retries))
+          goto out;
+        break;
+      }
+      if (!err.final) /* say why it is final */
+        snprintf(err.message + strlen(err.message), sizeof(err.message) - strlen(err.message),
+                 "; the same bytes were refused alike on the next request");
+      as_refused(p, &check, &prog.next, &err, &res);
+      /* a cursor listing's next cursor is in the page it cannot read */
+      cursor_lost = !p->ad->offset_paging && !err.final;
+      /* fall through - landed like any page, marked refused */
     case ATTEMPT_OK:
       end = land_page(p, &lw, &prog, &check, &resp, &res);
       page_result_release(&res);
@@ -312,9 +469,23 @@ static int pull_window(struct puller *p, const char *commune, struct window_outc
       held = end == PASS_HELD;
       restarts = 0;
       reauthed = 0;
+      refusal.have = 0;
       retry_success(&p->retry);
       log_debug("source %s, commune %s: page %ld, %ld records", p->cfg->name, commune, prog.pages,
                 res.records);
+      if (cursor_lost) {
+        log_report(LOG_ERROR, res.refused,
+                   "The window keeps its watermark; the pages before are loaded, the refused one "
+                   "quarantined. The source must correct the page.",
+                   "source %s, commune %s: page %ld refused; a cursor listing cannot go past it "
+                   "(its nextCursor is in it); window incomplete",
+                   p->cfg->name, commune, prog.pages);
+        snprintf(wo->problem, sizeof(wo->problem),
+                 "page %ld refused; the listing cannot go past it", prog.pages);
+        goto out;
+      }
+      if (!held && runs_away(p, commune, &prog, &check, &res, &cursors, wo))
+        goto out;
       break;
     case ATTEMPT_TRANSIENT:
       page_result_release(&res);
@@ -352,6 +523,9 @@ static int pull_window(struct puller *p, const char *commune, struct window_outc
       prog.next.token[0] = '\0';
       if (prog.last_updated)
         prog.next.resume_from = prog.last_updated;
+      /* a new listing: its cursors may be those of the old one */
+      keyset_release(&cursors);
+      keyset_init(&cursors, CURSORS_MAX);
       break;
     case ATTEMPT_PERMANENT:
       page_result_release(&res);
@@ -382,6 +556,7 @@ out:
   if (!wo->complete && !wo->problem[0])
     snprintf(wo->problem, sizeof(wo->problem), "extraction did not finish (see the log)");
   log_window_done(p, commune, wo);
+  keyset_release(&cursors);
   pass_check_release(&check);
   http_response_release(&resp);
   landing_release(&lw);
@@ -466,16 +641,22 @@ static int pull_task(struct source_state *src, const char *commune, const struct
                      struct window_outcome *wo)
 {
   struct puller p = { .src = src, .cfg = src->cfg, .ad = src->ad, .opts = opts };
+  struct http_client_options ho = { .timeout_seconds = src->cfg->timeout_seconds,
+                                    .connect_timeout_seconds = src->cfg->connect_timeout_seconds,
+                                    .insecure = src->cfg->insecure,
+                                    .ca_file = src->cfg->ca_file,
+                                    .max_body = PAGE_MAX_BODY };
+  struct retry_policy rp = opts->retry;
   int rc = -1;
 
   p.session.cfg = src->cfg;
   p.session.secret = src->secret; /* borrowed */
-  if (http_client_init(&p.session.http, src->cfg->timeout_seconds, src->cfg->insecure,
-                       PAGE_MAX_BODY) != HTTP_OK ||
+  if (http_client_init(&p.session.http, &ho) != HTTP_OK ||
       http_client_share(&p.session.http, src->share) != HTTP_OK)
     goto out;
-  retry_init(&p.retry, &opts->retry, (uint64_t)(uintptr_t)wo ^ (uint64_t)retry_now_ms());
-  p.retry.started_ms = src->started_ms; /* the deadline is per source */
+  /* The deadline is this commune's: time failing since its last success. */
+  rp.deadline_s = src->cfg->retry_deadline_seconds;
+  retry_init(&p.retry, &rp, (uint64_t)(uintptr_t)wo ^ (uint64_t)retry_now_ms());
   rc = pull_window(&p, commune, wo);
 out:
   http_client_release(&p.session.http);

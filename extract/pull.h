@@ -24,6 +24,9 @@ struct pull_options {
   struct retry_policy retry;
   int jobs;       /* worker threads over all sources */
   int per_source; /* communes of one source pulled at once */
+  long max_pages; /* pages one window may land (passes and re-reads
+                     included) before it is stopped as never ending;
+                     0 = the default, 20000 */
 };
 
 /* What happened to one window; the run summary lists them. */

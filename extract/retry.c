@@ -9,6 +9,7 @@ void retry_policy_default(struct retry_policy *p)
   p->cap_ms = 30000;
   p->max_retry_after_s = 300;
   p->deadline_s = 1800;
+  p->max_unreachable = 3;
 }
 
 int64_t retry_now_ms(void)
@@ -28,14 +29,15 @@ void retry_sleep_ms(long ms)
 void retry_init(struct retry_state *s, const struct retry_policy *p, uint64_t seed)
 {
   s->policy = *p;
-  s->started_ms = retry_now_ms();
-  s->attempt = 0;
   s->rng = seed ? seed : 0x9E3779B97F4A7C15ULL;
+  retry_success(s);
 }
 
 void retry_success(struct retry_state *s)
 {
+  s->since_ms = retry_now_ms();
   s->attempt = 0;
+  s->unreachable = 0;
 }
 
 /* splitmix64: small, good enough for jitter. */
@@ -47,10 +49,10 @@ static uint64_t next_random(struct retry_state *s)
   return z ^ (z >> 31);
 }
 
-long retry_next_delay_ms(struct retry_state *s, long retry_after_s)
+/* Full jitter under the ceiling of this attempt, raised to Retry-After. */
+static long jittered_delay(struct retry_state *s, long retry_after_s)
 {
   long ceiling = s->policy.base_ms, delay;
-  int64_t elapsed = retry_now_ms() - s->started_ms;
 
   for (int i = 0; i < s->attempt && ceiling < s->policy.cap_ms; i++)
     ceiling *= 2;
@@ -63,8 +65,28 @@ long retry_next_delay_ms(struct retry_state *s, long retry_after_s)
     if (ra * 1000 > delay)
       delay = ra * 1000;
   }
-  s->attempt++;
-  if (elapsed + delay > s->policy.deadline_s * 1000)
-    return -1;
   return delay;
+}
+
+long retry_next(struct retry_state *s, retry_kind kind, long retry_after_s)
+{
+  long delay = jittered_delay(s, retry_after_s);
+
+  s->attempt++;
+  if (kind == RETRY_UNREACHABLE && ++s->unreachable >= s->policy.max_unreachable)
+    return RETRY_GIVE_UP_UNREACHABLE;
+  if (retry_now_ms() - s->since_ms + delay > (int64_t)s->policy.deadline_s * 1000)
+    return RETRY_GIVE_UP_DEADLINE;
+  return delay;
+}
+
+long retry_next_delay_ms(struct retry_state *s, long retry_after_s)
+{
+  return retry_next(s, RETRY_TRANSIENT, retry_after_s);
+}
+
+long retry_remaining_ms(const struct retry_state *s)
+{
+  int64_t left = (int64_t)s->policy.deadline_s * 1000 - (retry_now_ms() - s->since_ms);
+  return left > 0 ? (long)left : 0;
 }

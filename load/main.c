@@ -5,8 +5,9 @@
  *   tthc-load [-c FILE] --migrate          apply the schema migrations
  *   tthc-load [-c FILE] --units FILE.csv   load the official commune list
  *
- * The warehouse is [warehouse] conninfo of the configuration, else
- * $TTHC_CONNINFO, else libpq's PG* environment.
+ * The warehouse is [warehouse] conninfo (or conninfo_file) of the
+ * configuration, else $TTHC_CONNINFO, else libpq's PG* environment. A
+ * password written into conninfo itself is refused (decisions.md).
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -14,12 +15,13 @@
 #include <string.h>
 
 #include "config.h"
-#include "loader.h"
+#include "load_logged.h"
 #include "log.h"
 #include "migrations.h"
 #include "pgutil.h"
 #include "rundir.h"
 #include "units.h"
+#include "version.h"
 
 static void usage(FILE *out)
 {
@@ -32,51 +34,22 @@ static void usage(FILE *out)
     "      --migrate          apply pending schema migrations, then exit unless --run is given\n"
     "      --units FILE.csv   load communes/provinces (units-2025.csv format)\n"
     "      --log-format FMT   text (default) or json\n"
-    "  -h, --help             this help\n");
-}
-
-/* Loads one run; 0 or 1. */
-static int load_one(PGconn *conn, const char *state_dir, const char *run)
-{
-  struct load_counts lc;
-
-  if (loader_load_run(conn, state_dir, run, &lc) != PGU_OK) {
-    log_report(LOG_ERROR, NULL,
-               "Nothing of this run is visible; fix the cause and run tthc-load again.",
-               "loading run %s failed", run);
-    return 1;
-  }
-  if (lc.already_loaded)
-    return 0;
-  log_info("run %s loaded: %lld records (%lld new, %lld updated, %lld unchanged), "
-           "%lld rejects, %lld dossiers merged",
-           run, lc.read, lc.inserted, lc.updated, lc.unchanged, lc.rejected, lc.merged);
-  if (loader_print_windows(conn, run, stderr) != PGU_OK)
-    log_warn("run %s: could not print the reconciliation", run);
-  if (lc.windows_mismatch) {
-    log_report(LOG_ERROR, NULL, "SELECT * FROM tthc.run_window WHERE status <> 'ok' shows them.",
-               "run %s: %ld window(s) whose stages disagree; their watermarks are held", run,
-               lc.windows_mismatch);
-    return 1;
-  }
-  if (lc.windows_not_ok)
-    log_warn("run %s: %ld window(s) incomplete; loaded what was landed, their watermarks are held",
-             run, lc.windows_not_ok);
-  return 0;
+    "  -h, --help             this help\n"
+    "      --version          print the version and exit\n");
 }
 
 int main(int argc, char **argv)
 {
-  enum { OPT_RUN = 256, OPT_MIGRATE, OPT_UNITS, OPT_LOGFMT };
+  enum { OPT_RUN = 256, OPT_MIGRATE, OPT_UNITS, OPT_LOGFMT, OPT_VERSION };
   static const struct option opts[] = { { "config", required_argument, NULL, 'c' },
                                         { "run", required_argument, NULL, OPT_RUN },
                                         { "migrate", no_argument, NULL, OPT_MIGRATE },
                                         { "units", required_argument, NULL, OPT_UNITS },
                                         { "log-format", required_argument, NULL, OPT_LOGFMT },
                                         { "help", no_argument, NULL, 'h' },
+                                        { "version", no_argument, NULL, OPT_VERSION },
                                         { NULL, 0, NULL, 0 } };
   const char *config_path = getenv("TTHC_CONFIG"), *run = NULL, *units = NULL;
-  const char *conninfo;
   int migrate = 0, c, rc = 1;
   log_format fmt = LOG_FORMAT_TEXT;
   struct tthc_config cfg;
@@ -100,6 +73,7 @@ int main(int argc, char **argv)
       }
       break;
     case 'h': usage(stdout); return 0;
+    case OPT_VERSION: version_print("tthc-load"); return 0;
     default: usage(stderr); return 2;
     }
   }
@@ -114,12 +88,12 @@ int main(int argc, char **argv)
     goto out;
   }
   if (run && !rundir_id_valid(run)) {
-    log_report(LOG_ERROR, NULL, "A run id looks like 20260501T010203Z.", "invalid run id \"%s\"",
-               run);
+    log_report(LOG_ERROR, NULL,
+               "A run id looks like 20260501T010203.123456Z-9f3a61c2 (or 20260501T010203Z).",
+               "invalid run id \"%s\"", run);
     goto out;
   }
-  conninfo = cfg.conninfo ? cfg.conninfo : getenv("TTHC_CONNINFO");
-  conn = pgu_connect(conninfo, "tthc-load");
+  conn = loader_connect(&cfg, config_path, "tthc-load");
   if (!conn)
     goto out;
 
@@ -146,7 +120,7 @@ int main(int argc, char **argv)
     goto out;
   }
   if (run) {
-    rc = load_one(conn, cfg.state_dir, run);
+    rc = loader_load_logged(conn, cfg.state_dir, run, NULL, stderr) != 0;
     goto out;
   }
   /* Every transformed run not yet loaded, oldest first. */
@@ -155,7 +129,7 @@ int main(int argc, char **argv)
     log_info("no transformed run waiting to be loaded in %s", cfg.state_dir);
   rc = 0;
   for (size_t i = 0; i < nruns && rc == 0; i++)
-    rc = load_one(conn, cfg.state_dir, runs[i]);
+    rc = loader_load_logged(conn, cfg.state_dir, runs[i], NULL, stderr) != 0;
 out:
   if (conn)
     PQfinish(conn);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fsutil.h"
 #include "log.h"
 
 const char *pgu_strerror(pgu_result r)
@@ -15,6 +16,7 @@ const char *pgu_strerror(pgu_result r)
   case PGU_SQL: return "a statement failed";
   case PGU_IO: return "could not read a local file";
   case PGU_NOMEM: return "out of memory";
+  case PGU_CONFLICT: return "another run with this id is already loaded";
   }
   return "unknown error";
 }
@@ -33,13 +35,27 @@ static void log_pg_failure(PGconn *conn, const PGresult *res, const char *sql)
              state ? " (SQLSTATE " : "", state ? state : "", state ? ")" : "", sql);
 }
 
+/* The test hook's place to die after a statement or a COPY chunk
+ * (fs_crash_point, inert unless TTHC_CRASH_AT is set): tests kill the
+ * loader at every step of its transaction. Labelled with the SQL's start. */
+static void crash_point(const char *what, const char *sql)
+{
+  char head[72];
+
+  snprintf(head, sizeof head, "%s", sql);
+  head[strcspn(head, "\n")] = '\0';
+  fs_crash_point(what, head);
+}
+
 /* Without parameters the simple protocol is used, which allows several
  * statements in one string (migrations). */
 static PGresult *run(PGconn *conn, const char *sql, int nparams, const char *const *params)
 {
-  if (nparams == 0)
-    return PQexec(conn, sql);
-  return PQexecParams(conn, sql, nparams, NULL, params, NULL, NULL, 0);
+  PGresult *res = nparams == 0 ? PQexec(conn, sql)
+                               : PQexecParams(conn, sql, nparams, NULL, params, NULL, NULL, 0);
+
+  crash_point("SQL statement", sql);
+  return res;
 }
 
 PGconn *pgu_connect(const char *conninfo, const char *progname)
@@ -65,6 +81,22 @@ PGconn *pgu_connect(const char *conninfo, const char *progname)
     return NULL;
   }
   return conn;
+}
+
+int pgu_conninfo_has_password(const char *conninfo)
+{
+  char *errmsg = NULL;
+  PQconninfoOption *opts = PQconninfoParse(conninfo ? conninfo : "", &errmsg);
+  int found = 0;
+
+  PQfreemem(errmsg); /* may quote the conninfo: never logged */
+  if (!opts)
+    return -1;
+  for (const PQconninfoOption *o = opts; o->keyword; o++)
+    if (!strcmp(o->keyword, "password") && o->val && *o->val)
+      found = 1;
+  PQconninfoFree(opts);
+  return found;
 }
 
 PGresult *pgu_exec(PGconn *conn, const char *sql, int nparams, const char *const *params,
@@ -107,6 +139,7 @@ pgu_result pgu_copy_file(PGconn *conn, const char *copy_sql, const char *path, l
     return PGU_IO;
   }
   res = PQexec(conn, copy_sql);
+  crash_point("SQL statement", copy_sql);
   if (!res || PQresultStatus(res) != PGRES_COPY_IN) {
     log_pg_failure(conn, res, copy_sql);
     result = PGU_SQL;
@@ -121,6 +154,7 @@ pgu_result pgu_copy_file(PGconn *conn, const char *copy_sql, const char *path, l
       result = PGU_SQL;
       break;
     }
+    crash_point("COPY chunk of", path);
   }
   if (result == PGU_OK && ferror(f)) {
     log_report(LOG_ERROR, strerror(errno), NULL, "could not read \"%s\"", path);

@@ -14,7 +14,8 @@ typedef enum {
   PGU_CONNECT, /* could not connect */
   PGU_SQL,     /* a statement failed (already logged) */
   PGU_IO,      /* a local file could not be read */
-  PGU_NOMEM
+  PGU_NOMEM,
+  PGU_CONFLICT /* the warehouse holds a different run under this run id (already logged) */
 } pgu_result;
 
 const char *pgu_strerror(pgu_result r);
@@ -23,6 +24,11 @@ const char *pgu_strerror(pgu_result r);
  * and returns NULL on failure. Sets application_name=progname, client
  * encoding UTF8 and the session time zone to UTC. */
 PGconn *pgu_connect(const char *conninfo, const char *progname);
+
+/* 1 when conninfo (key = value pairs or a postgresql:// URI) gives a
+ * password, 0 when not, -1 when libpq cannot parse it (connecting will
+ * say why). */
+int pgu_conninfo_has_password(const char *conninfo);
 
 /* Runs sql with text parameters and expects `expect` (PGRES_COMMAND_OK or
  * PGRES_TUPLES_OK). Returns the result (caller PQclear()s) or NULL after

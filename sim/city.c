@@ -765,12 +765,54 @@ static const char DOCTYPE[] =
   "  <!ENTITY lol9 \"&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;\">\n"
   "]>\n";
 
+static void render_entry(struct sim_city *c, const struct sim_entry *e, struct sim_text *page,
+                         struct sim_response *r)
+{
+  struct render x = { c, e->d, e->junk, page };
+
+  if (e->junk) {
+    x.d = e->junk->tmpl;
+    r->malformed++;
+  }
+  render_hoso(&x, e->upd);
+}
+
+/* The endless fault: the rest of a page past the window's end is filled
+ * with the window's records again under fresh codes (ENDLESS-<position>),
+ * so no page is ever short and no code repeats. The view is locked. */
+static void fill_past_end(struct sim_city *c, const struct listing *l, long first, long served,
+                          struct sim_text *page, struct sim_response *r)
+{
+  struct sim_view *v = &c->view;
+  size_t *at = malloc((v->n ? v->n : 1) * sizeof(*at));
+  long n = 0;
+
+  if (!at) {
+    page->fail = true;
+    return;
+  }
+  for (size_t i = sim_view_lower_bound(v, l->from); i < v->n && v->v[i].upd <= l->to; i++)
+    if (!v->v[i].junk && (!l->commune || !strcmp(v->v[i].commune, l->commune)))
+      at[n++] = i;
+  for (long k = first + served; n > 0 && k < first + l->size; k++) {
+    struct sim_entry e = v->v[at[k % n]];
+    struct sim_dossier copy = *e.d;
+
+    snprintf(copy.code, sizeof(copy.code), "ENDLESS-%ld", k);
+    memcpy(copy.portal_code, copy.code, sizeof(copy.code));
+    memcpy(copy.ministry_code, copy.code, sizeof(copy.code));
+    e.d = &copy;
+    render_entry(c, &e, page, r);
+  }
+  free(at);
+}
+
 static void reply_listing(struct sim_city *c, const struct listing *l, struct sim_fault_hit *hit,
                           struct sim_response *r)
 {
   struct sim_text page = { 0 }, b = { 0 };
   struct sim_view *v = &c->view;
-  long total = 0, first = (l->page - 1) * l->size;
+  long total = 0, first = (l->page - 1) * l->size, served = 0;
   enum sim_fault k = hit->kind;
   char *body = NULL;
   size_t len = 0;
@@ -778,18 +820,16 @@ static void reply_listing(struct sim_city *c, const struct listing *l, struct si
   pthread_mutex_lock(&v->lock);
   for (size_t i = sim_view_lower_bound(v, l->from); i < v->n && v->v[i].upd <= l->to; i++) {
     const struct sim_entry *e = &v->v[i];
-    struct render x = { c, e->d, e->junk, &page };
 
     if (l->commune && strcmp(e->commune, l->commune))
       continue;
     if (total++ < first || total > first + l->size)
       continue;
-    if (e->junk) {
-      x.d = e->junk->tmpl;
-      r->malformed++;
-    }
-    render_hoso(&x, e->upd);
+    render_entry(c, e, &page, r);
+    served++;
   }
+  if (k == SIM_FAULT_ENDLESS && served < l->size)
+    fill_past_end(c, l, first, served, &page, r);
   if (!sim_paging_fault(v, l->commune, l->from, l->to, first, l->size, k))
     hit->kind = k = SIM_FAULT_NONE;
   if (k == SIM_FAULT_MISCOUNT)
@@ -797,13 +837,21 @@ static void reply_listing(struct sim_city *c, const struct listing *l, struct si
   pthread_mutex_unlock(&v->lock);
 
   puts_(&b, XML_DECL);
-  if (k == SIM_FAULT_DOCTYPE)
+  /* Spliced into this answer only (the next request may come clean): the
+   * comment makes every such answer's bytes its own, as an injection
+   * would, and tests that a comment cannot hide the DOCTYPE behind it. */
+  if (k == SIM_FAULT_DOCTYPE) {
+    printf_(&b, "<!-- <injected %08x> -->\n", (unsigned)hit->variant);
     puts_(&b, DOCTYPE);
-  printf_(&b,
-          "<KetQuaTraCuu>\n  <MaLoi>0</MaLoi>\n  <MoTaLoi>Thành công%s"
-          "</MoTaLoi>\n  <TongSoBanGhi>%ld</TongSoBanGhi>\n"
-          "  <Trang>%ld</Trang>\n  <TongSoTrang>%ld</TongSoTrang>\n",
-          k == SIM_FAULT_DOCTYPE ? "&lol9;" : "", total, l->page, (total + l->size - 1) / l->size);
+  }
+  printf_(&b, "<KetQuaTraCuu>\n  <MaLoi>0</MaLoi>\n  <MoTaLoi>Thành công%s</MoTaLoi>\n",
+          k == SIM_FAULT_DOCTYPE ? "&lol9;" : "");
+  /* endless: a listing that never ends announces no total */
+  if (k != SIM_FAULT_ENDLESS)
+    printf_(&b, "  <TongSoBanGhi>%ld</TongSoBanGhi>\n", total);
+  printf_(&b, "  <Trang>%ld</Trang>\n", l->page);
+  if (k != SIM_FAULT_ENDLESS)
+    printf_(&b, "  <TongSoTrang>%ld</TongSoTrang>\n", (total + l->size - 1) / l->size);
   if (page.len) {
     puts_(&b, "  <DanhSachHoSo>\n");
     put(&b, page.s, page.len);

@@ -11,7 +11,7 @@ static const char *const names[SIM_FAULT_COUNT] = {
   NULL,           "http-5xx",  "rate-limit", "unavailable", "error-1",        "session-expired",
   "numeric-code", "truncate",  "reset",      "stall",       "http-500",       "token-expired",
   "windows-1258", "ncr",       "doctype",    "sync-error",  "cursor-expired", "drift",
-  "drift-served", "drift-out", "miscount"
+  "drift-served", "drift-out", "miscount",   "endless",     "same-cursor"
 };
 
 const char *sim_fault_name(enum sim_fault k)

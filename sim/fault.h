@@ -28,7 +28,8 @@
  *   windows-1258     city page encoded in, and declared as, windows-1258
  *   ncr              city page with non-ASCII letters as &#NNNN;
  *   doctype          city page with a DOCTYPE and entity declarations
- *                    (billion laughs, an external entity) before the root
+ *                    (billion laughs, an external entity) before the root,
+ *                    behind a comment that differs on every such answer
  *   sync-error       ministry: status "0", errorCode SYNC_ERROR
  *   cursor-expired   ministry: a call with a cursor gets CURSOR_EXPIRED
  *   drift            portal, city: after the page, a few records of the
@@ -42,6 +43,12 @@
  *                    end (DenNgay): the total drops by one
  *   miscount         portal, city: the page announces one record more than
  *                    the listing holds (total, TongSoBanGhi)
+ *   endless          portal, city: a listing that never ends: every page
+ *                    is full (past the window's end, its records again
+ *                    under fresh codes ENDLESS-<n>) and no total is
+ *                    announced
+ *   same-cursor      ministry: a call with a cursor is answered with that
+ *                    cursor again as nextCursor: the listing never ends
  *   malformed        not per request: RATE junk records per real record
  *                    are slipped into the pages (junk.h)
  *
@@ -87,6 +94,8 @@ enum sim_fault {
   SIM_FAULT_DRIFT_SERVED,
   SIM_FAULT_DRIFT_OUT,
   SIM_FAULT_MISCOUNT,
+  SIM_FAULT_ENDLESS,
+  SIM_FAULT_SAME_CURSOR,
   SIM_FAULT_COUNT
 };
 
@@ -100,7 +109,8 @@ enum sim_fault {
 /* Offset-paging faults of the portal and the city. */
 #define SIM_FAULTS_PAGING                                                   \
   (SIM_FAULT_BIT(SIM_FAULT_DRIFT) | SIM_FAULT_BIT(SIM_FAULT_DRIFT_SERVED) | \
-   SIM_FAULT_BIT(SIM_FAULT_DRIFT_OUT) | SIM_FAULT_BIT(SIM_FAULT_MISCOUNT))
+   SIM_FAULT_BIT(SIM_FAULT_DRIFT_OUT) | SIM_FAULT_BIT(SIM_FAULT_MISCOUNT) | \
+   SIM_FAULT_BIT(SIM_FAULT_ENDLESS))
 /* What each kind's data endpoint can meet. */
 #define SIM_FAULTS_PORTAL                                                                       \
   (SIM_FAULTS_TRANSPORT | SIM_FAULT_BIT(SIM_FAULT_ERROR_1) | SIM_FAULT_BIT(SIM_FAULT_SESSION) | \
@@ -110,9 +120,10 @@ enum sim_fault {
   (SIM_FAULTS_CITY_TOKEN | SIM_FAULT_BIT(SIM_FAULT_ERROR_1) |                  \
    SIM_FAULT_BIT(SIM_FAULT_TOKEN_EXPIRED) | SIM_FAULT_BIT(SIM_FAULT_WIN1258) | \
    SIM_FAULT_BIT(SIM_FAULT_NCR) | SIM_FAULT_BIT(SIM_FAULT_DOCTYPE) | SIM_FAULTS_PAGING)
-#define SIM_FAULTS_MINISTRY                                   \
-  (SIM_FAULTS_TRANSPORT | SIM_FAULT_BIT(SIM_FAULT_HTTP_500) | \
-   SIM_FAULT_BIT(SIM_FAULT_SYNC_ERROR) | SIM_FAULT_BIT(SIM_FAULT_CURSOR_EXPIRED))
+#define SIM_FAULTS_MINISTRY                                                        \
+  (SIM_FAULTS_TRANSPORT | SIM_FAULT_BIT(SIM_FAULT_HTTP_500) |                      \
+   SIM_FAULT_BIT(SIM_FAULT_SYNC_ERROR) | SIM_FAULT_BIT(SIM_FAULT_CURSOR_EXPIRED) | \
+   SIM_FAULT_BIT(SIM_FAULT_SAME_CURSOR))
 
 struct sim_faults {
   unsigned ppm[SIM_FAULT_COUNT]; /* rate per million requests */

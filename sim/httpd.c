@@ -231,8 +231,27 @@ sim_httpd_result sim_httpd_start(const struct sim_httpd_options *o, struct sim_h
     MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
   const union MHD_DaemonInfo *info;
   struct sim_httpd *h;
+  /* HTTPS options, or none (the list then ends at once). */
+  struct MHD_OptionItem tls[] = {
+    { MHD_OPTION_HTTPS_MEM_CERT, 0, (void *)o->tls_cert_pem },
+    { MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)o->tls_key_pem },
+    { MHD_OPTION_END, 0, NULL },
+  };
 
   *out = NULL;
+  if (o->tls_cert_pem || o->tls_key_pem) {
+    if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+      snprintf(err, errlen, "this libmicrohttpd was built without TLS");
+      return SIM_HTTPD_NO_TLS;
+    }
+    if (!o->tls_cert_pem || !o->tls_key_pem) {
+      snprintf(err, errlen, "HTTPS needs both a certificate and its key");
+      return SIM_HTTPD_START;
+    }
+    flags |= MHD_USE_TLS;
+  } else {
+    tls[0].option = MHD_OPTION_END;
+  }
   memset(&ss, 0, sizeof(ss));
   if (inet_pton(AF_INET, bind, &v4->sin_addr) == 1) {
     v4->sin_family = AF_INET;
@@ -254,12 +273,13 @@ sim_httpd_result sim_httpd_start(const struct sim_httpd_options *o, struct sim_h
   if (!h->o.max_body)
     h->o.max_body = DEFAULT_MAX_BODY;
   atomic_init(&h->stopping, false);
-  h->daemon = MHD_start_daemon(flags, (uint16_t)o->port, NULL, NULL, on_request, h,
-                               MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_SOCK_ADDR,
-                               (struct sockaddr *)&ss, MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
-                               MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120, MHD_OPTION_END);
+  h->daemon = MHD_start_daemon(
+    flags, (uint16_t)o->port, NULL, NULL, on_request, h, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
+    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120, MHD_OPTION_ARRAY, tls, MHD_OPTION_END);
   if (!h->daemon) {
-    snprintf(err, errlen, "cannot listen on %s:%u: %s", bind, o->port,
+    snprintf(err, errlen, "cannot listen on %s:%u%s: %s", bind, o->port,
+             flags & MHD_USE_TLS ? " with that certificate and key" : "",
              errno ? strerror(errno) : "daemon failed");
     free(h);
     return SIM_HTTPD_START;

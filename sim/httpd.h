@@ -6,7 +6,9 @@
  * response's transport instructions: send half the body and drop the
  * connection, drop it without answering, or stall first.  One thread per
  * connection, so a stalled request never blocks the others; stalls end
- * early when the server stops.
+ * early when the server stops. With a certificate and key (PEM, in
+ * memory) it serves HTTPS instead of HTTP, when libmicrohttpd was built
+ * with TLS (Debian's is, with GnuTLS).
  *
  *     struct sim_httpd_options o = { .bind = "127.0.0.1", .port = 0,
  *             .handler = sim_portal_handler, .ctx = portal, .log = log };
@@ -27,8 +29,9 @@
 typedef enum {
   SIM_HTTPD_OK = 0,
   SIM_HTTPD_BAD_BIND, /* bind is not an IPv4/IPv6 literal */
-  SIM_HTTPD_START,    /* the daemon did not start (port in use ...) */
-  SIM_HTTPD_NOMEM
+  SIM_HTTPD_START,    /* the daemon did not start (port in use, a bad certificate ...) */
+  SIM_HTTPD_NOMEM,
+  SIM_HTTPD_NO_TLS /* a certificate was given, but libmicrohttpd has no TLS */
 } sim_httpd_result;
 
 typedef void (*sim_handler_fn)(void *ctx, const struct sim_request *q, struct sim_response *r);
@@ -40,6 +43,10 @@ struct sim_httpd_options {
   sim_handler_fn handler;
   void *ctx;              /* handler's context (borrowed) */
   struct sim_reqlog *log; /* may be NULL (borrowed) */
+  /* HTTPS: the server's certificate chain and private key, PEM text (both
+   * or neither; borrowed, must outlive the server). NULL = plain HTTP. */
+  const char *tls_cert_pem;
+  const char *tls_key_pem;
 };
 
 struct sim_httpd;

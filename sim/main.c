@@ -17,6 +17,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "version.h"
 #include "city.h"
 #include "dataset.h"
 #include "fault.h"
@@ -81,6 +82,9 @@ static const char usage_text[] =
   "  --agency CODE          agency code, dstcode (default 000.00.00.H31)\n"
   "  --token-ttl N          city access-token lifetime, seconds (default 3600)\n"
   "  --request-log FILE     append one JSON line per answered request\n"
+  "  --tls-cert FILE        serve HTTPS with this certificate (PEM, the chain\n"
+  "                         after the server's; with --tls-key)\n"
+  "  --tls-key FILE         the certificate's private key (PEM, unencrypted)\n"
   "representation (what sources.md allows; the model and truth stay the same):\n"
   "  --xml-layout indented|compact  city pages indented (default) or with no\n"
   "                         whitespace between elements\n"
@@ -117,6 +121,9 @@ static const char usage_text[] =
   "  --fault-seed N         fault stream seed (default 1)\n"
   "  --stall-ms N           how long a stall lasts (default 20000)\n"
   "  --retry-after N        Retry-After seconds sent (default 1)\n"
+  "hostile paging (no client can complete such a window; it must stop it):\n"
+  "  --fault endless:RATE   portal, city: full pages forever, no total announced\n"
+  "  --fault same-cursor:RATE  ministry: a cursor answered with itself as nextCursor\n"
   "truth:\n"
   "  --truth FILE           write the Biểu 06 truth (TSV) for --unit, --period\n"
   "  --unit CODE            5-digit commune or 2-digit province\n"
@@ -143,6 +150,7 @@ struct config {
   unsigned per_day, port, stall_ms, retry_after;
   const char *bind, *username, *password_file, *agency;
   const char *truth, *unit, *request_log;
+  const char *tls_cert, *tls_key; /* HTTPS: PEM files, both or neither */
   const char *truth_disc, *truth_rejects, *truth_rates, *truth_overdue, *truth_counts;
   const struct sim_scenario *scenario;
   enum sim_kind kindv;
@@ -283,6 +291,7 @@ enum {
   O_UNIT_PROVINCE,
   O_PLAIN,
   O_HELP,
+  O_VERSION,
   O_SCENARIO,
   O_PUSH_FAILURE,
   O_NATIONAL_CODES,
@@ -303,7 +312,9 @@ enum {
   O_SCALARS,
   O_STOP_RECORDING,
   O_JSON_ASCII,
-  O_REPR_SEED
+  O_REPR_SEED,
+  O_TLS_CERT,
+  O_TLS_KEY
 };
 
 static const struct option options[] = {
@@ -331,6 +342,7 @@ static const struct option options[] = {
   { "unit-province", required_argument, NULL, O_UNIT_PROVINCE },
   { "plain", no_argument, NULL, O_PLAIN },
   { "help", no_argument, NULL, O_HELP },
+  { "version", no_argument, NULL, O_VERSION },
   { "scenario", required_argument, NULL, O_SCENARIO },
   { "push-failure", required_argument, NULL, O_PUSH_FAILURE },
   { "national-codes", required_argument, NULL, O_NATIONAL_CODES },
@@ -352,6 +364,8 @@ static const struct option options[] = {
   { "stop-recording", required_argument, NULL, O_STOP_RECORDING },
   { "json-ascii", optional_argument, NULL, O_JSON_ASCII },
   { "repr-seed", required_argument, NULL, O_REPR_SEED },
+  { "tls-cert", required_argument, NULL, O_TLS_CERT },
+  { "tls-key", required_argument, NULL, O_TLS_KEY },
   { NULL, 0, NULL, 0 }
 };
 
@@ -408,7 +422,7 @@ static int parse_args(struct config *c, int argc, char **argv)
   c->agency = "000.00.00.H31";
 
   opterr = 0;
-  while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+  while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
     const char *a = optarg;
     char x[16], y[16];
 
@@ -510,6 +524,8 @@ static int parse_args(struct config *c, int argc, char **argv)
       break;
     case O_USERNAME: c->username = a; break;
     case O_PASSWORD_FILE: c->password_file = a; break;
+    case O_TLS_CERT: c->tls_cert = a; break;
+    case O_TLS_KEY: c->tls_key = a; break;
     case O_AGENCY:
       c->agency = a;
       c->agency_set = true;
@@ -580,7 +596,11 @@ static int parse_args(struct config *c, int argc, char **argv)
         return usage("--repr-seed: not a number: %s", a);
       c->repr_seeded = true;
       break;
+    case 'h':
     case O_HELP: fputs(usage_text, stdout); return 1;
+    case O_VERSION:
+      printf("tthc-sim (tthc-etl) %s\n", TTHC_VERSION);
+      return 1;
     default: return usage("unknown or incomplete option: %s", argv[optind - 1]);
     }
   }
@@ -639,6 +659,8 @@ static int parse_args(struct config *c, int argc, char **argv)
   }
   if (c->to < c->from)
     return usage("%s", "--to is before --from");
+  if (!c->tls_cert != !c->tls_key)
+    return usage("%s", "--tls-cert and --tls-key go together");
   /* With --dataset, the file may give the unit and period (main). */
   if (c->truth && !c->dataset && (!c->unit || !c->have_period))
     return usage("%s", "--truth needs --unit and --period");
@@ -674,6 +696,28 @@ static const char *province_of(const struct config *c, const char *commune)
 }
 
 /* First line of the password file, without its line ending. */
+/* A whole PEM file (at most 1 MiB), NUL-terminated; NULL when unreadable. */
+static char *read_pem(const char *path)
+{
+  FILE *fp = fopen(path, "r");
+  char *text = NULL;
+  size_t n = 0;
+
+  if (!fp)
+    return NULL;
+  text = malloc((1u << 20) + 1);
+  if (text) {
+    n = fread(text, 1, 1u << 20, fp);
+    text[n] = '\0';
+  }
+  if (!text || ferror(fp) || !feof(fp) || n == 0) {
+    free(text);
+    text = NULL;
+  }
+  fclose(fp);
+  return text;
+}
+
 static char *read_password(const char *path)
 {
   FILE *fp = fopen(path, "r");
@@ -928,7 +972,7 @@ static int serve(const struct config *c, const struct sim_model *m, const char *
   struct sim_httpd *httpd = NULL;
   struct sim_faults faults;
   sigset_t set;
-  char err[256];
+  char err[256], *cert = NULL, *key = NULL;
   int rc = 1, sig;
 
   sim_faults_init(&faults, c->fault_seed);
@@ -936,6 +980,12 @@ static int serve(const struct config *c, const struct sim_model *m, const char *
   faults.retry_after = c->retry_after;
   for (size_t i = 0; i < c->nfaults; i++) /* checked by parse_args */
     sim_faults_add(&faults, c->faults[i]);
+  if (c->tls_cert && (!(cert = read_pem(c->tls_cert)) || !(key = read_pem(c->tls_key)))) {
+    fprintf(stderr, "tthc-sim: cannot read %s\n", cert ? c->tls_key : c->tls_cert);
+    goto out;
+  }
+  ho.tls_cert_pem = cert;
+  ho.tls_key_pem = key;
   if (c->request_log && !(log = sim_reqlog_open(c->request_log))) {
     fprintf(stderr, "tthc-sim: %s: %s\n", c->request_log, strerror(errno));
     goto out;
@@ -985,6 +1035,11 @@ out:
   sim_ministry_free(ministry);
   sim_reqlog_close(log);
   sim_faults_release(&faults);
+  free(cert);
+  if (key) {
+    memset(key, 0, strlen(key));
+    free(key);
+  }
   return rc;
 }
 

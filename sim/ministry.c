@@ -313,8 +313,11 @@ static int decode_cursor(const char *s, struct position *p)
   return rc;
 }
 
+/* same_cursor: the same-cursor fault's answer gives this cursor (the
+ * request's) back as nextCursor. */
 static void reply_listing(struct sim_ministry *s, const char *commune, sim_time from, long limit,
-                          const struct position *after, struct sim_response *r)
+                          const struct position *after, const char *same_cursor,
+                          struct sim_response *r)
 {
   struct sim_view *v = &s->view;
   cJSON *j = cJSON_CreateObject(), *val = cJSON_CreateArray();
@@ -346,7 +349,7 @@ static void reply_listing(struct sim_ministry *s, const char *commune, sim_time 
     last = e;
     n++;
   }
-  if (more && last && !(next = encode_cursor(last)))
+  if (more && last && !(next = same_cursor ? strdup(same_cursor) : encode_cursor(last)))
     fail = true;
   pthread_mutex_unlock(&v->lock);
   if (!fail) {
@@ -419,7 +422,9 @@ static void handle_list(struct sim_ministry *s, const struct sim_request *q, str
     reply_error(r, 200, "CURSOR_EXPIRED", "Con trỏ đã hết hạn, vui lòng truy vấn lại từ đầu");
     goto out;
   }
-  reply_listing(s, xa && *xa ? xa : NULL, from, limit, cur && *cur ? &pos : NULL, r);
+  used = hit.kind == SIM_FAULT_SAME_CURSOR && cur && *cur;
+  reply_listing(s, xa && *xa ? xa : NULL, from, limit, cur && *cur ? &pos : NULL, used ? cur : NULL,
+                r);
 out:
   sim_fault_finish(s->faults, hit, used, r);
 }

@@ -410,6 +410,33 @@ static const char *listing_params(const cJSON *body, struct listing *l, char *xa
   return NULL;
 }
 
+/* The endless fault: the rest of a page past the window's end is filled
+ * with the window's records again under fresh codes (ENDLESS-<position>),
+ * so no page is ever short and no code repeats. The view is locked; false
+ * when out of memory. */
+static bool fill_past_end(struct sim_portal *p, const struct listing *l, long first, cJSON *res)
+{
+  struct sim_view *v = &p->view;
+  size_t *at = malloc((v->n ? v->n : 1) * sizeof(*at));
+  long n = 0, served = cJSON_GetArraySize(res);
+  bool ok = at != NULL;
+
+  for (size_t i = sim_view_lower_bound(v, l->from); ok && i < v->n && v->v[i].upd <= l->to; i++)
+    if (!v->v[i].junk && (!l->commune || !strcmp(v->v[i].commune, l->commune)))
+      at[n++] = i;
+  for (long k = first + served; ok && n > 0 && k < first + l->size; k++) {
+    const struct sim_entry *e = &v->v[at[k % n]];
+    struct sim_dossier copy = *e->d;
+
+    snprintf(copy.code, sizeof(copy.code), "ENDLESS-%ld", k);
+    memcpy(copy.portal_code, copy.code, sizeof(copy.code));
+    memcpy(copy.ministry_code, copy.code, sizeof(copy.code));
+    ok = sim_json_append(res, render_at(p, &copy, e->upd));
+  }
+  free(at);
+  return ok;
+}
+
 static void reply_listing(struct sim_portal *p, const struct listing *l, struct sim_fault_hit *hit,
                           struct sim_response *r)
 {
@@ -438,6 +465,8 @@ static void reply_listing(struct sim_portal *p, const struct listing *l, struct 
     }
     fail = !sim_json_append(res, h);
   }
+  if (hit->kind == SIM_FAULT_ENDLESS && !fail && cJSON_GetArraySize(res) < l->size)
+    fail = !fill_past_end(p, l, first, res);
   if (!sim_paging_fault(v, l->commune, l->from, l->to, first, l->size, hit->kind))
     hit->kind = SIM_FAULT_NONE; /* nothing to move */
   pthread_mutex_unlock(&v->lock);
@@ -446,7 +475,9 @@ static void reply_listing(struct sim_portal *p, const struct listing *l, struct 
       !(numeric_code ? cJSON_AddNumberToObject(j, "error_code", 0)
                      : cJSON_AddStringToObject(j, "error_code", "0")) ||
       !cJSON_AddStringToObject(j, "message", MSG_OK) ||
-      !cJSON_AddNumberToObject(j, "total", (double)(total + (hit->kind == SIM_FAULT_MISCOUNT))) ||
+      /* endless: a listing that never ends announces no total */
+      (hit->kind != SIM_FAULT_ENDLESS &&
+       !cJSON_AddNumberToObject(j, "total", (double)(total + (hit->kind == SIM_FAULT_MISCOUNT)))) ||
       !cJSON_AddNumberToObject(j, "pageIndex", (double)l->page) ||
       !cJSON_AddNumberToObject(j, "pageSize", (double)l->size) ||
       !cJSON_AddItemToObject(j, "result", res);

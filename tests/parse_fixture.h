@@ -16,7 +16,8 @@ struct seen {
   int records, rejects;
   struct canonical_record last;
   char reason[300];
-  const char *field;
+  const char *field; /* field_buf, or NULL */
+  char field_buf[128];
   char raw[4096];
   size_t last_index;
 };
@@ -41,7 +42,9 @@ static int seen_reject(void *arg, const struct page_ctx *p, size_t i, const stru
   (void)p;
   s->rejects++;
   s->last_index = i;
-  s->field = why->field;
+  /* the name is valid during the call only (it may come from the data) */
+  snprintf(s->field_buf, sizeof(s->field_buf), "%s", why->field ? why->field : "");
+  s->field = why->field ? s->field_buf : NULL;
   snprintf(s->reason, sizeof(s->reason), "%s", why->reason);
   snprintf(s->raw, sizeof(s->raw), "%.*s", (int)(len < 4000 ? len : 4000), raw);
   return 0;

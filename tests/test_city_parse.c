@@ -120,6 +120,23 @@ static void test_doctype_refused(void)
   CU_ASSERT_EQUAL(s.last_index, SIZE_MAX);
 }
 
+/* Issue 10: a comment holding '<' before the DOCTYPE hid it from the
+ * pre-check, and the page was parsed with its internal subset. */
+static void test_doctype_behind_comment(void)
+{
+  struct seen s = { 0 };
+  const char *lol =
+    PAGE("UTF-8",
+         "<!-- <x> --><?pi <y>?>\n<!DOCTYPE KetQuaTraCuu [<!ENTITY a \"aaaaaaaaaa\">"
+         "<!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">]>",
+         HOSO("A-3", "&b;", ""));
+
+  CU_ASSERT_EQUAL(parse(lol, strlen(lol), &s), PARSE_BAD_PAGE);
+  CU_ASSERT_EQUAL(s.records, 0);
+  CU_ASSERT_EQUAL(s.rejects, 1);
+  CU_ASSERT_STRING_EQUAL(s.field, "DOCTYPE");
+}
+
 static void test_broken_pages(void)
 {
   struct seen s = { 0 };
@@ -172,6 +189,7 @@ static CU_TestInfo tests[] = {
   { "mapping of a HoSo", test_mapping },
   { "windows-1258 and character references", test_encodings },
   { "DOCTYPE and entities refused", test_doctype_refused },
+  { "DOCTYPE behind a comment refused", test_doctype_behind_comment },
   { "truncated and error pages", test_broken_pages },
   { "a bad record among good ones", test_bad_record },
   { "every simulator representation reads the same", test_sim_variants },

@@ -98,10 +98,36 @@ static void test_scalar(void)
   CU_ASSERT_EQUAL(scalar_code("-02", d, sizeof d), CODE_OK);
   CU_ASSERT_STRING_EQUAL(d, "-02");
   CU_ASSERT_EQUAL(scalar_code("0 2", d, sizeof d), CODE_OK);
-  CU_ASSERT_STRING_EQUAL(d, "02");
+  CU_ASSERT_STRING_EQUAL(d, "2"); /* a number once its inner blank is gone */
   CU_ASSERT_EQUAL(scalar_code(NULL, d, sizeof d), CODE_ABSENT);
   CU_ASSERT_EQUAL(scalar_code("   ", d, sizeof d), CODE_ABSENT);
   CU_ASSERT_EQUAL(scalar_code("1\x02", d, sizeof d), CODE_INVALID);
+}
+
+/* Found by tests/fuzz/fuzz_codes.c: "06401 5" gave "064015", which gave
+ * "64015": two spellings of one code that never compared equal. */
+static void test_scalar_idempotent(void)
+{
+  static const char *const cases[] = { "06401 5",
+                                       "0 2",
+                                       " 0 0 7",
+                                       "00 10a",
+                                       "1 000",
+                                       "0\xc2\xa0"
+                                       "1" };
+
+  for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    char once[32], twice[32];
+
+    CU_ASSERT_EQUAL_FATAL(scalar_code(cases[i], once, sizeof once), CODE_OK);
+    CU_ASSERT_EQUAL(scalar_code(once, twice, sizeof twice), CODE_OK);
+    CU_ASSERT_STRING_EQUAL(once, twice);
+  }
+  {
+    char d[8];
+    CU_ASSERT_EQUAL(scalar_code("06401 5", d, sizeof d), CODE_OK);
+    CU_ASSERT_STRING_EQUAL(d, "64015");
+  }
 }
 
 static void test_strerror(void)
@@ -118,6 +144,7 @@ static CU_TestInfo tests[] = {
   { "normalise errors", test_normalise_errors },
   { "commune", test_commune },
   { "scalar", test_scalar },
+  { "scalar: normalising twice changes nothing", test_scalar_idempotent },
   { "strerror", test_strerror },
   CU_TEST_INFO_NULL,
 };

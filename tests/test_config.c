@@ -112,22 +112,26 @@ static void test_full(void)
                              "[warehouse]\nconninfo = host=db dbname=tthc\n"
                              "[state]\n  dir = state\n"
                              "[transform]\nmax_reject_share = 0.05 ; inline\n" PORTAL
-                             "communes = 11002, 10792 ,00001\n"
+                             "communes = 11002, 10792 ,00070\n"
                              "page_size = 1000\n"
                              "since = 2026-01-01T00:00:00+07:00\n"
                              "lookback_seconds = 0\n"
                              "insecure = yes\n"
                              "max_rps = 0\n"
                              "timeout_seconds = 5\n"
+                             "connect_timeout_seconds = 2\n"
+                             "retry_deadline_seconds = 600\n"
                              "\n[source city_1]\nkind=city\n"
                              "base_url=http://localhost:8080\nusername=client\n"
                              "secret_file=city.secret\n"
+                             "ca_file = pki/lgsp-ca.pem\n"
                              "[source moj]\nkind = ministry\n"
                              "base_url = https://api.example.gov.vn/v1\n"
                              "secret_file = /etc/tthc/moj.key\n",
                              &c),
                         CONFIG_OK);
   CU_ASSERT_STRING_EQUAL(c.conninfo, "host=db dbname=tthc");
+  CU_ASSERT_TRUE(c.conninfo_inline); /* from this file: tthc-load refuses a password in it */
   snprintf(want, sizeof want, "%s/state", tmpdir);
   CU_ASSERT_STRING_EQUAL(c.state_dir, want);
   CU_ASSERT_DOUBLE_EQUAL(c.max_reject_share, 0.05, 1e-12);
@@ -144,13 +148,16 @@ static void test_full(void)
   CU_ASSERT_EQUAL_FATAL(s->ncommunes, 3);
   CU_ASSERT_STRING_EQUAL(s->communes[0], "11002");
   CU_ASSERT_STRING_EQUAL(s->communes[1], "10792");
-  CU_ASSERT_STRING_EQUAL(s->communes[2], "00001");
+  CU_ASSERT_STRING_EQUAL(s->communes[2], "00070");
   CU_ASSERT_EQUAL(s->page_size, 1000);
   CU_ASSERT_STRING_EQUAL(s->since, "2026-01-01T00:00:00+07:00");
   CU_ASSERT_EQUAL(s->lookback_seconds, 0);
   CU_ASSERT_TRUE(s->insecure);
   CU_ASSERT_DOUBLE_EQUAL(s->max_rps, 0.0, 1e-12);
   CU_ASSERT_EQUAL(s->timeout_seconds, 5);
+  CU_ASSERT_EQUAL(s->connect_timeout_seconds, 2);
+  CU_ASSERT_EQUAL(s->retry_deadline_seconds, 600);
+  CU_ASSERT_PTR_NULL(s->ca_file);
 
   s = config_find_source(&c, "city_1");
   CU_ASSERT_PTR_NOT_NULL_FATAL(s);
@@ -165,6 +172,10 @@ static void test_full(void)
   CU_ASSERT_FALSE(s->insecure);
   CU_ASSERT_DOUBLE_EQUAL(s->max_rps, 5.0, 1e-12);
   CU_ASSERT_EQUAL(s->timeout_seconds, 60);
+  CU_ASSERT_EQUAL(s->connect_timeout_seconds, 30);
+  CU_ASSERT_EQUAL(s->retry_deadline_seconds, 1800);
+  snprintf(want, sizeof want, "%s/pki/lgsp-ca.pem", tmpdir); /* relative to the config */
+  CU_ASSERT_STRING_EQUAL(s->ca_file, want);
   CU_ASSERT_EQUAL(s->ncommunes, 0);
   CU_ASSERT_PTR_NULL(s->agency_code);
 
@@ -218,8 +229,10 @@ static void test_syntax_errors(void)
     char big[400];
 
     memset(big, 'x', sizeof big);
-    snprintf(big, sizeof big, "[state]\ndir = %0300d\n", 1);
-    expect_fail(big, CONFIG_SYNTAX, "t.conf:2: line longer", NULL);
+    /* a long value is fine (test_communes); a long line that is no
+     * "key = value" is not */
+    snprintf(big, sizeof big, "[state]\n%0300d\n", 1);
+    expect_fail(big, CONFIG_SYNTAX, "t.conf:2: line longer", "not 'key = value'");
   }
 }
 
@@ -273,6 +286,14 @@ static void test_source_value_errors(void)
   expect_fail(PORTAL "max_rps = -1\n", CONFIG_INVALID, "max_rps", NULL);
   expect_fail(PORTAL "max_rps = inf\n", CONFIG_INVALID, "max_rps", NULL);
   expect_fail(PORTAL "insecure = maybe\n", CONFIG_INVALID, "insecure", "true or false");
+  expect_fail(PORTAL "connect_timeout_seconds = 0\n", CONFIG_INVALID,
+              "key 'connect_timeout_seconds' in [source portal-hp]", "1..3600");
+  expect_fail(PORTAL "retry_deadline_seconds = 0\n", CONFIG_INVALID, "retry_deadline_seconds",
+              "1..86400");
+  expect_fail(PORTAL "retry_deadline_seconds = 86401\n", CONFIG_INVALID, "retry_deadline_seconds",
+              "1..86400");
+  expect_fail(PORTAL "ca_file = /etc/ssl/lgsp.pem\ninsecure = true\n", CONFIG_INVALID,
+              "[source portal-hp]: give either ca_file", "not both");
   expect_fail(PORTAL "since = 2026-02-30\n", CONFIG_INVALID, "since", NULL);
   expect_fail(PORTAL "since = last week\n", CONFIG_INVALID, "since", NULL);
   expect_fail(PORTAL "communes = 11002, 1079\n", CONFIG_INVALID,
@@ -312,6 +333,7 @@ static void test_conninfo_file(void)
   put("conninfo", "host=db password=s3cret\n", 0600);
   CU_ASSERT_EQUAL(load("[warehouse]\nconninfo_file = conninfo\n", &c), CONFIG_OK);
   CU_ASSERT_STRING_EQUAL(c.conninfo, "host=db password=s3cret");
+  CU_ASSERT_FALSE(c.conninfo_inline); /* a secret file may hold the password */
   config_release(&c);
 
   put("conninfo", "host=db password=s3cret\n", 0644);
@@ -427,7 +449,73 @@ static void test_kind_and_strerror(void)
   CU_ASSERT_PTR_NOT_NULL(strstr(config_strerror(CONFIG_INVALID), "invalid"));
 }
 
+/* communes = province:NN | @FILE | a long list, validated against the
+ * commune list (units_file, else the reference copy beside the repo). */
+static void test_communes(void)
+{
+  struct tthc_config c;
+  char *line;
+  size_t len;
+
+  /* Hải Phòng (31): 114 communes, from the reference list by default */
+  CU_ASSERT_EQUAL_FATAL(load(PORTAL "communes = province:31\n", &c), CONFIG_OK);
+  CU_ASSERT_EQUAL_FATAL(c.sources[0].ncommunes, 114);
+  /* the same 114 in one line of ~800 bytes (inih's buffer is 200) */
+  line = malloc(64 + 114 * 7);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(line);
+  len = (size_t)sprintf(line, "%s", PORTAL "communes = ");
+  for (size_t i = 0; i < 114; i++)
+    len += (size_t)sprintf(line + len, "%s%s", i ? ", " : "", c.sources[0].communes[i]);
+  sprintf(line + len, "\npage_size = 7\n");
+  CU_ASSERT_TRUE(len > 700);
+  {
+    struct tthc_config c2;
+    CU_ASSERT_EQUAL_FATAL(load(line, &c2), CONFIG_OK);
+    CU_ASSERT_EQUAL_FATAL(c2.sources[0].ncommunes, 114);
+    for (size_t i = 0; i < 114; i++)
+      CU_ASSERT_STRING_EQUAL(c2.sources[0].communes[i], c.sources[0].communes[i]);
+    CU_ASSERT_EQUAL(c2.sources[0].page_size, 7); /* the next line is read as usual */
+    config_release(&c2);
+  }
+  free(line);
+  config_release(&c);
+
+  /* @FILE, one code a line, against a units_file of our own */
+  put("units.csv",
+      "commune_code,commune_name,province_code,province_name\n"
+      "11002,\"Phường Thạch Khôi, test\",31,Thành phố Hải Phòng\n"
+      "10792,Phường A,31,Thành phố Hải Phòng\n00070,Phường Hoàn Kiếm,01,Hà Nội\n",
+      0644);
+  put("hp.txt", "# Hải Phòng\n11002\n  10792  # second\n\n", 0644);
+  CU_ASSERT_EQUAL_FATAL(load("[state]\nunits_file = units.csv\n" PORTAL "communes = @hp.txt\n", &c),
+                        CONFIG_OK);
+  CU_ASSERT_EQUAL_FATAL(c.sources[0].ncommunes, 2);
+  CU_ASSERT_STRING_EQUAL(c.sources[0].communes[0], "11002");
+  CU_ASSERT_STRING_EQUAL(c.sources[0].communes[1], "10792");
+  config_release(&c);
+  /* units_file may come after the sources; province: uses it */
+  CU_ASSERT_EQUAL_FATAL(
+    load(PORTAL "communes = province:01\n[state]\nunits_file = units.csv\n", &c), CONFIG_OK);
+  CU_ASSERT_EQUAL_FATAL(c.sources[0].ncommunes, 1);
+  CU_ASSERT_STRING_EQUAL(c.sources[0].communes[0], "00070");
+  config_release(&c);
+
+  /* errors name the code, the province, the file */
+  expect_fail(PORTAL "communes = 11002, 99999\n", CONFIG_INVALID, "t.conf:7: key 'communes'",
+              "commune '99999' is not in the commune list");
+  expect_fail("[state]\nunits_file = units.csv\n" PORTAL "communes = 00070,11560\n", CONFIG_INVALID,
+              "commune '11560' is not in the commune list", "units.csv");
+  expect_fail(PORTAL "communes = province:99\n", CONFIG_INVALID, "[source portal-hp]",
+              "no commune of province '99'");
+  expect_fail(PORTAL "communes = @nowhere.txt\n", CONFIG_IO, "@nowhere.txt: cannot open", NULL);
+  put("bad.txt", "11002\n1100\n", 0644);
+  expect_fail(PORTAL "communes = @bad.txt\n", CONFIG_INVALID, "'1100' is not a 5-digit", NULL);
+  expect_fail("[state]\nunits_file = missing.csv\n" PORTAL "communes = 11002\n", CONFIG_INVALID,
+              "units_file", "missing.csv: cannot open");
+}
+
 static CU_TestInfo tests[] = {
+  { "communes: province, file, long lines, unknown codes", test_communes },
   { "full", test_full },
   { "minimal/BOM/CRLF", test_minimal_and_bom },
   { "io errors", test_io_errors },

@@ -221,6 +221,31 @@ static void test_strerror(void)
   CU_ASSERT_PTR_NOT_NULL(strstr(fs_strerror(FS_NOMEM), "memory"));
 }
 
+/* fs_last_error: the operation, the file and the OS reason of the failed
+ * call, as an operator needs them; NULL once a call succeeds. */
+static void test_last_error(void)
+{
+  char p[512], want[600];
+  const char *e;
+
+  path_of(p, sizeof p, "no-such-dir/file");
+  CU_ASSERT_EQUAL(fs_write_atomic(p, "x", 1), FS_IO);
+  e = fs_last_error();
+  CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+  snprintf(want, sizeof want, "open \"%s.tmp.%ld\": No such file or directory", p, (long)getpid());
+  CU_ASSERT_STRING_EQUAL(e, want);
+  path_of(p, sizeof p, "last-error");
+  CU_ASSERT_EQUAL(fs_write_atomic(p, "x", 1), FS_OK);
+  CU_ASSERT_PTR_NULL(fs_last_error());
+  /* a manifest line with a newline in it: refused, and said so */
+  CU_ASSERT_EQUAL(fs_append_line_durable(p, "a\nb"), FS_IO);
+  CU_ASSERT_PTR_NOT_NULL(strstr(fs_last_error() ? fs_last_error() : "", p));
+  CU_ASSERT_PTR_NOT_NULL(strstr(fs_last_error() ? fs_last_error() : "", "Invalid argument"));
+  path_of(p, sizeof p, "absent");
+  CU_ASSERT_EQUAL(fs_fsync_dir(p), FS_NOENT);
+  CU_ASSERT_PTR_NOT_NULL(strstr(fs_last_error() ? fs_last_error() : "", p));
+}
+
 static CU_TestInfo tests[] = {
   { "mkdirs", test_mkdirs },
   { "write/read", test_write_read },
@@ -229,6 +254,7 @@ static CU_TestInfo tests[] = {
   { "append", test_append },
   { "fsync_dir", test_fsync_dir },
   { "strerror", test_strerror },
+  { "last error", test_last_error },
   CU_TEST_INFO_NULL,
 };
 

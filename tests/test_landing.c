@@ -85,8 +85,49 @@ static void test_pages_and_progress(void)
   CU_ASSERT_EQUAL(system(path), 0);
 }
 
+/* A refused page is one record landed (the one quarantined), its line
+ * says why and how many positions of the listing it stands for. */
+static void test_refused_page(void)
+{
+  struct landing_window lw;
+  struct landing_progress p;
+  struct page_result ok = { .records = 5, .next = { .index = 2 } },
+                     bad = { .records = 5, .last = 1, .next = { .index = 3 } };
+  struct pass_mark m = { .pass = 1, .announced = 10 };
+  tthc_time from = 100, until = 200;
+  int found;
+  char path[300], line[2048] = "";
+  FILE *f;
+
+  snprintf(bad.refused, sizeof(bad.refused), "page declares a \"DOCTYPE\"");
+  strcpy(dir, "/tmp/tthc-landing.XXXXXX");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+  CU_ASSERT_EQUAL_FATAL(landing_open(&lw, dir, "20260101T000000Z", "src", "11002", ".xml"),
+                        LANDING_OK);
+  CU_ASSERT_EQUAL(landing_window_bounds(&lw, &from, &until, &found), LANDING_OK);
+  CU_ASSERT_EQUAL(landing_write_page(&lw, 1, "<a/>", 4, 200, &ok, &m), LANDING_OK);
+  CU_ASSERT_EQUAL(landing_write_page(&lw, 2, "<!DOCTYPE a>", 12, 200, &bad, &m), LANDING_OK);
+  CU_ASSERT_EQUAL(landing_progress(&lw, &p), LANDING_OK);
+  CU_ASSERT_EQUAL(p.pages, 2);
+  CU_ASSERT_EQUAL(p.records, 6);
+  snprintf(path, sizeof(path), "%s/manifest.jsonl", lw.dir);
+  f = fopen(path, "r");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+  CU_ASSERT_PTR_NOT_NULL(fgets(line, sizeof(line), f));
+  CU_ASSERT_PTR_NULL(strstr(line, "refused"));
+  CU_ASSERT_PTR_NOT_NULL(fgets(line, sizeof(line), f));
+  fclose(f);
+  CU_ASSERT_PTR_NOT_NULL(strstr(line, "\"records\":1,"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(line, "\"refused\":\"page declares a \\\"DOCTYPE\\\"\""));
+  CU_ASSERT_PTR_NOT_NULL(strstr(line, "\"positions\":5"));
+  landing_release(&lw);
+  snprintf(path, sizeof(path), "rm -rf '%s'", dir);
+  CU_ASSERT_EQUAL(system(path), 0);
+}
+
 static CU_TestInfo tests[] = {
   { "pages, manifest and resume", test_pages_and_progress },
+  { "a refused page", test_refused_page },
   CU_TEST_INFO_NULL,
 };
 

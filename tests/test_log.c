@@ -74,10 +74,34 @@ static void test_text_debug_and_sanitise(void)
   log_event(LOG_INFO, "page_done", "source", "portal-hp", "page", "3", "note", "two words", "q",
             "a\"b", "empty", "", "nul", (char *)NULL, (char *)NULL);
   out = capture_end();
-  CU_ASSERT_STRING_EQUAL(out, "p: debug: a?[31mred?\n"
+  CU_ASSERT_STRING_EQUAL(out, "p: debug: a\\x1b[31mred\\r\n"
                               "p: page_done source=portal-hp page=3 "
                               "note=\"two words\" q=\"a\\\"b\" empty=\"\" "
                               "nul=(null)\n");
+  free(out);
+}
+
+/* A source's message holding a newline must not forge a record of its own:
+ * in text format every control character is escaped, so each record keeps
+ * exactly its own lines (primary, DETAIL, HINT). */
+static void test_text_no_forged_lines(void)
+{
+  char *out;
+
+  log_init("tthc-extract", LOG_FORMAT_TEXT, LOG_INFO);
+  capture_begin();
+  log_report(LOG_ERROR, "body: ok\nHINT: forged hint", "Retry.\r\nDETAIL: forged",
+             "source s, commune 11002: server says: %s", "busy\ntthc-extract: error: forged");
+  log_event(LOG_INFO, "window_done", "problem", "a\nb", "msg",
+            "c\x01"
+            "d",
+            (char *)NULL);
+  out = capture_end();
+  CU_ASSERT_STRING_EQUAL(out, "tthc-extract: error: source s, commune 11002: server says: "
+                              "busy\\ntthc-extract: error: forged\n"
+                              "DETAIL: body: ok\\nHINT: forged hint\n"
+                              "HINT: Retry.\\r\\nDETAIL: forged\n"
+                              "tthc-extract: window_done problem=\"a\\nb\" msg=c\\x01d\n");
   free(out);
 }
 
@@ -285,6 +309,7 @@ static void test_parse(void)
 static CU_TestInfo tests[] = {
   { "text format", test_text_format },
   { "text debug/sanitise", test_text_debug_and_sanitise },
+  { "text: no forged lines", test_text_no_forged_lines },
   { "min level", test_min_level },
   { "json format", test_json_format },
   { "long message", test_long_message },

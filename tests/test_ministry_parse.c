@@ -152,6 +152,29 @@ static void test_error_page(void)
   CU_ASSERT_PTR_NOT_NULL(strstr(s.reason, "SYNC_ERROR"));
 }
 
+/* Issue 10: a NUL inside maHoSoLT merged two dossiers; a 23-digit
+ * maHoSoMCDT sent as a number was rounded. Raw pages: exactly these bytes. */
+static void test_nul_and_long_numbers(void)
+{
+  static const char page[] =
+    "{\"status\":\"1\",\"nextCursor\":null,\"value\":["
+    "{\"maHoSoLT\":\"BTP\\u0000A\",\"maDonVi\":\"11002\",\"trangThai\":1,"
+    "\"capNhatLuc\":\"02/04/2026 14:30:05\"},"
+    "{\"maHoSoLT\":\"BTP-2\",\"maHoSoMCDT\":12345678901234567890123,\"maDonVi\":11002,"
+    "\"trangThai\":1,\"capNhatLuc\":\"02/04/2026 14:30:05\"}]}";
+  struct seen s = { 0 };
+
+  CU_ASSERT_EQUAL(seen_parse(&s, SOURCE_MINISTRY, "11002", "loc", NULL, page, sizeof(page) - 1),
+                  PARSE_OK);
+  CU_ASSERT_EQUAL(s.rejects, 1);
+  CU_ASSERT_STRING_EQUAL(s.field, "maHoSoLT");
+  CU_ASSERT_PTR_NOT_NULL(strstr(s.reason, "NUL"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(s.raw, "BTP\\u0000A"));
+  CU_ASSERT_EQUAL_FATAL(s.records, 1);
+  CU_ASSERT_STRING_EQUAL(V(linked_codes), "[\"12345678901234567890123\"]");
+  canon_release(&s.last);
+}
+
 /* ---- every representation the simulator writes ------------------------------ */
 
 /*
@@ -170,6 +193,7 @@ static CU_TestInfo tests[] = {
   { "a ministry system's field from its configuration", test_field_from_configuration },
   { "rejects name field and reason", test_rejects },
   { "error page", test_error_page },
+  { "NUL and long numbers", test_nul_and_long_numbers },
   { "every simulator representation reads the same", test_sim_variants },
   CU_TEST_INFO_NULL,
 };

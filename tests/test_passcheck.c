@@ -48,6 +48,8 @@ static pass_end run(struct pass_check *c, const char *const *const *listing, con
     page_of(listing[i], len[i], at.index, len[i], &r);
     CU_ASSERT_EQUAL(pass_check_page(c, &r), 0);
     end = pass_check_step(c, &at, &r, SIZE, 1, 4);
+    /* drift re-reads never ask past the page limit (pull.c stops there) */
+    CU_ASSERT(end != PASS_GOES_ON || r.next.index <= pass_check_page_limit(c, SIZE));
     at = r.next;
     page_result_release(&r);
     k++;
@@ -202,6 +204,86 @@ static void test_cursor_paging_is_clean(void)
   pass_check_release(&c);
 }
 
+static void test_page_limit(void)
+{
+  struct pass_check c;
+  struct page_result r = { .announced = 7, .records = 3 };
+  struct page_cursor at = { .index = 1 };
+
+  pass_check_init(&c);
+  CU_ASSERT_EQUAL(pass_check_page_limit(&c, SIZE), -1); /* nothing announced yet */
+  pass_check_page(&c, &r);
+  pass_check_step(&c, &at, &r, SIZE, 1, 4);
+  CU_ASSERT_EQUAL(pass_check_page_limit(&c, SIZE), 4); /* 3 pages of 3, and one past */
+  /* one record left (the total dropped): it still counts */
+  r = (struct page_result){ .announced = 6, .records = 3 };
+  at.index = 2;
+  pass_check_page(&c, &r);
+  pass_check_step(&c, &at, &r, SIZE, 1, 4);
+  CU_ASSERT_EQUAL(pass_check_page_limit(&c, SIZE), 4);
+  CU_ASSERT_EQUAL(pass_check_page_limit(&c, 0), -1);
+  pass_check_release(&c);
+}
+
+/* Pages a listing of n codes with page `bad` refused; the verdict. */
+static pass_end run_refused(const char *const *codes, long n, long bad, long *pages)
+{
+  struct page_cursor at = { .index = 1 };
+  pass_end end = PASS_GOES_ON;
+  struct pass_check c;
+
+  pass_check_init(&c);
+  for (*pages = 0; end == PASS_GOES_ON && *pages < 20; (*pages)++) {
+    struct page_result r;
+    page_of(codes, n, at.index, n, &r);
+    if (at.index == bad) {
+      pass_check_refused(&c, &at, SIZE, 1, 0, &r);
+      snprintf(r.refused, sizeof(r.refused), "not well-formed");
+    }
+    CU_ASSERT_EQUAL(pass_check_page(&c, &r), 0);
+    end = pass_check_step(&c, &at, &r, SIZE, 1, 4);
+    at = r.next;
+    page_result_release(&r);
+  }
+  pass_check_release(&c);
+  return end;
+}
+
+/* A page refused for good stands for the positions it holds: the pass
+ * is clean, nothing is paged again. */
+static void test_refused_page(void)
+{
+  static const char *const l0[] = { "a", "b", "c", "d", "e", "f", "g" };
+  long pages;
+
+  CU_ASSERT_EQUAL(run_refused(l0, 7, 2, &pages), PASS_CLEAN);
+  CU_ASSERT_EQUAL(pages, 3);
+  CU_ASSERT_EQUAL(run_refused(l0, 7, 3, &pages), PASS_CLEAN); /* the last, short one */
+  CU_ASSERT_EQUAL(pages, 3);
+  /* the first page: no total known yet, the next page tells it */
+  CU_ASSERT_EQUAL(run_refused(l0, 2, 1, &pages), PASS_CLEAN);
+  CU_ASSERT_EQUAL(pages, 2);
+  CU_ASSERT_EQUAL(run_refused(l0, 7, 1, &pages), PASS_CLEAN);
+  CU_ASSERT_EQUAL(pages, 3);
+}
+
+/* A cursor listing cannot go past a page it cannot read. */
+static void test_refused_cursor_page(void)
+{
+  struct pass_check c;
+  struct page_cursor at = { .index = 2 };
+  struct page_result r = { 0 };
+
+  snprintf(at.token, sizeof(at.token), "abc");
+  pass_check_init(&c);
+  pass_check_refused(&c, &at, 5, 0, 0, &r);
+  CU_ASSERT_EQUAL(r.last, 0);
+  CU_ASSERT_EQUAL(r.records, 5);
+  CU_ASSERT_EQUAL(r.codes.uncoded, 5);
+  CU_ASSERT_STRING_EQUAL(r.next.token, "abc");
+  pass_check_release(&c);
+}
+
 /* A city page of n HoSo, compact (no whitespace at all) or indented. */
 static char *city_page(int n, int compact, long total)
 {
@@ -292,6 +374,9 @@ static CU_TestInfo tests[] = {
   { "a stable listing with a code twice is accepted on the second pass",
     test_stable_duplicate_accepted },
   { "cursor paging is clean on its last page", test_cursor_paging_is_clean },
+  { "the page limit of a total", test_page_limit },
+  { "a refused page stands for its positions", test_refused_page },
+  { "a refused cursor page ends the listing", test_refused_cursor_page },
   { "city pages count every HoSo, compact or indented", test_city_scan_layouts },
   { "portal pages: codes normalised, numbers and null", test_portal_scan_codes },
   CU_TEST_INFO_NULL,

@@ -203,6 +203,101 @@ static void test_absent_forms(void)
   canon_release(&s.last);
 }
 
+/* ---- what cJSON alone would lose (issue 10) ----------------------------------- */
+
+#define REC(code_json, extra)                                                   \
+  "{\"MaHoSo\":" code_json ",\"MaXa\":\"11002\",\"TrangThaiHoSo\":\"2\"," extra \
+  "\"NgayCapNhat\":\"20260402143005\"}"
+
+/* A page of raw records (exactly these bytes: cJSON would re-escape them). */
+static parse_result parse_raw(const char *records, size_t len, struct seen *s)
+{
+  char page[2048];
+  int n = snprintf(page, sizeof(page), "{\"error_code\":\"0\",\"result\":[");
+
+  CU_ASSERT_FATAL(n > 0 && (size_t)n + len + 2 < sizeof(page));
+  memcpy(page + n, records, len);
+  memcpy(page + n + len, "]}", 2);
+  return seen_parse(s, SOURCE_PORTAL, "11002", "loc", NULL, page, (size_t)n + len + 2);
+}
+
+static void expect_flaw(const char *records, size_t len, int records_ok, int rejects,
+                        const char *field, const char *reason_part)
+{
+  struct seen s = { 0 };
+
+  CU_ASSERT_EQUAL(parse_raw(records, len, &s), PARSE_OK);
+  CU_ASSERT_EQUAL(s.records, records_ok);
+  CU_ASSERT_EQUAL_FATAL(s.rejects, rejects);
+  if (field) {
+    CU_ASSERT_STRING_EQUAL(s.field, field);
+    if (!strstr(s.reason, reason_part))
+      fprintf(stderr, "\n  reason was: %s\n", s.reason);
+    CU_ASSERT_PTR_NOT_NULL(strstr(s.reason, reason_part));
+  }
+  canon_release(&s.last);
+}
+
+/* cJSON stops a string at a NUL: "A1\u0000X" and "A1\u0000Y" were both
+ * "A1", one dossier, and a text lost its tail without a word. */
+static void test_nul_in_strings(void)
+{
+  static const char two_codes[] = REC("\"A1\\u0000X\"", "") "," REC("\"A1\\u0000Y\"", "");
+  static const char text[] = REC("\"A2\"", "\"TenTTHC\":\"Khai sinh\\u0000 the rest\",");
+  static const char key[] = REC("\"A4\"", "\"TenTTHC\\u0000x\":\"y\",");
+  static const char raw_nul[] = REC("\"A5\"", "\"TenTTHC\":\"Khai\0 sinh\",");
+  static const char upper[] = REC("\"A6\\U0000\"", ""); /* not an escape JSON has: page refused */
+  struct seen s = { 0 };
+
+  expect_flaw(two_codes, strlen(two_codes), 0, 2, "MaHoSo", "NUL");
+  expect_flaw(text, strlen(text), 0, 1, "TenTTHC", "NUL");
+  expect_flaw(key, strlen(key), 0, 1, "TenTTHC", "NUL");
+  expect_flaw(raw_nul, sizeof(raw_nul) - 1, 0, 1, "TenTTHC", "NUL");
+  CU_ASSERT_EQUAL(parse_raw(upper, strlen(upper), &s), PARSE_BAD_PAGE);
+  /* an escaped backslash before "u0000" is text, not a NUL */
+  {
+    static const char fine[] = REC("\"A3\"", "\"TenTTHC\":\"back\\\\u0000slash\",");
+    CU_ASSERT_EQUAL(parse_raw(fine, strlen(fine), &s), PARSE_OK);
+    CU_ASSERT_EQUAL_FATAL(s.records, 1);
+    CU_ASSERT_STRING_EQUAL(V(procedure_name), "back\\u0000slash");
+  }
+  canon_release(&s.last);
+}
+
+/* A lone UTF-16 surrogate made cJSON refuse the whole page; it is the
+ * record's flaw, and a real pair is a character like any other. */
+static void test_lone_surrogate(void)
+{
+  static const char page[] = REC("\"B1\"", "\"TenTTHC\":\"x\\ud800y\",") "," REC(
+    "\"B2\"", "\"TenTTHC\":\"\\ud83d\\ude00\",") "," REC("\"B3\"", "\"DonViXuLy\":\"\\udc00\",");
+  struct seen s = { 0 };
+
+  CU_ASSERT_EQUAL(parse_raw(page, strlen(page), &s), PARSE_OK);
+  CU_ASSERT_EQUAL(s.records, 1);
+  CU_ASSERT_EQUAL(s.rejects, 2);
+  CU_ASSERT_STRING_EQUAL(s.field, "DonViXuLy");
+  CU_ASSERT_PTR_NOT_NULL(strstr(s.reason, "surrogate"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(s.raw, "\\udc00")); /* the raw record shows what came */
+  expect_flaw(page, strlen(page), 1, 2, "DonViXuLy", "surrogate");
+  canon_release(&s.last);
+}
+
+/* A 23-digit code sent as a JSON number was stored as
+ * 1.2345678901234568E+22; a decimal one as 1.0011930000000001. */
+static void test_numbers_as_codes(void)
+{
+  static const char page[] =
+    REC("12345678901234567890123", "\"MaTTHC\":1.001193,\"MaDonViXuLy\":-900719925474099312,");
+  struct seen s = { 0 };
+
+  CU_ASSERT_EQUAL(parse_raw(page, strlen(page), &s), PARSE_OK);
+  CU_ASSERT_EQUAL_FATAL(s.records, 1);
+  CU_ASSERT_STRING_EQUAL(V(source_code), "12345678901234567890123");
+  CU_ASSERT_STRING_EQUAL(V(procedure_code), "1.001193");
+  CU_ASSERT_STRING_EQUAL(V(department_code), "-900719925474099312");
+  canon_release(&s.last);
+}
+
 /* ---- every representation the simulator writes ------------------------------ */
 
 /*
@@ -222,6 +317,9 @@ static CU_TestInfo tests[] = {
   { "unusable pages", test_bad_pages },
   { "a page goes on after a reject", test_page_continues_after_reject },
   { "absent forms", test_absent_forms },
+  { "NUL inside strings", test_nul_in_strings },
+  { "lone surrogates", test_lone_surrogate },
+  { "numbers that are codes", test_numbers_as_codes },
   { "every simulator representation reads the same", test_sim_variants },
   CU_TEST_INFO_NULL,
 };

@@ -3,6 +3,7 @@
 
 #include "cunit_main.h"
 #include "quarantine.h"
+#include "text.h"
 
 static void test_text(void)
 {
@@ -35,9 +36,30 @@ static void test_row(void)
   dynbuf_release(&line);
 }
 
+/* Every column of a reject row is text PostgreSQL accepts, whatever a
+ * source sent: a reason quotes the bad value (cut at a byte count, maybe
+ * inside a character), a field can be a member name from the data. A row
+ * that is not UTF-8 made the whole COPY, and so the load, fail. */
+static void test_row_columns_are_utf8(void)
+{
+  struct dynbuf line;
+  /* "…é" cut after its first byte, a C0 80 mark, a Latin-1 byte */
+  const char *reason = "not a valid code: \"ab\xc3\"";
+
+  dynbuf_init(&line, 1 << 20);
+  CU_ASSERT_EQUAL(
+    quarantine_row(&line, "src", "portal", "11002", "run/p#1", "Ten\xC0\x80x", reason, "{}", 2),
+    DYNBUF_OK);
+  CU_ASSERT_TRUE(utf8_valid(dynbuf_ptr(&line), dynbuf_len(&line)));
+  CU_ASSERT_STRING_EQUAL(dynbuf_ptr(&line), "src\tportal\t11002\trun/p#1\tTen\\\\xC0\\\\x80x\t"
+                                            "not a valid code: \"ab\\\\xC3\"\t{}\n");
+  dynbuf_release(&line);
+}
+
 static CU_TestInfo tests[] = {
   { "raw text made storable", test_text },
   { "COPY row", test_row },
+  { "every column is UTF-8", test_row_columns_are_utf8 },
   CU_TEST_INFO_NULL,
 };
 

@@ -513,6 +513,9 @@ static void test_fault_pages(void)
 
     CU_ASSERT_EQUAL(strncmp(r.body, "<?xml", 5), 0);
     CU_ASSERT_PTR_NOT_NULL_FATAL(nl);
+    /* behind a comment of its own: an injected answer's bytes are its own */
+    CU_ASSERT_EQUAL(strncmp(nl + 1, "<!-- <injected ", 15), 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(nl = strchr(nl + 1, '\n'));
     CU_ASSERT_EQUAL(strncmp(nl + 1, "<!DOCTYPE KetQuaTraCuu [", 24), 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(r.body, "<!ENTITY lol9 "));
     CU_ASSERT_PTR_NOT_NULL(strstr(r.body, "SYSTEM \"file:///etc/passwd\""));

@@ -122,6 +122,72 @@ static void test_portal_drift_and_junk(void)
   sim_model_release(&m);
 }
 
+/* endless: every page full, fresh codes past the window's end, no total;
+ * same-cursor: the cursor asked with comes back as nextCursor. */
+static void test_endless_and_same_cursor(void)
+{
+  struct sim_model m;
+  struct sim_faults f;
+  struct sim_portal_options po = { 0 };
+  struct sim_ministry_options mo = { 0 };
+  struct sim_portal *p;
+  struct sim_ministry *s;
+  char tok[64], cursor[256];
+  int fresh = 0;
+
+  generate(&m, 42, 0, 0);
+  sim_faults_init(&f, 3);
+  CU_ASSERT_EQUAL(sim_faults_add(&f, "endless:1"), SIM_FAULT_OK);
+  CU_ASSERT_EQUAL(sim_faults_add(&f, "same-cursor:1"), SIM_FAULT_BAD_RATE); /* sums above 1 */
+  CU_ASSERT(SIM_FAULTS_PORTAL & SIM_FAULTS_CITY & SIM_FAULT_BIT(SIM_FAULT_ENDLESS));
+  CU_ASSERT(SIM_FAULTS_MINISTRY & SIM_FAULT_BIT(SIM_FAULT_SAME_CURSOR));
+  CU_ASSERT(!(SIM_FAULTS_MINISTRY & SIM_FAULT_BIT(SIM_FAULT_ENDLESS)));
+  p = sim_portal_new(&m, &po, &f);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  portal_login(p, tok);
+  for (long page = 1000; page < 1003; page++) { /* far past the end */
+    struct sim_response r;
+    cJSON *j = portal_page(p, tok, page, &r), *h;
+    const cJSON *res = cJSON_GetObjectItemCaseSensitive(j, "result");
+
+    CU_ASSERT_EQUAL(cJSON_GetArraySize(res), 50);
+    CU_ASSERT_PTR_NULL(cJSON_GetObjectItemCaseSensitive(j, "total"));
+    cJSON_ArrayForEach(h, res)
+    {
+      const char *c = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(h, "MaHoSo"));
+      fresh += c && !strncmp(c, "ENDLESS-", 8);
+    }
+    cJSON_Delete(j);
+    sim_response_release(&r);
+  }
+  CU_ASSERT_EQUAL(fresh, 150);
+  sim_portal_free(p);
+  sim_faults_release(&f);
+
+  sim_faults_init(&f, 3);
+  CU_ASSERT_EQUAL(sim_faults_add(&f, "same-cursor:1"), SIM_FAULT_OK);
+  s = sim_ministry_new(&m, &mo, &f);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+  {
+    struct sim_response r;
+    cJSON *j = ministry_list(s, "demo-secret", "11002", NULL, "2", NULL, &r);
+
+    snprintf(cursor, sizeof(cursor), "%s",
+             cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(j, "nextCursor")));
+    cJSON_Delete(j);
+    sim_response_release(&r);
+    j = ministry_list(s, "demo-secret", "11002", NULL, "2", cursor, &r);
+    CU_ASSERT_STRING_EQUAL(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(j, "nextCursor")),
+                           cursor);
+    CU_ASSERT_STRING_EQUAL(r.fault, "same-cursor");
+    cJSON_Delete(j);
+    sim_response_release(&r);
+  }
+  sim_ministry_free(s);
+  sim_faults_release(&f);
+  sim_model_release(&m);
+}
+
 /* ---- over HTTP -------------------------------------------------------------- */
 
 struct sink {
@@ -223,6 +289,7 @@ static void test_http(void)
 
 static CU_TestInfo tests[] = { { "fault names and kinds", test_names_and_kinds },
                                { "portal drift and malformed records", test_portal_drift_and_junk },
+                               { "endless and same-cursor", test_endless_and_same_cursor },
                                { "city and ministry over HTTP", test_http },
                                CU_TEST_INFO_NULL };
 

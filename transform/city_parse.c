@@ -182,12 +182,12 @@ static parse_result parse_city_page(const char *data, size_t len, const struct p
 {
   xmlTextReaderPtr r;
   parse_result result = PARSE_OK;
-  char first_error[200] = "";
+  struct xml_error first;
   size_t index = 0;
   int ret, saw_root = 0;
   bool doctype;
 
-  r = xml_reader_open(data, len, first_error, &doctype);
+  r = xml_reader_open(data, len, &first, &doctype);
   if (doctype)
     return bad_page(
       page, sink, data, len, "DOCTYPE",
@@ -239,9 +239,9 @@ static parse_result parse_city_page(const char *data, size_t len, const struct p
     }
     ret = xmlTextReaderRead(r);
   }
-  if (ret < 0 || first_error[0] || !saw_root)
+  if (ret < 0 || first.message[0] || !saw_root)
     result = bad_page(page, sink, data, len, "KetQuaTraCuu", "page is not well-formed XML (%s)%s",
-                      first_error[0] ? first_error : "no root element",
+                      first.message[0] ? first.message : "no root element",
                       index ? "; the records before the error were kept" : "");
 out:
   xmlFreeTextReader(r);

@@ -1,6 +1,7 @@
 #include "json_field.h"
 
-#include <math.h>
+#include "jsontext.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -20,14 +21,8 @@ const char *jf_scalar(const cJSON *obj, const char *key, char numbuf[JF_BUF])
     return NULL;
   if (cJSON_IsString(it))
     return (it->valuestring && !blank(it->valuestring)) ? it->valuestring : NULL;
-  if (cJSON_IsNumber(it)) {
-    double d = it->valuedouble;
-    if (isfinite(d) && d == floor(d) && fabs(d) < 9.2e18)
-      snprintf(numbuf, JF_BUF, "%lld", (long long)d);
-    else
-      snprintf(numbuf, JF_BUF, "%.17g", d);
-    return numbuf;
-  }
+  if (cJSON_IsNumber(it)) /* long integers came as strings (jsontext.h) */
+    return json_number_text(it->valuedouble, numbuf);
   if (cJSON_IsBool(it)) {
     strcpy(numbuf, cJSON_IsTrue(it) ? "1" : "0");
     return numbuf;

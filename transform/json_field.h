@@ -11,8 +11,9 @@
 
 #define JF_BUF 64
 
-/* The scalar at obj[key] as text: a string's value, a number printed as an
- * integer when integral (else %.17g), "1"/"0" for true/false. NULL when
+/* The scalar at obj[key] as text: a string's value, a number as
+ * json_number_text() writes it (an integer exactly, else the shortest
+ * decimal of the same double), "1"/"0" for true/false. NULL when
  * absent (missing, null, empty or blank string) or not a scalar.
  * numbuf is used for numbers and booleans. */
 const char *jf_scalar(const cJSON *obj, const char *key, char numbuf[JF_BUF]);

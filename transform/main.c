@@ -7,12 +7,12 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/resource.h>
 
 #include "config.h"
 #include "log.h"
-#include "run.h"
+#include "run_logged.h"
 #include "rundir.h"
+#include "version.h"
 #include "xmlsafe.h"
 
 static void usage(FILE *out)
@@ -23,45 +23,18 @@ static void usage(FILE *out)
           "  -c, --config FILE      configuration (default $TTHC_CONFIG)\n"
           "      --run RUN          run id (default: newest extracted run not yet transformed)\n"
           "      --log-format FMT   text (default) or json\n"
-          "  -h, --help             this help\n");
-}
-
-/* Transforms one run; 0 or 1. */
-static int transform_one(const struct tthc_config *cfg, const char *run)
-{
-  struct transform_counts counts = { 0 };
-  transform_result tr = transform_run(cfg, run, &counts);
-  int rc = 1;
-
-  for (size_t i = 0; i < counts.nsources; i++)
-    log_info("run %s, source %s: %lld records read, %lld accepted, %lld rejected, "
-             "%lld seen more than once",
-             run, counts.sources[i].name, counts.sources[i].read, counts.sources[i].accepted,
-             counts.sources[i].rejected, counts.sources[i].duplicates);
-  if (tr != TRANSFORM_OK) {
-    log_error("transforming run %s failed: %s", run, transform_strerror(tr));
-    goto out;
-  }
-  {
-    struct rusage ru;
-    getrusage(RUSAGE_SELF, &ru);
-    /* Memory must stay flat however large the run: say how much was used. */
-    log_info("run %s transformed (%lld pages, peak memory %ld KiB)", run, counts.pages,
-             ru.ru_maxrss);
-  }
-  rc = 0;
-out:
-  transform_counts_release(&counts);
-  return rc;
+          "  -h, --help             this help\n"
+          "      --version          print the version and exit\n");
 }
 
 int main(int argc, char **argv)
 {
-  enum { OPT_RUN = 256, OPT_LOGFMT };
+  enum { OPT_RUN = 256, OPT_LOGFMT, OPT_VERSION };
   static const struct option opts[] = { { "config", required_argument, NULL, 'c' },
                                         { "run", required_argument, NULL, OPT_RUN },
                                         { "log-format", required_argument, NULL, OPT_LOGFMT },
                                         { "help", no_argument, NULL, 'h' },
+                                        { "version", no_argument, NULL, OPT_VERSION },
                                         { NULL, 0, NULL, 0 } };
   const char *config_path = getenv("TTHC_CONFIG"), *run = NULL;
   char err[512], **runs = NULL;
@@ -84,6 +57,7 @@ int main(int argc, char **argv)
       }
       break;
     case 'h': usage(stdout); return 0;
+    case OPT_VERSION: version_print("tthc-transform"); return 0;
     default: usage(stderr); return 2;
     }
   }
@@ -107,7 +81,7 @@ int main(int argc, char **argv)
     goto out;
   }
   if (run) {
-    rc = transform_one(&cfg, run);
+    rc = transform_run_logged(&cfg, run);
     goto out;
   }
   /* Every extracted run not yet transformed, oldest first. */
@@ -116,7 +90,7 @@ int main(int argc, char **argv)
     log_info("no extracted run waiting to be transformed in %s", cfg.state_dir);
   rc = 0;
   for (size_t i = 0; i < nruns; i++)
-    if (transform_one(&cfg, runs[i]))
+    if (transform_run_logged(&cfg, runs[i]))
       rc = 1;
 out:
   rundir_list_free(runs, nruns);

@@ -1,6 +1,7 @@
 #include "quarantine.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "text.h"
 
@@ -24,6 +25,24 @@ int quarantine_text(struct dynbuf *b, const char *raw, size_t len, size_t max)
   return len > max;
 }
 
+/* A column as COPY text that is valid UTF-8 whatever it holds: a reason
+ * quotes the bad value (cut at a byte count, maybe inside a character), a
+ * field can be a member name from the data. */
+static dynbuf_result storable_column(struct dynbuf *line, const char *s)
+{
+  struct dynbuf text;
+  dynbuf_result result;
+
+  if (!s || utf8_valid(s, strlen(s)))
+    return copy_escape(line, s);
+  dynbuf_init(&text, 4 * strlen(s) + 1);
+  result = quarantine_text(&text, s, strlen(s), strlen(s)) ? DYNBUF_NOMEM : DYNBUF_OK;
+  if (!result)
+    result = copy_escape(line, dynbuf_ptr(&text));
+  dynbuf_release(&text);
+  return result;
+}
+
 dynbuf_result quarantine_row(struct dynbuf *line, const char *source_name, const char *source_kind,
                              const char *unit_code, const char *location, const char *field,
                              const char *reason, const char *raw, size_t rawlen)
@@ -37,7 +56,7 @@ dynbuf_result quarantine_row(struct dynbuf *line, const char *source_name, const
   if (quarantine_text(&text, raw, rawlen, QUARANTINE_RAW_MAX))
     (void)dynbuf_addstr(&text, " [cut]");
   for (int i = 0; i < 6 && !result; i++) {
-    result = copy_escape(line, cols[i]);
+    result = storable_column(line, cols[i]);
     if (!result)
       result = dynbuf_addc(line, '\t');
   }

@@ -8,6 +8,7 @@
 
 #include "codes.h"
 #include "json_field.h"
+#include "jsontext.h"
 #include "sha256.h"
 
 void mapper_init(struct mapper *m, const cJSON *obj, struct canonical_record *rec,
@@ -206,19 +207,41 @@ void map_supplements(struct mapper *m, const char *list_key, const char *request
   map_json(m, DF_supplements, list_key, out);
 }
 
+/* A string of the record holding what cJSON would have lost (a NUL, a
+ * lone surrogate: jsontext.h) fails the record, naming the member; the
+ * raw text kept for quarantine shows the escapes as they came. */
+static const char *check_flaws(struct mapper *m, const char *raw, char **unmarked)
+{
+  json_text_flaw_kind kind;
+  const char *member = json_find_flaw(m->obj, &kind);
+
+  *unmarked = NULL;
+  if (kind == JSON_TEXT_CLEAN)
+    return raw;
+  /* the member's name up to the flaw (it may be in the name itself) */
+  snprintf(m->flaw_field, sizeof(m->flaw_field), "%.*s",
+           member ? (int)json_text_clean_prefix(member) : 0, member ? member : "");
+  fail(m, m->flaw_field[0] ? m->flaw_field : "record", "holds %s", json_text_flaw_name(kind));
+  *unmarked = json_text_unmark(raw);
+  return *unmarked ? *unmarked : raw;
+}
+
 int record_emit(const struct record_format *fmt, const cJSON *obj, const char *raw, size_t index,
                 const struct page_ctx *page, const struct record_sink *sink)
 {
   struct canonical_record rec;
   struct reject_info why = { 0 };
   struct mapper m;
+  char *unmarked;
   int rc;
 
   canon_init(&rec);
   mapper_init(&m, obj, &rec, &why, fmt->parse_time, fmt->time_format);
+  raw = check_flaws(&m, raw, &unmarked);
   fmt->map(&m, page);
   rc = record_deliver(&m, page, index, raw, sink);
   canon_release(&rec);
+  free(unmarked);
   return rc;
 }
 
@@ -232,17 +255,20 @@ parse_result json_page_parse(const struct record_format *fmt, const struct json_
                              const char *data, size_t len, const struct page_ctx *page,
                              const struct record_sink *sink)
 {
-  cJSON *doc = cJSON_ParseWithLength(data, len);
+  struct json_error err;
+  size_t i = 0;
+  cJSON *doc = json_parse_exact(data, len, &err);
   const char *list_key = env->list_key;
   const cJSON *list, *item;
   struct reject_info why = { list_key, "" };
   char buf[JF_BUF];
   parse_result result = PARSE_OK;
-  size_t i = 0;
 
+  if (!doc && err.nomem)
+    return PARSE_NOMEM;
   if (!doc) {
-    snprintf(why.reason, sizeof(why.reason), "page is not valid JSON (near byte %zu)",
-             cJSON_GetErrorPtr() ? (size_t)(cJSON_GetErrorPtr() - data) : (size_t)0);
+    snprintf(why.reason, sizeof(why.reason), "page is not valid JSON (near byte %zu of %zu%s)",
+             err.at, len, err.unterminated ? ": it ends before its last value does" : "");
     goto bad_page;
   }
   if (!jf_equals(doc, env->ok_key, env->ok_value)) {

@@ -21,6 +21,7 @@ struct mapper {
   /* the source's date format, e.g. time_parse_compact */
   time_result (*parse_time)(const char *s, tthc_time *out);
   const char *time_format; /* its name, for messages */
+  char flaw_field[64];     /* the member a NUL or surrogate was found in */
 };
 
 void mapper_init(struct mapper *m, const cJSON *obj, struct canonical_record *rec,
@@ -70,7 +71,8 @@ struct record_format {
 
 /*
  * Maps one record (obj; raw is its text, kept for lineage and quarantine)
- * with fmt and delivers it. Returns 0 to go on, -1 when the sink stopped,
+ * with fmt and delivers it. A record holding a NUL or a lone surrogate
+ * anywhere (jsontext.h) is quarantined naming the member. Returns 0 to go on, -1 when the sink stopped,
  * -2 when out of memory.
  */
 int record_emit(const struct record_format *fmt, const cJSON *obj, const char *raw, size_t index,
@@ -85,7 +87,8 @@ struct json_envelope {
 };
 
 /*
- * A JSON page: parse it (bounded by cJSON's nesting limit), check the
+ * A JSON page: parse it (jsontext.h: NULs, lone surrogates and long
+ * integers kept visible; bounded by cJSON's nesting limit), check the
  * envelope, then emit every record of its list. A page that cannot be used
  * (not JSON, an error answer, no list) is handed to the sink as one reject
  * (index SIZE_MAX) with the reason.

@@ -12,6 +12,7 @@
 #include "keyset.h"
 #include "log.h"
 #include "quarantine.h"
+#include "record_map.h"
 #include "rundir.h"
 #include "source_parser.h"
 #include "timeutil.h"
@@ -133,12 +134,56 @@ static int on_reject(void *arg, const struct page_ctx *page, size_t index,
   return 0;
 }
 
-/* The page files of one window, in order, as its manifest lists them: only
+/* A page of a window as its manifest lists it. */
+struct landed_page {
+  char *file;
+  char *refused; /* the extractor refused its content: why; NULL when usable */
+};
+
+static void free_list(struct landed_page *pages, size_t n)
+{
+  for (size_t i = 0; i < n; i++) {
+    free(pages[i].file);
+    free(pages[i].refused);
+  }
+  free(pages);
+}
+
+/* One manifest line's page into pages[*n]; 0, or -1 when out of memory. */
+static int add_page(const cJSON *doc, struct landed_page **pages, size_t *n, size_t *cap)
+{
+  const char *file = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(doc, "file"));
+  const char *why = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(doc, "refused"));
+  struct landed_page *p;
+
+  /* a torn last line (crash mid-append) names no durable page */
+  if (!file || strchr(file, '/') || strncmp(file, "page-", 5) != 0)
+    return 0;
+  if (*n == *cap) {
+    struct landed_page *grown = realloc(*pages, (*cap = *cap ? *cap * 2 : 64) * sizeof(*grown));
+    if (!grown)
+      return -1;
+    *pages = grown;
+  }
+  p = &(*pages)[*n];
+  p->file = strdup(file);
+  p->refused = why ? strdup(why) : NULL;
+  if (!p->file || (why && !p->refused)) {
+    free(p->file);
+    free(p->refused);
+    return -1;
+  }
+  (*n)++;
+  return 0;
+}
+
+/* The pages of one window, in order, as its manifest lists them: only
  * pages that were completely and durably landed. */
-static char **list_pages(const char *dir, size_t *n)
+static struct landed_page *list_pages(const char *dir, size_t *n)
 {
   struct dynbuf buf;
-  char *path = NULL, *line, *save = NULL, **names = NULL;
+  char *path = NULL, *line, *save = NULL;
+  struct landed_page *pages = NULL;
   size_t cap = 0;
 
   *n = 0;
@@ -149,33 +194,26 @@ static char **list_pages(const char *dir, size_t *n)
     goto out;
   for (line = strtok_r(buf.buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
     cJSON *doc = cJSON_Parse(line);
-    const char *file = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(doc, "file"));
-    /* a torn last line (crash mid-append) names no durable page */
-    if (file && !strchr(file, '/') && strncmp(file, "page-", 5) == 0) {
-      if (*n == cap) {
-        char **grown = realloc(names, (cap = cap ? cap * 2 : 64) * sizeof(*names));
-        if (!grown) {
-          cJSON_Delete(doc);
-          break;
-        }
-        names = grown;
-      }
-      if ((names[*n] = strdup(file)) != NULL)
-        (*n)++;
-    }
+    int rc = add_page(doc, &pages, n, &cap);
     cJSON_Delete(doc);
+    if (rc)
+      break;
   }
 out:
   dynbuf_release(&buf);
   free(path);
-  return names;
+  return pages;
 }
 
-static void free_list(char **names, size_t n)
+/* A page the extractor refused is quarantined whole, unread: it is the
+ * one record the manifest counts for it, with its bytes as raw text. */
+static parse_result quarantine_refused(const struct page_ctx *page, const char *why,
+                                       const char *data, size_t len, const struct record_sink *sink)
 {
-  for (size_t i = 0; i < n; i++)
-    free(names[i]);
-  free(names);
+  struct reject_info r = { "page", "" };
+
+  snprintf(r.reason, sizeof(r.reason), "page refused by the extractor, never parsed: %s", why);
+  return page_reject(page, sink, &r, data, len);
 }
 
 static struct source_counts *counts_for(struct transform_counts *c, const char *name)
@@ -203,7 +241,7 @@ static transform_result transform_window(const char *state_dir, const char *run_
   const struct source_parser *parser = source_parser_for(kind);
   transform_result result = TRANSFORM_OK;
   char *rel = NULL, *dir = NULL;
-  char **pages = NULL;
+  struct landed_page *pages = NULL;
   size_t npages = 0;
   struct dynbuf body;
 
@@ -225,8 +263,8 @@ static transform_result transform_window(const char *state_dir, const char *run_
     struct page_ctx page = { source, kind, commune, NULL, src_cfg };
     parse_result pr;
 
-    if (asprintf(&path, "%s/%s", dir, pages[i]) < 0 ||
-        asprintf(&loc, "%s/%s/%s", run_id, rel, pages[i]) < 0) {
+    if (asprintf(&path, "%s/%s", dir, pages[i].file) < 0 ||
+        asprintf(&loc, "%s/%s/%s", run_id, rel, pages[i].file) < 0) {
       free(path);
       result = TRANSFORM_NOMEM;
       break;
@@ -239,8 +277,11 @@ static transform_result transform_window(const char *state_dir, const char *run_
                  "could not read page \"%s\"", path);
       result = TRANSFORM_IO;
     } else {
-      pr = parser->parse_page(dynbuf_ptr(&body), dynbuf_len(&body), &page,
-                              &(struct record_sink){ on_record, on_reject, s });
+      const struct record_sink sink = { on_record, on_reject, s };
+      pr =
+        pages[i].refused
+          ? quarantine_refused(&page, pages[i].refused, dynbuf_ptr(&body), dynbuf_len(&body), &sink)
+          : parser->parse_page(dynbuf_ptr(&body), dynbuf_len(&body), &page, &sink);
       if (pr == PARSE_NOMEM)
         result = TRANSFORM_NOMEM;
       else if (s->io_error || pr == PARSE_STOPPED)

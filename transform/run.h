@@ -7,6 +7,10 @@
  * then marks the run TRANSFORMED. Files are written under temporary names,
  * fsynced and renamed, so a crash leaves either nothing or all of it.
  *
+ * A page the extractor landed refused (its manifest line says "refused",
+ * landing.h) is never parsed: it is quarantined whole, as the one record
+ * its line counts, so the window still reconciles.
+ *
  * Within a source, several versions of one dossier (overlapping windows,
  * paging drift) all go to the COPY file; the loader keeps the newest
  * (greatest update time, then greatest content hash).

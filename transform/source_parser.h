@@ -20,7 +20,8 @@ struct page_ctx {
   const struct source_config *source; /* its configuration; NULL when no longer configured */
 };
 
-/* Why a record cannot be used. field is the source's field name. */
+/* Why a record cannot be used. field is the source's field name (valid
+ * during the sink's call only: it may be a member name from the data). */
 struct reject_info {
   const char *field;
   char reason[300];

@@ -34,14 +34,6 @@ pick() { local var=$1; shift; local a=("$@"); printf -v "$var" '%s' "${a[RANDOM 
 fault() { local name=$1 r; shift; pick r "$@"; faults+=(--fault "$name:$r"); }
 failed_seeds=""
 
-# first_diff NAME EXPECTED ACTUAL: ok when equal, else the first differing lines.
-same() {
-  if cmp -s "$2" "$3"; then return 0; fi
-  echo "    first difference in $1 (truth < > warehouse):"
-  diff "$2" "$3" | grep '^[<>]' | head -4 | sed 's/^/      /'
-  return 1
-}
-
 for i in $(seq 1 "$NSEEDS"); do
   seed=$((BASE + i))
   RANDOM=$(( (seed * 2654435761 + 12345) % 4294967296 ))
@@ -87,19 +79,11 @@ for i in $(seq 1 "$NSEEDS"); do
   printf '[transform]\nmax_reject_share = 0.05\n' >>"$d/tthc.conf"
   pick jobs 1 2 4
   echo "#   page sizes portal $ps_portal, city $ps_city, ministry $ps_moj; $jobs extract jobs"
-  nights=""
-  for night in 1 2 3; do
-    sleep 1.1 # one run per second (run ids); a record drifted out is 1 s past the last window
-    "$TTHC_BIN/tthc-extract" -c "$d/tthc.conf" -j "$jobs" >>"$d/sync.log" 2>&1
-    erc=$?
-    if ! { "$TTHC_BIN/tthc-transform" -c "$d/tthc.conf" && "$TTHC_BIN/tthc-load" -c "$d/tthc.conf"; } >>"$d/sync.log" 2>&1; then
-      nights=failed; break
-    fi
-    [ $erc -eq 0 ] && { nights=$night; break; }
-  done
+  harness_sync_nights "$d" "$jobs"
+  nights=$HARNESS_NIGHTS
   case $nights in
     1|2|3) ok "seed $seed: every window complete after $nights night(s)" ;;
-    *) not_ok "seed $seed: sync ${nights:-incomplete after 3 nights}"; grep -i "error" "$d/sync.log" | head -5
+    *) not_ok "seed $seed: sync ${nights/incomplete/incomplete after 3 nights}"; grep -i "error" "$d/sync.log" | head -5
        failed_seeds="$failed_seeds $seed"; continue ;;
   esac
 
@@ -108,34 +92,13 @@ for i in $(seq 1 "$NSEEDS"); do
   n=$(q "SELECT count(*) FROM tthc.run_window WHERE status = 'mismatch'")
   last=$(q "SELECT count(*) FROM tthc.run_window w WHERE run_id = (SELECT max(run_id) FROM tthc.load_run) AND status <> 'ok'")
   [ "$n" = 0 ] && [ "$last" = 0 ] || { echo "    run_window: $n mismatches, $last windows not ok in the last run"; bad=1; }
-  # What each source serves, against what the warehouse holds.
-  for k in portal city ministry; do
-    name=$k; [ $k = ministry ] && name=moj
-    tail -n +2 "$d/counts.$k.tsv" | sort >"$d/want.$k"
-    q "SELECT u, (SELECT count(*) FROM tthc.dossier_source s WHERE s.source_name = '$name' AND s.unit_code = u),
-              (SELECT count(DISTINCT raw) FROM tthc.rejected_record r WHERE r.source_name = '$name' AND r.unit_code = u)
-         FROM unnest(string_to_array('$communes', ',')) u ORDER BY 1" | tr '|' '\t' >"$d/got.$k"
-    same "$k records per commune (commune, served, malformed)" "$d/want.$k" "$d/got.$k" || bad=1
-  done
-  for qq in "$c1 2026-04-01 2026-04-30" "$c2 2026-02-20 2026-04-30" "31 2026-04-01 2026-04-30" "31 2026-02-20 2026-04-30"; do
-    set -- $qq
-    "$TTHC_BIN/tthc-sim" --kind portal "${GEN[@]}" --truth-only --truth "$d/b06.truth" \
-      --truth-overdue "$d/dept.truth" --unit "$1" --period "$2:$3" 2>/dev/null
-    harness_bieu06_tsv "$1" "$2" "$3" >"$d/b06.got"
-    same "Biểu 06 $1 $2..$3" "$d/b06.truth" "$d/b06.got" || bad=1
-    psql -XAtq -c "\\copy (SELECT * FROM tthc.report_overdue_by_department('$1','$2','$3')) TO STDOUT WITH (FORMAT text, HEADER true)" >"$d/dept.got"
-    same "late by department $1 $2..$3" "$d/dept.truth" "$d/dept.got" || bad=1
-  done
-  for qq in "$c2 2026-04-01 2026-04-30" "31 2026-03-01 2026-04-30"; do
-    set -- $qq
-    "$TTHC_BIN/tthc-sim" --kind portal "${GEN[@]}" --truth-only --truth-rates "$d/rates.truth" --unit "$1" --period "$2:$3" 2>/dev/null
-    psql -XAtq -c "\\copy (SELECT * FROM tthc.report_rates('$1','$2','$3')) TO STDOUT WITH (FORMAT text, HEADER true)" >"$d/rates.got"
-    same "rates $1 $2..$3" "$d/rates.truth" "$d/rates.got" || bad=1
-  done
-  "$TTHC_BIN/tthc-sim" --kind portal "${GEN[@]}" --truth-only --truth-discrepancies "$d/disc.truth" 2>/dev/null
-  tail -n +2 "$d/disc.truth" >"$d/disc.want"
-  harness_discrepancies_tsv "${asof/T/ }+07" >"$d/disc.got"
-  same "sync discrepancies" "$d/disc.want" "$d/disc.got" || bad=1
+  # What each source serves, against what the warehouse holds; then every
+  # figure: Biểu 06 and late by department for each commune and the
+  # province over a month and the whole span, rates, discrepancies.
+  harness_check_counts "$d" "$communes" || bad=1
+  harness_check_figures "$d" "$d/truth" "$asof" \
+    "$c1:2026-04-01:2026-04-30 $c2:2026-02-20:2026-04-30 31:2026-04-01:2026-04-30 31:2026-02-20:2026-04-30" \
+    "$c2:2026-04-01:2026-04-30 31:2026-03-01:2026-04-30" "${GEN[@]}" || bad=1
   if [ $bad = 0 ]; then
     ok "seed $seed: every figure equals the truth ($(wc -l <"$d/disc.got") discrepancies)"
   else

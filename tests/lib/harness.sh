@@ -10,6 +10,16 @@
 #   harness_start_sim VAR args...   # tthc-sim in background; VAR=port
 #   harness_write_config FILE SOURCE_NAME KIND PORT COMMUNES
 #   ok / not_ok / assert_eq / harness_done
+#
+# Comparing a warehouse with the simulators' truth (test_differential,
+# test_fault_matrix, test_crash_points):
+#   harness_sync_nights DIR [JOBS]      extract → transform → load, ≤ 3 nights
+#   harness_check_counts DIR COMMUNES   records per source and commune
+#   harness_check_figures DIR TRUTHDIR ASOF "B06 specs" "rate specs" SIM_ARGS...
+#   harness_same NAME EXPECTED ACTUAL   cmp, or the first differing lines
+# Restarting the cluster (test_db_disk_faults): harness_pg_stop / harness_pg_start.
+# TTHC_VALGRIND=1 runs every tthc-* under valgrind (make valgrind);
+# TTHC_VALGRIND=stages only tthc-extract, tthc-transform and tthc-load.
 
 HARNESS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_DIR=$(cd "$HARNESS_DIR/../.." && pwd)
@@ -35,6 +45,30 @@ harness_init() {
   export TMP
   trap harness_cleanup EXIT
   trap 'exit 130' INT TERM
+  if [ -n "${TTHC_VALGRIND:-}" ] && [ "$TTHC_VALGRIND" != 0 ]; then harness_valgrind_wrap; fi
+}
+
+# harness_valgrind_wrap: TTHC_BIN becomes a directory of wrappers that run
+# the real programs under valgrind: an error or a definite/indirect leak
+# makes the program exit 99, which fails the test that ran it; every
+# report is also kept in TTHC_VALGRIND_LOGS (default $TMP/valgrind) as
+# vg.PROGRAM.PID.log for `make valgrind` to sum up. A program killed on
+# purpose (SIGKILL) leaves a log without a summary, which is no error.
+harness_valgrind_wrap() {
+  local real=$TTHC_BIN prog logs=${TTHC_VALGRIND_LOGS:-$TMP/valgrind}
+  command -v valgrind >/dev/null || { echo "TTHC_VALGRIND is set but valgrind is not installed" >&2; exit 1; }
+  mkdir -p "$TMP/vgbin" "$logs"
+  for prog in "$real"/tthc-*; do
+    prog=$(basename "$prog")
+    if [ "$TTHC_VALGRIND" = stages ] && [ "$prog" = tthc-sim ]; then
+      ln -s "$real/$prog" "$TMP/vgbin/$prog"
+      continue
+    fi
+    printf '#!/bin/sh\nexec valgrind -q --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect --track-origins=yes --log-file="%s/vg.%s.%%p.log" "%s" "$@"\n' \
+      "$logs" "$prog" "$real/$prog" >"$TMP/vgbin/$prog"
+    chmod 0755 "$TMP/vgbin/$prog"
+  done
+  TTHC_BIN=$TMP/vgbin
 }
 
 harness_start_pg() {
@@ -73,6 +107,15 @@ harness_start_sim() {
   done
   [ -n "$port" ] || { echo "simulator did not start:" >&2; cat "$out.err" >&2; exit 1; }
   printf -v "$var" '%s' "$port"
+}
+
+# harness_stop_sims: stops every simulator started so far (SIGTERM, then
+# waits), so a test can start the next set on a clean slate.
+harness_stop_sims() {
+  local pid
+  for pid in $HARNESS_PIDS; do kill "$pid" 2>/dev/null || true; done
+  for pid in $HARNESS_PIDS; do wait "$pid" 2>/dev/null || true; done
+  HARNESS_PIDS=""
 }
 
 # harness_write_config FILE NAME KIND PORT COMMUNES [extra lines...]: a
@@ -130,6 +173,110 @@ SELECT line FROM (
     FROM tthc.v_sync_discrepancies) x
  ORDER BY line COLLATE "C";
 SQL
+}
+
+# harness_pg_stop [MODE]: stops the harness cluster (pg_ctl -m MODE, default
+# fast: sessions are terminated, as when an operator stops the server).
+harness_pg_stop() {
+  pgcluster_run_as "$(pg_bindir)/pg_ctl" -D "$HARNESS_PG/data" -m "${1:-fast}" -w stop >/dev/null
+}
+
+# harness_pg_start: starts it again on the same socket and port with the
+# same settings (pg_ctl restart of a stopped server reuses postmaster.opts).
+harness_pg_start() {
+  pgcluster_run_as "$(pg_bindir)/pg_ctl" -D "$HARNESS_PG/data" -l "$HARNESS_PG/server.log" -w -t 60 \
+    restart >/dev/null 2>&1
+}
+
+# harness_same NAME EXPECTED ACTUAL: 0 when the files are equal, else 1
+# and the first differing lines.
+harness_same() {
+  if cmp -s "$2" "$3"; then return 0; fi
+  echo "    first difference in $1 (truth < > warehouse):"
+  diff "$2" "$3" | grep '^[<>]' | head -4 | sed 's/^/      /'
+  return 1
+}
+
+# harness_sync_nights DIR [JOBS]: the nightly sync of DIR/tthc.conf, logs
+# appended to DIR/sync.log: extract → transform → load until every window
+# is complete (the design needs one night; a window held because its
+# listing kept drifting is read again the next night), at most 3 nights.
+# HARNESS_NIGHTS = the nights used (1..3), "failed" (transform or load
+# failed) or "incomplete"; returns 0 only for 1..3.
+harness_sync_nights() {
+  local d=$1 jobs=${2:-4} night erc
+  HARNESS_NIGHTS=incomplete
+  for night in 1 2 3; do
+    # a record drifted out is 1 s past the last window: the next night's
+    # must end later (and run ids were once whole seconds)
+    [ $night = 1 ] || sleep 1.1
+    "$TTHC_BIN/tthc-extract" -c "$d/tthc.conf" -j "$jobs" >>"$d/sync.log" 2>&1
+    erc=$?
+    if ! { "$TTHC_BIN/tthc-transform" -c "$d/tthc.conf" && "$TTHC_BIN/tthc-load" -c "$d/tthc.conf"; } >>"$d/sync.log" 2>&1; then
+      HARNESS_NIGHTS=failed
+      return 1
+    fi
+    [ $erc -eq 0 ] && { HARNESS_NIGHTS=$night; return 0; }
+  done
+  return 1
+}
+
+# harness_check_counts DIR COMMUNES: for the sources portal, city and moj
+# (ministry), per commune of COMMUNES (comma-separated), the records the
+# simulator serves and the malformed ones (DIR/counts.KIND.tsv, written by
+# tthc-sim --truth-counts) against the distinct records the warehouse holds
+# and the distinct raw records it quarantined. 1 when any differ.
+harness_check_counts() {
+  local d=$1 communes=$2 k name bad=0
+  for k in portal city ministry; do
+    name=$k; [ $k = ministry ] && name=moj
+    tail -n +2 "$d/counts.$k.tsv" | sort >"$d/want.$k"
+    psql -XAtq -v ON_ERROR_STOP=1 -c "SELECT u, (SELECT count(*) FROM tthc.dossier_source s WHERE s.source_name = '$name' AND s.unit_code = u),
+              (SELECT count(DISTINCT raw) FROM tthc.rejected_record r WHERE r.source_name = '$name' AND r.unit_code = u)
+         FROM unnest(string_to_array('$communes', ',')) u ORDER BY 1" | tr '|' '\t' >"$d/got.$k"
+    harness_same "$k records per commune (commune, served, malformed)" "$d/want.$k" "$d/got.$k" || bad=1
+  done
+  return $bad
+}
+
+# harness_check_figures DIR TRUTHDIR ASOF B06 RATES SIM_ARGS...: the
+# warehouse's figures against the truth of the simulators' model (SIM_ARGS:
+# its data flags, --seed … or --dataset FILE):
+#   B06    "UNIT:FROM:TO ...": Biểu 06 (every cell) and late by department
+#   RATES  "UNIT:FROM:TO ...": report_rates
+#   and the sync-discrepancy list judged at ASOF (local, 2026-05-02T10:00:00).
+# The truth files are written into TRUTHDIR when missing, so warehouses of
+# one model share them; the warehouse's side goes to DIR. 1 when anything
+# differs (the first differing lines are printed).
+harness_check_figures() {
+  local d=$1 td=$2 asof=$3 b06=$4 rates=$5 q u f t bad=0
+  shift 5
+  mkdir -p "$td"
+  for q in $b06; do
+    IFS=: read -r u f t <<<"$q"
+    [ -s "$td/b06.$u.$f.$t" ] ||
+      "$TTHC_BIN/tthc-sim" --kind portal "$@" --truth-only --truth "$td/b06.$u.$f.$t" \
+        --truth-overdue "$td/dept.$u.$f.$t" --unit "$u" --period "$f:$t" 2>/dev/null
+    harness_bieu06_tsv "$u" "$f" "$t" >"$d/b06.got"
+    harness_same "Biểu 06 $u $f..$t" "$td/b06.$u.$f.$t" "$d/b06.got" || bad=1
+    psql -XAtq -c "\\copy (SELECT * FROM tthc.report_overdue_by_department('$u','$f','$t')) TO STDOUT WITH (FORMAT text, HEADER true)" >"$d/dept.got"
+    harness_same "late by department $u $f..$t" "$td/dept.$u.$f.$t" "$d/dept.got" || bad=1
+  done
+  for q in $rates; do
+    IFS=: read -r u f t <<<"$q"
+    [ -s "$td/rates.$u.$f.$t" ] ||
+      "$TTHC_BIN/tthc-sim" --kind portal "$@" --truth-only --truth-rates "$td/rates.$u.$f.$t" \
+        --unit "$u" --period "$f:$t" 2>/dev/null
+    psql -XAtq -c "\\copy (SELECT * FROM tthc.report_rates('$u','$f','$t')) TO STDOUT WITH (FORMAT text, HEADER true)" >"$d/rates.got"
+    harness_same "rates $u $f..$t" "$td/rates.$u.$f.$t" "$d/rates.got" || bad=1
+  done
+  if [ ! -e "$td/disc.want" ]; then
+    "$TTHC_BIN/tthc-sim" --kind portal "$@" --truth-only --truth-discrepancies "$td/disc.truth" 2>/dev/null
+    tail -n +2 "$td/disc.truth" >"$td/disc.want"
+  fi
+  harness_discrepancies_tsv "${asof/T/ }+07" >"$d/disc.got"
+  harness_same "sync discrepancies" "$td/disc.want" "$d/disc.got" || bad=1
+  return $bad
 }
 
 ok()     { HARNESS_CHECKS=$((HARNESS_CHECKS + 1)); echo "ok - $*"; }
