@@ -47,8 +47,11 @@ static int add_unit(struct unit_list *u, const char *code, const char *prov)
   if (!p)
     return -1;
   u->province = p;
-  snprintf(u->code[u->n], sizeof(u->code[0]), "%s", code);
-  snprintf(u->province[u->n], sizeof(u->province[0]), "%s", prov);
+  /* The caller checked the lengths (5 and 2); copy exactly that much. */
+  memcpy(u->code[u->n], code, sizeof(u->code[0]) - 1);
+  u->code[u->n][sizeof(u->code[0]) - 1] = '\0';
+  memcpy(u->province[u->n], prov, sizeof(u->province[0]) - 1);
+  u->province[u->n][sizeof(u->province[0]) - 1] = '\0';
   u->n++;
   return 0;
 }

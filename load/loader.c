@@ -477,8 +477,17 @@ pgu_result loader_load_run(PGconn *conn, const char *state_dir, const char *run_
   if (result)
     goto rollback;
   result = check_loaded(conn, state_dir, run_id, fp, &c->already_loaded);
-  if (result || c->already_loaded)
-    goto rollback; /* nothing was written: same as commit */
+  if (result)
+    goto rollback;
+  if (c->already_loaded) {
+    /* A load killed between its COMMIT and the marker: the warehouse has
+     * the run, so write the marker now, or every later tthc-load would
+     * pick this run again and never reach the next one. */
+    (void)pgu_command(conn, "ROLLBACK", 0, NULL); /* nothing was written */
+    if (fs_write_atomic(mark, "", 0) != FS_OK)
+      log_warn("could not write \"%s\"; the run is loaded all the same", mark);
+    goto out;
+  }
   result = copy_records(conn, canon_dir, c, run_id);
   if (result)
     goto rollback;

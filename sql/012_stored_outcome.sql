@@ -1,14 +1,15 @@
 -- 012_stored_outcome.sql — each dossier's end is computed once, when it is
 -- written, and the reports classify each row once (issue 11).
 --
--- Profile (bench/RESULTS.md, EXPLAIN ANALYZE on 10M dossiers): the report
--- functions spent nearly all their time in SQL functions executed row by
--- row, not in reading rows. tthc.dossier_end_at (its step look-up is a
--- sub-select), tthc.outcome_at and tthc.supplement_state (FROM clauses)
--- cannot be inlined, so each call runs the SQL-function executor; and since
--- dossier_period_outcome is flattened into its caller, every reference to
--- its `outcome` column became another call: report_rates' 16 FILTERs ran
--- the classification 16 times per dossier (71.7 s for a province-year).
+-- Profile (bench/before/profile, EXPLAIN (ANALYZE, BUFFERS) on 10M
+-- dossiers: report_rates('01', 2025) 49.9 s, report_bieu06 28.7 s): the
+-- report functions spent nearly all their time in SQL functions executed
+-- row by row (~170 µs per dossier), not in reading rows.
+-- tthc.dossier_end_at (its step look-up is a sub-select), tthc.outcome_at
+-- and tthc.supplement_state (FROM clauses) cannot be inlined, so each call
+-- runs the SQL-function executor, several per row; and where
+-- dossier_period_outcome is flattened into its caller, each reference to
+-- its `outcome` column is another evaluation (report_rates has 16).
 --
 -- The rules (decisions.md "Which timestamp ends a dossier", sql/004 + 007)
 -- do not change; only where and how often they are evaluated:
@@ -18,8 +19,8 @@
 --      pauses are only computed for a dossier that has requests.
 --   2. tthc.dossier stores ended_at, ended_as and effective_ended_at as
 --      generated columns (computed by those functions on every INSERT and
---      UPDATE, whoever writes the row), and the end-time index is on the
---      stored column.
+--      UPDATE, whoever writes the row); the two scope indexes hold the
+--      stored end and the received time both.
 --   3. dossier_period_outcome reads the stored columns, computes the
 --      supplement state at period end once per row (only for rows with
 --      requests), and returns its classification through a fence (OFFSET

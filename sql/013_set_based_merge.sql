@@ -1,15 +1,15 @@
 -- 013_set_based_merge.sql — the load touches each dossier once, with plans
 -- made from real row counts (issue 11).
 --
--- Profile of a first load of 100k portal records (bench/RESULTS.md,
--- pg_stat_statements with track = all): the merged-dossier INSERT 39 % (33
--- ordered aggregates, each sorting its own input, per dossier), linking
--- 30 % (label propagation over every record of the run although nearly
--- every record is a component of its own), the source upsert 13 %, events
--- 13 %; every "records of this run" look-up scanned dossier_source (no
+-- Profile of a first load of 100k portal records
+-- (bench/before/profile/load-100000.pg_stat_statements.txt, track = all):
+-- the merged-dossier INSERT 44 % (33 ordered aggregates, each sorting its
+-- own input, per dossier), linking 29 % (label propagation over every
+-- record of the run although nearly every record is a component of its
+-- own), events 13 %, the source upsert 10 % (DISTINCT ON sorting whole
+-- rows); every "records of this run" look-up scanned dossier_source (no
 -- index on run_id); and the temporary tables were never analysed, so a 1M
--- run was planned from ~200 estimated rows (a hash aggregate that spilled
--- to disk; the load did not finish in 400 s).
+-- run was planned from a few hundred estimated rows.
 --
 -- The rules do not change (metrics.md §1, sources.md "Identity across
 -- systems", 002's comments); only the way they are computed:
@@ -25,6 +25,9 @@
 --     preference: the first non-absent value, as before. Two records of the
 --     same kind in one dossier (002 picked either) now give the smallest
 --     value (true for flags), so the result no longer depends on the plan.
+--   * new dossiers and events are plain inserts in key order (no
+--     speculative insertion per row; index pages written in order, which
+--     decides the time once the indexes outgrow shared_buffers);
 --   * the work tables are analysed once filled; dossier_source gets an
 --     index on run_id.
 -- tests/integration/test_stored_outcome.sh compares the dossiers with

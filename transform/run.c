@@ -58,14 +58,18 @@ static int out_open(struct out_file *o, const char *dir, const char *name)
 
 static int out_commit(struct out_file *o)
 {
-  int rc = 0;
+  int rc = 0, err = 0;
   if (fflush(o->f) || fsync(fileno(o->f)))
-    rc = -1;
-  if (fclose(o->f))
-    rc = -1;
+    rc = -1, err = errno;
+  if (fclose(o->f) && !rc)
+    rc = -1, err = errno;
   o->f = NULL;
   if (!rc && rename(o->tmp, o->path))
-    rc = -1;
+    rc = -1, err = errno;
+  if (rc)
+    log_report(LOG_ERROR, strerror(err), "Free space on the state directory's file system.",
+               "could not write \"%s\"", o->tmp);
+  errno = err;
   return rc;
 }
 
@@ -88,6 +92,16 @@ struct sink_state {
   int io_error;
 };
 
+/* The first failed write names the file and the OS reason (a full disk
+ * says ENOSPC here, not later as a bare "input/output error"). */
+static void sink_write_failed(struct sink_state *s, const struct out_file *o)
+{
+  if (!s->io_error && errno)
+    log_report(LOG_ERROR, strerror(errno), "Free space on the state directory's file system.",
+               "could not write \"%s\"", o->tmp);
+  s->io_error = 1;
+}
+
 static int on_record(void *arg, const struct page_ctx *page, size_t index,
                      const struct canonical_record *rec)
 {
@@ -97,7 +111,7 @@ static int on_record(void *arg, const struct page_ctx *page, size_t index,
   dynbuf_reset(&s->line);
   if (canon_write_copy(rec, &s->line) ||
       fwrite(dynbuf_ptr(&s->line), 1, dynbuf_len(&s->line), s->records.f) != dynbuf_len(&s->line)) {
-    s->io_error = 1;
+    sink_write_failed(s, &s->records);
     return -1;
   }
   s->counts->read++;
@@ -126,7 +140,7 @@ static int on_reject(void *arg, const struct page_ctx *page, size_t index,
   if (quarantine_row(&s->line, page->source_name, source_kind_name(page->kind), page->commune, loc,
                      why->field, why->reason, raw, rawlen) ||
       fwrite(dynbuf_ptr(&s->line), 1, dynbuf_len(&s->line), s->rejects.f) != dynbuf_len(&s->line)) {
-    s->io_error = 1;
+    sink_write_failed(s, &s->rejects);
     return -1;
   }
   s->counts->read++;

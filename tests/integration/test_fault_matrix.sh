@@ -63,16 +63,27 @@ kinds_of() {
 }
 
 # Every fault the simulator documents is in the matrix: the names of the
-# --fault paragraph of --help, less its other words.
-"$TTHC_BIN/tthc-sim" --help 2>&1 | sed -n '/--fault NAME:RATE/,/--fault-seed/p' | sed '$d' | tr '\n' ' ' |
-  sed 's/.*(repeatable)://; s/per real record.*//; s/(junk records//; s/all kinds://; s/portal and city paging://
-       s/portal://g; s/city://g; s/ministry://g; s/and malformed:RATE/malformed/' |
-  tr ',; ' '\n\n\n' | grep -E '^[a-z0-9]+(-[a-z0-9]+)*$' | sort -u >"$TMP/help.faults"
+# --fault paragraph of --help, less its other words, and of any other
+# "--fault NAME:RATE" line. The hostile paging faults are not: no client
+# can complete such a window (test_hostile checks that it is stopped), so
+# a warehouse equal to the truth is not their outcome.
+HOSTILE="endless same-cursor"
+"$TTHC_BIN/tthc-sim" --help >"$TMP/help.txt" 2>&1
+{
+  sed -n '/--fault NAME:RATE/,/--fault-seed/p' "$TMP/help.txt" | sed '$d' | tr '\n' ' ' |
+    sed 's/.*(repeatable)://; s/per real record.*//; s/(junk records//; s/all kinds://; s/portal and city paging://
+         s/portal://g; s/city://g; s/ministry://g; s/and malformed:RATE/malformed/' |
+    tr ',; ' '\n\n\n' | grep -E '^[a-z0-9]+(-[a-z0-9]+)*$'
+  grep -oE -- '--fault [a-z0-9-]+:RATE' "$TMP/help.txt" | sed 's/--fault //; s/:RATE//'
+} | sort -u >"$TMP/help.faults"
+printf '%s\n' "${!RATE[@]}" $HOSTILE | sort -u >"$TMP/known.faults"
 printf '%s\n' "${!RATE[@]}" | sort >"$TMP/matrix.faults"
-if [ "$(wc -l <"$TMP/help.faults")" -ge 20 ] && cmp -s "$TMP/help.faults" "$TMP/matrix.faults"; then
-  ok "the matrix covers every fault of tthc-sim --help ($(wc -l <"$TMP/help.faults"))"
+missing=$(comm -23 "$TMP/help.faults" "$TMP/known.faults" | tr '\n' ' ')
+unknown=$(comm -13 "$TMP/help.faults" "$TMP/matrix.faults" | tr '\n' ' ')
+if [ "$(wc -l <"$TMP/help.faults")" -ge 20 ] && [ -z "$missing$unknown" ]; then
+  ok "the matrix covers every fault of tthc-sim --help ($(wc -l <"$TMP/matrix.faults"); hostile, not here: $HOSTILE)"
 else
-  not_ok "faults of --help and of the matrix differ:"; diff "$TMP/help.faults" "$TMP/matrix.faults" | sed 's/^/    /'
+  not_ok "faults of --help not in the matrix: ${missing:-none}; in the matrix, not in --help: ${unknown:-none}"
 fi
 # ... and injects each on exactly the kinds that accept it (a fault a kind
 # does not know is a usage error, exit 2).
