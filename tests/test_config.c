@@ -461,7 +461,7 @@ static void test_communes(void)
   CU_ASSERT_EQUAL_FATAL(load(PORTAL "communes = province:31\n", &c), CONFIG_OK);
   CU_ASSERT_EQUAL_FATAL(c.sources[0].ncommunes, 114);
   /* the same 114 in one line of ~800 bytes (inih's buffer is 200) */
-  line = malloc(64 + 114 * 7);
+  line = malloc(sizeof(PORTAL) + 64 + 114 * 7);
   CU_ASSERT_PTR_NOT_NULL_FATAL(line);
   len = (size_t)sprintf(line, "%s", PORTAL "communes = ");
   for (size_t i = 0; i < 114; i++)

@@ -55,7 +55,7 @@ for i in $(seq 1 "$NSEEDS"); do
     faults=(--fault-seed "$((seed * 3 + ${#k}))" --retry-after 0)
     fault malformed 0 0.002 0.005
     case $k in
-      portal|city) fault drift-served 0 0.01 0.03; fault drift-out 0 0.03 0.08; fault drift 0 0.05
+      portal|city) fault drift-served 0 0.01 0.02; fault drift-out 0 0.02 0.05; fault drift 0 0.03
                    fault truncate 0 0.02 ;;&
       portal) fault error-1 0 0.02; fault session-expired 0 0.02; fault numeric-code 0 0.1; fault http-5xx 0 0.02 ;;
       city) fault token-expired 0 0.02; fault windows-1258 0 0.1; fault ncr 0 0.1; fault http-500 0 0.02 ;;
