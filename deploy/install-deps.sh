@@ -4,6 +4,12 @@
 #   deploy/install-deps.sh          install what is missing (needs root or sudo)
 #   deploy/install-deps.sh --check  exit 1 if anything is missing, install nothing
 #   deploy/install-deps.sh --fuzz   also clang, for the libFuzzer harnesses (make fuzz)
+#   deploy/install-deps.sh --test   also what the report test reads the files with:
+#                                   python3 (the .xlsx read back by a reader that is not
+#                                   the writer) and chromium (the HTML rendered headless)
+#   deploy/install-deps.sh --bench  also python3-psycopg2 (the Python peer of make bench)
+#                                   and GNU time (peak memory)
+# Options combine: --fuzz --test --check.
 set -eu
 
 PACKAGES="build-essential pkg-config ca-certificates
@@ -11,10 +17,16 @@ libcurl4-openssl-dev libxml2-dev libcjson-dev libpq-dev libcunit1-dev
 libmicrohttpd-dev libinih-dev libxlsxwriter-dev
 postgresql postgresql-client
 curl openssl"
-if [ "${1:-}" = "--fuzz" ]; then
-  PACKAGES="$PACKAGES clang"
-  shift
-fi
+check_only=0
+for arg in "$@"; do
+  case "$arg" in
+    --fuzz) PACKAGES="$PACKAGES clang" ;;
+    --test) PACKAGES="$PACKAGES python3 chromium" ;;
+    --bench) PACKAGES="$PACKAGES python3 python3-psycopg2 time" ;;
+    --check) check_only=1 ;;
+    *) echo "install-deps: unknown option '$arg' (--fuzz, --test, --bench, --check)" >&2; exit 2 ;;
+  esac
+done
 
 missing=""
 for p in $PACKAGES; do
@@ -23,7 +35,7 @@ for p in $PACKAGES; do
   fi
 done
 
-if [ "${1:-}" = "--check" ]; then
+if [ "$check_only" -eq 1 ]; then
   [ -z "$missing" ] && exit 0
   echo "missing packages:$missing" >&2
   exit 1

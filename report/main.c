@@ -21,10 +21,10 @@
 #include "fsutil.h"
 #include "log.h"
 #include "output.h"
+#include "version.h"
 #include "warehouse.h"
 
 #define PROG    "tthc-report"
-#define VERSION "1.0"
 
 static void usage(FILE *out)
 {
@@ -152,7 +152,7 @@ static int parse_args(int argc, char **argv, struct args *a)
     case 'o': a->output = optarg; break;
     case 'c': a->config = optarg; break;
     case 'd': a->conninfo = optarg; break;
-    case 'V': printf("%s (tthc-etl) %s\n", PROG, VERSION); return -1;
+    case 'V': version_print(PROG); return -1;
     case 'h': usage(stdout); return -1;
     case '?':
       if (strcmp(argv[optind - 1], "-?") == 0) {

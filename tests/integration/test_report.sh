@@ -90,7 +90,8 @@ done
 
 # ------------------------------------------------------------------ Chromium
 # The page as a browser renders it (the DOM after parsing and layout) and
-# prints it; without Chromium the raw page is checked instead.
+# prints it; without Chromium the raw page is checked instead, unless
+# TTHC_REQUIRE_BROWSER=1 (CI) makes a missing browser a failure.
 chromium_dom() { # HTML DOM_OUT PDF_OUT
   timeout 60 /usr/bin/chromium --headless --no-sandbox --disable-gpu --no-first-run \
     --user-data-dir="$TMP/chromium" --dump-dom "file://$1" >"$2" 2>/dev/null &&
@@ -109,8 +110,11 @@ for name in thach-khoi-2026-04 an-thanh-2025-q3; do
           ok "$name $form: printed on $pages A4 landscape pages"
         else not_ok "$name $form: printed page is not A4 landscape"; fi
       else not_ok "$name $form: Chromium failed"; cp "$d/$form.html" "$d/$form.dom"; fi
+    elif [ "${TTHC_REQUIRE_BROWSER:-0}" = 1 ]; then
+      not_ok "$name $form: no /usr/bin/chromium (TTHC_REQUIRE_BROWSER=1; deploy/install-deps.sh --test installs it)"
+      cp "$d/$form.html" "$d/$form.dom"
     else
-      echo "# Chromium render and print of $name $form: skipped (no /usr/bin/chromium)"
+      echo "# Chromium render and print of $name $form: skipped (no /usr/bin/chromium; deploy/install-deps.sh --test)"
       cp "$d/$form.html" "$d/$form.dom"
     fi
   done
