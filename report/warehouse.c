@@ -230,6 +230,34 @@ static wh_result begin(struct session *s, const char *as_of)
   return r;
 }
 
+/* Fills one array element from row i of a result. */
+typedef void (*row_reader)(const PGresult *res, int i, void *item, bool *nomem);
+
+/* Runs sql with the report's arguments and reads every row into a new
+ * array of item_size elements, returned (one element allocated even for no
+ * rows); *count is its length. NULL with *r set on failure. */
+static void *read_rows(struct session *s, const char *sql, int nparams, size_t item_size,
+                       row_reader read, size_t *count, wh_result *r)
+{
+  PGresult *res = run(s, sql, nparams, s->args, r);
+  bool nomem = false;
+  char *array;
+  int n;
+
+  if (!res)
+    return NULL;
+  n = PQntuples(res);
+  array = calloc(n ? (size_t)n : 1, item_size);
+  for (int i = 0; array && i < n; i++)
+    read(res, i, array + (size_t)i * item_size, &nomem);
+  PQclear(res);
+  if (array)
+    *count = (size_t)n;
+  if (nomem || !array)
+    *r = WH_NOMEM;
+  return array;
+}
+
 /* ---- parts ---------------------------------------------------------------- */
 
 static wh_result read_unit(struct session *s, struct report_figures *f)
@@ -258,41 +286,32 @@ static wh_result read_unit(struct session *s, struct report_figures *f)
   return nomem ? WH_NOMEM : WH_OK;
 }
 
+static void read_bieu06_row(const PGresult *res, int i, void *item, bool *nomem)
+{
+  struct bieu06_row *b = item;
+  long long *v[] = {
+    &b->total,           &b->received_online, &b->received_direct,  &b->received_postal,
+    &b->carried_over,    &b->resolved_early,  &b->resolved_on_time, &b->resolved_late,
+    &b->pending_in_time, &b->pending_late,    &b->stopped
+  };
+
+  b->field_code = get_str(res, i, 0, nomem);
+  b->field_name = get_str(res, i, 1, nomem);
+  for (size_t k = 0; k < sizeof v / sizeof v[0]; k++)
+    *v[k] = get_ll(res, i, (int)k + 2);
+}
+
 static wh_result read_bieu06(struct session *s, struct report_figures *f)
 {
   static const char sql[] =
     "SELECT field_code, field_name, total, received_online, received_direct, received_postal, "
     "       carried_over, resolved_early, resolved_on_time, resolved_late, pending_in_time, "
     "       pending_late, stopped FROM tthc.report_bieu06($1, $2, $3)";
+
   wh_result r = WH_OK;
-  PGresult *res = run(s, sql, 3, s->args, &r);
-  bool nomem = false;
-  int n;
 
-  if (!res)
-    return r;
-  n = PQntuples(res);
-  f->rows = calloc(n ? (size_t)n : 1, sizeof *f->rows);
-  if (!f->rows) {
-    PQclear(res);
-    return WH_NOMEM;
-  }
-  for (int i = 0; i < n; i++) {
-    struct bieu06_row *b = &f->rows[i];
-    long long *v[] = {
-      &b->total,           &b->received_online, &b->received_direct,  &b->received_postal,
-      &b->carried_over,    &b->resolved_early,  &b->resolved_on_time, &b->resolved_late,
-      &b->pending_in_time, &b->pending_late,    &b->stopped
-    };
-
-    b->field_code = get_str(res, i, 0, &nomem);
-    b->field_name = get_str(res, i, 1, &nomem);
-    for (size_t k = 0; k < sizeof v / sizeof v[0]; k++)
-      *v[k] = get_ll(res, i, (int)k + 2);
-    f->nrows++;
-  }
-  PQclear(res);
-  return nomem ? WH_NOMEM : WH_OK;
+  f->rows = read_rows(s, sql, 3, sizeof *f->rows, read_bieu06_row, &f->nrows, &r);
+  return r;
 }
 
 /* Biểu 06 must satisfy its identities on every row (reports.md: a row that
@@ -348,36 +367,33 @@ static wh_result read_rates(struct session *s, struct report_figures *f)
   return WH_OK;
 }
 
+static void read_overdue_row(const PGresult *res, int i, void *item, bool *nomem)
+{
+  struct overdue_row *o = item;
+
+  o->department_code = get_str(res, i, 0, nomem);
+  o->department_name = get_str(res, i, 1, nomem);
+  o->resolved_late = get_ll(res, i, 2);
+  o->pending_late = get_ll(res, i, 3);
+  o->total = get_ll(res, i, 4);
+}
+
 static wh_result read_overdue(struct session *s, struct report_figures *f)
 {
   static const char sql[] =
     "SELECT department_code, department_name, resolved_late, pending_late, overdue_total "
     "  FROM tthc.report_overdue_by_department($1, $2, $3)";
+
   wh_result r = WH_OK;
-  PGresult *res = run(s, sql, 3, s->args, &r);
-  bool nomem = false;
-  int n;
 
-  if (!res)
-    return r;
-  n = PQntuples(res);
-  f->overdue = calloc(n ? (size_t)n : 1, sizeof *f->overdue);
-  for (int i = 0; f->overdue && i < n; i++) {
-    struct overdue_row *o = &f->overdue[i];
-
-    o->department_code = get_str(res, i, 0, &nomem);
-    o->department_name = get_str(res, i, 1, &nomem);
-    o->resolved_late = get_ll(res, i, 2);
-    o->pending_late = get_ll(res, i, 3);
-    o->total = get_ll(res, i, 4);
-    f->noverdue++;
-  }
-  PQclear(res);
-  return nomem || !f->overdue ? WH_NOMEM : WH_OK;
+  f->overdue = read_rows(s, sql, 3, sizeof *f->overdue, read_overdue_row, &f->noverdue, &r);
+  return r;
 }
 
-static void read_discrepancy(const PGresult *res, int i, struct discrepancy *d, bool *nomem)
+static void read_discrepancy(const PGresult *res, int i, void *item, bool *nomem)
 {
+  struct discrepancy *d = item;
+
   d->dossier_code = get_str(res, i, 0, nomem);
   d->origin_code = get_str(res, i, 1, nomem);
   d->portal_code = get_str(res, i, 2, nomem);
@@ -408,21 +424,19 @@ static wh_result read_discrepancies(struct session *s, struct report_figures *f)
     "  FROM tthc.v_sync_discrepancies "
     " WHERE unit_code = ANY (ARRAY(SELECT tthc.units_of($1))) "
     " ORDER BY unit_code, origin_code COLLATE \"C\", class COLLATE \"C\"";
-  wh_result r = WH_OK;
-  PGresult *res = run(s, sql, 1, s->args, &r);
-  bool nomem = false;
-  int n;
 
-  if (!res)
-    return r;
-  n = PQntuples(res);
-  f->disc = calloc(n ? (size_t)n : 1, sizeof *f->disc);
-  for (int i = 0; f->disc && i < n; i++) {
-    read_discrepancy(res, i, &f->disc[i], &nomem);
-    f->ndisc++;
-  }
-  PQclear(res);
-  return nomem || !f->disc ? WH_NOMEM : WH_OK;
+  wh_result r = WH_OK;
+
+  f->disc = read_rows(s, sql, 1, sizeof *f->disc, read_discrepancy, &f->ndisc, &r);
+  return r;
+}
+
+static void read_month(const PGresult *res, int i, void *item, bool *nomem)
+{
+  (void)nomem;
+  *(struct month_count *)item =
+    (struct month_count){ (int)get_ll(res, i, 0), (int)get_ll(res, i, 1), get_ll(res, i, 2),
+                          get_ll(res, i, 3) };
 }
 
 /* Received and resolved in each calendar month of the period (Biểu 06 of
@@ -437,21 +451,11 @@ static wh_result read_months(struct session *s, struct report_figures *f)
     " CROSS JOIN LATERAL tthc.report_bieu06($1, GREATEST(m::date, $2::date), "
     "                    LEAST((m + interval '1 month' - interval '1 day')::date, $3::date)) b "
     " WHERE b.field_code IS NULL ORDER BY m";
-  wh_result r = WH_OK;
-  PGresult *res = run(s, sql, 3, s->args, &r);
-  int n;
 
-  if (!res)
-    return r;
-  n = PQntuples(res);
-  f->months = calloc(n ? (size_t)n : 1, sizeof *f->months);
-  for (int i = 0; f->months && i < n; i++) {
-    f->months[i] = (struct month_count){ (int)get_ll(res, i, 0), (int)get_ll(res, i, 1),
-                                         get_ll(res, i, 2), get_ll(res, i, 3) };
-    f->nmonths++;
-  }
-  PQclear(res);
-  return f->months ? WH_OK : WH_NOMEM;
+  wh_result r = WH_OK;
+
+  f->months = read_rows(s, sql, 3, sizeof *f->months, read_month, &f->nmonths, &r);
+  return r;
 }
 
 /* The outline's counts beyond Biểu 06 and the rates (decisions.md,
