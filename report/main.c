@@ -29,9 +29,8 @@
 static void usage(FILE *out)
 {
   fprintf(out,
-          "%s writes a commune's or province's report from the TTHC warehouse.\n\n"
-          "Usage:\n"
-          "  %s [OPTION]... --unit CODE PERIOD\n\n"
+          "Usage: %s [OPTION]... --unit CODE PERIOD\n"
+          "Write a commune's or province's report from the TTHC warehouse.\n\n"
           "Unit and period:\n"
           "  -u, --unit CODE          commune (5 digits, 11002) or province (2 digits, 31)\n"
           "      --month YYYY-MM      a month (2026-04)\n"
@@ -60,8 +59,13 @@ static void usage(FILE *out)
           "      --log-format FMT     diagnostics as text (default) or json\n"
           "  -V, --version            output version information, then exit\n"
           "  -?, --help               show this help, then exit\n\n"
-          "Exit status: 0 written, 1 error, 2 bad usage.\n",
-          PROG, PROG);
+          "Exit status: 0 written, 1 error, 2 bad usage.\n\n"
+          "Examples:\n"
+          "  %s -c /etc/tthc/tthc.conf --unit 11002 --month 2026-04\n"
+          "  %s -c /etc/tthc/tthc.conf --unit 31 --quarter 2025-Q3 -f all -o bao-cao-q3\n"
+          "  %s -c /etc/tthc/tthc.conf --unit 11002 --year 2025 --form cchc -f xlsx -o de-cuong.xlsx\n\n"
+          "Full documentation: man tthc-report\n",
+          PROG, PROG, PROG, PROG);
 }
 
 struct args {
