@@ -14,7 +14,7 @@
 # load, sim, report) is lib<stage>.a plus its main.c; tests/test_X.c is one CUnit
 # executable each, linked against all libraries.
 
-PKGS     := libcurl libxml-2.0 libcjson libpq libmicrohttpd inih xlsxwriter
+PKGS     := libcurl libxml-2.0 libcjson libpq libmicrohttpd inih xlsxwriter libcrypto
 CC       ?= cc
 BUILD    ?= build
 WERROR   ?= -Werror
@@ -101,10 +101,11 @@ $(BUILD)/bin/tthc-sync: $(BUILD)/obj/sync/main.o $(SYNC_LIBS)
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(SYNC_LIBS) $(TTHC_LIBS) $(LDLIBS)
 
+# A group: libsync uses libload and libextract, which come before it.
 $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(LIBS)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LINK    $@")
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBS) $(TTHC_LIBS) $(LDLIBS) $(shell pkg-config --libs cunit)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< -Wl,--start-group $(LIBS) -Wl,--end-group $(TTHC_LIBS) $(LDLIBS) $(shell pkg-config --libs cunit)
 
 # --- tests ------------------------------------------------------------------
 check: unit integration fuzz-check
@@ -223,21 +224,47 @@ deps:
 deps-check:
 	@deploy/install-deps.sh --check || deploy/install-deps.sh
 
-# The commune list tthc-sync validates communes against (config units_file).
+# `make install`: the programs, their man pages, the SQL, the deployment
+# files (roles.sql, the database setup script, the nightly wrapper, the
+# systemd units with this PREFIX's paths, the sysusers.d user, examples of
+# the configuration, cron and logrotate files) and the commune list.
+# The commune list tthc-sync validates communes against (config units_file)
+# is not part of the repository: it is copied from SHARED_REFERENCE when
+# there (else install says so and units_file must be set).
 SHARED_REFERENCE ?= ../shared/reference
-install: $(BINARIES)
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/tthc-etl/sql \
-	           $(DESTDIR)$(PREFIX)/share/tthc-etl/deploy $(DESTDIR)$(PREFIX)/share/man/man1
-	install -m 0755 $(BUILD)/bin/tthc-extract $(BUILD)/bin/tthc-transform \
-	                $(BUILD)/bin/tthc-load $(BUILD)/bin/tthc-report $(BUILD)/bin/tthc-sync \
-	                $(DESTDIR)$(PREFIX)/bin/
-	install -m 0644 report/tthc-report.1 $(DESTDIR)$(PREFIX)/share/man/man1/
-	install -m 0644 sql/*.sql $(DESTDIR)$(PREFIX)/share/tthc-etl/sql/
-	install -m 0644 deploy/tthc.conf.example deploy/*.service deploy/*.timer \
-	                $(DESTDIR)$(PREFIX)/share/tthc-etl/deploy/
-	install -m 0755 deploy/tthc-nightly.sh $(DESTDIR)$(PREFIX)/share/tthc-etl/deploy/
-	if [ -f $(SHARED_REFERENCE)/units-2025.csv ]; then \
-	  install -m 0644 $(SHARED_REFERENCE)/units-2025.csv $(DESTDIR)$(PREFIX)/share/tthc-etl/; fi
+BINDIR         ?= $(PREFIX)/bin
+DATADIR        ?= $(PREFIX)/share/tthc-etl
+MANDIR         ?= $(PREFIX)/share/man
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR    ?= $(PREFIX)/lib/sysusers.d
+# tthc-sim is the tests' simulator of the upstream systems: built, never
+# installed (nor its man page).
+INSTALL_BINARIES := $(filter-out $(BUILD)/bin/tthc-sim,$(BINARIES))
+MANPAGES       := $(filter-out sim/tthc-sim.1,$(sort $(wildcard */tthc-*.1)))
+# The paths written in the installed units and scripts.
+INSTALL_SUBST   = sed -e 's|/usr/local/share/tthc-etl|$(DATADIR)|g' -e 's|/usr/local/bin|$(BINDIR)|g'
+install: $(INSTALL_BINARIES)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/sql $(DESTDIR)$(DATADIR)/deploy \
+	           $(DESTDIR)$(DATADIR)/deploy/logrotate.d $(DESTDIR)$(MANDIR)/man1 \
+	           $(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(SYSUSERSDIR)
+	install -m 0755 $(INSTALL_BINARIES) $(DESTDIR)$(BINDIR)/
+	install -m 0644 $(MANPAGES) $(DESTDIR)$(MANDIR)/man1/
+	install -m 0644 sql/*.sql $(DESTDIR)$(DATADIR)/sql/
+	install -m 0644 deploy/roles.sql deploy/tthc.conf.example deploy/crontab.example \
+	                deploy/README.md $(DESTDIR)$(DATADIR)/deploy/
+	install -m 0644 deploy/logrotate.d/tthc $(DESTDIR)$(DATADIR)/deploy/logrotate.d/
+	for f in tthc-setup-db.sh tthc-nightly.sh; do \
+	  $(INSTALL_SUBST) deploy/$$f > $(DESTDIR)$(DATADIR)/deploy/$$f && \
+	  chmod 0755 $(DESTDIR)$(DATADIR)/deploy/$$f || exit 1; done
+	$(INSTALL_SUBST) -i $(DESTDIR)$(DATADIR)/deploy/crontab.example
+	for u in deploy/*.service deploy/*.timer; do \
+	  $(INSTALL_SUBST) $$u > $(DESTDIR)$(SYSTEMDUNITDIR)/$${u#deploy/} && \
+	  chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/$${u#deploy/} || exit 1; done
+	install -m 0644 deploy/sysusers.d/tthc.conf $(DESTDIR)$(SYSUSERSDIR)/
+	@if [ -f $(SHARED_REFERENCE)/units-2025.csv ]; then \
+	  install -m 0644 $(SHARED_REFERENCE)/units-2025.csv $(DESTDIR)$(DATADIR)/; \
+	else echo "install: no commune list: $(SHARED_REFERENCE)/units-2025.csv not found;" \
+	          "set SHARED_REFERENCE=DIR, or [state] units_file in tthc.conf" >&2; fi
 
 clean:
 	rm -rf build build-asan build-fuzz

@@ -221,8 +221,12 @@ void config_init(struct tthc_config *c)
   c->conninfo = NULL;
   c->conninfo_inline = false;
   c->analyst_conninfo = NULL;
+  c->owner_conninfo = NULL;
+  c->owner_conninfo_file = NULL;
+  c->keep_days = 0;
   c->state_dir = NULL;
   c->units_file = NULL;
+  c->metrics_file = NULL;
   c->max_reject_share = DEF_MAX_REJECT_SHARE;
   c->sources = NULL;
   c->nsources = 0;
@@ -252,8 +256,11 @@ void config_release(struct tthc_config *c)
   free(c->sources);
   free_secret(c->conninfo);
   free_secret(c->analyst_conninfo);
+  free_secret(c->owner_conninfo);
+  free(c->owner_conninfo_file);
   free(c->state_dir);
   free(c->units_file);
+  free(c->metrics_file);
   config_init(c);
 }
 
@@ -267,7 +274,7 @@ const struct source_config *config_find_source(const struct tthc_config *c, cons
 
 /* ---- parsing ---------------------------------------------------------- */
 
-enum section { SEC_NONE, SEC_WAREHOUSE, SEC_STATE, SEC_TRANSFORM, SEC_SOURCE, SEC_BAD };
+enum section { SEC_NONE, SEC_WAREHOUSE, SEC_STATE, SEC_TRANSFORM, SEC_SYNC, SEC_SOURCE, SEC_BAD };
 
 /* Keys, as bits for duplicate detection. */
 enum {
@@ -277,6 +284,10 @@ enum {
   K_MAX_REJECT = 1u << 3,
   K_ANALYST_CONNINFO = 1u << 4,
   K_UNITS_FILE = 1u << 5,
+  K_OWNER_CONNINFO = 1u << 10,
+  K_OWNER_CONNINFO_FILE = 1u << 11,
+  K_KEEP_DAYS = 1u << 12,
+  K_METRICS_FILE = 1u << 6,
 };
 
 static const char *const source_keys[] = { "kind",
@@ -297,6 +308,7 @@ static const char *const source_keys[] = { "kind",
                                            "connect_timeout_seconds",
                                            "retry_deadline_seconds",
                                            "ca_file",
+                                           "concurrency",
                                            NULL };
 
 enum {
@@ -317,7 +329,8 @@ enum {
   SK_FIELD_NAME,
   SK_CONNECT_TIMEOUT,
   SK_RETRY_DEADLINE,
-  SK_CA_FILE
+  SK_CA_FILE,
+  SK_CONCURRENCY
 };
 
 struct parser {
@@ -450,6 +463,8 @@ static void begin_section(struct parser *p, const char *line)
     p->sect = SEC_STATE;
   } else if (strcmp(p->secname, "transform") == 0) {
     p->sect = SEC_TRANSFORM;
+  } else if (strcmp(p->secname, "sync") == 0) {
+    p->sect = SEC_SYNC;
   } else if (strncmp(p->secname, "source", 6) == 0 &&
              (p->secname[6] == ' ' || p->secname[6] == '\t')) {
     name = p->secname + 6;
@@ -771,6 +786,7 @@ static int source_key(struct parser *p, const char *key, const char *v)
   case SK_CONNECT_TIMEOUT: return int_key(p, key, v, 1, 3600, &s->connect_timeout_seconds);
   case SK_RETRY_DEADLINE: return int_key(p, key, v, 1, 86400, &s->retry_deadline_seconds);
   case SK_CA_FILE: return store(p, &s->ca_file, resolve(p, v));
+  case SK_CONCURRENCY: return int_key(p, key, v, 0, 64, &s->concurrency);
   }
   return -1;
 }
@@ -784,6 +800,25 @@ static int global_once(struct parser *p, const char *key, unsigned bit)
   }
   p->global_seen |= bit;
   return 0;
+}
+
+/* [warehouse] owner_conninfo or owner_conninfo_file (one of them): the
+ * schema owner's connection for --migrate. Only the file's path is kept:
+ * reading it here would put the owner's secret in every program that loads
+ * the configuration, and fail them all when the file is root's alone. */
+static int owner_key(struct parser *p, const char *key, const char *v)
+{
+  bool inline_ = strcmp(key, "owner_conninfo") == 0;
+
+  if (global_once(p, key, inline_ ? K_OWNER_CONNINFO : K_OWNER_CONNINFO_FILE) != 0)
+    return -1;
+  if (p->global_seen & (inline_ ? K_OWNER_CONNINFO_FILE : K_OWNER_CONNINFO)) {
+    keyfail(p, CONFIG_INVALID, key, "give either owner_conninfo or owner_conninfo_file, not both");
+    return -1;
+  }
+  if (inline_)
+    return store(p, &p->c->owner_conninfo, strdup(v));
+  return store(p, &p->c->owner_conninfo_file, resolve(p, v));
 }
 
 static int global_key(struct parser *p, const char *key, const char *v)
@@ -808,6 +843,8 @@ static int global_key(struct parser *p, const char *key, const char *v)
         return -1;
       return store(p, &c->analyst_conninfo, strdup(v));
     }
+    if (strcmp(key, "owner_conninfo") == 0 || strcmp(key, "owner_conninfo_file") == 0)
+      return owner_key(p, key, v);
     if (strcmp(key, "conninfo_file") == 0) {
       if (global_once(p, key, K_CONNINFO_FILE) != 0)
         return -1;
@@ -833,6 +870,16 @@ static int global_key(struct parser *p, const char *key, const char *v)
         return -1;
       return store(p, &c->state_dir, resolve(p, v));
     }
+    if (strcmp(key, "keep_days") == 0) {
+      if (global_once(p, key, K_KEEP_DAYS) != 0)
+        return -1;
+      if (parse_int(v, 0, 36500, &c->keep_days) != 0) {
+        keyfail(p, CONFIG_INVALID, key,
+                "must be a whole number of days 0..36500 (0 = keep every run)");
+        return -1;
+      }
+      return 0;
+    }
     if (strcmp(key, "units_file") == 0) {
       if (global_once(p, key, K_UNITS_FILE) != 0)
         return -1;
@@ -848,6 +895,13 @@ static int global_key(struct parser *p, const char *key, const char *v)
         return -1;
       }
       return 0;
+    }
+    break;
+  case SEC_SYNC:
+    if (strcmp(key, "metrics_file") == 0) {
+      if (global_once(p, key, K_METRICS_FILE) != 0)
+        return -1;
+      return store(p, &c->metrics_file, resolve(p, v));
     }
     break;
   default: break;

@@ -58,7 +58,11 @@ struct source_config {
   char *since;          /* default "2020-01-01"; "yyyy-MM-dd" or ISO time */
   int lookback_seconds; /* default 3600, 0..31536000 */
   bool insecure;        /* default false; skip TLS checks (simulators only) */
-  double max_rps;       /* default 5, 0 = unlimited, at most 1000 */
+  double max_rps;       /* default 5, 0 = unlimited, at most 1000; one budget
+                           shared by every worker of the source */
+  /* Communes of this source pulled at once, 1..64; 0 (the default) =
+   * tthc-extract's --per-source. */
+  int concurrency;
   int timeout_seconds;  /* default 60, 1..3600 */
   /* Connecting (DNS, TCP, TLS handshake); default 30, 1..3600 (the
    * request's timeout_seconds still bounds it). */
@@ -78,11 +82,28 @@ struct tthc_config {
   /* [warehouse] analyst_conninfo: the connection tthc-report reads with (the
    * analyst role, deploy/roles.sql); NULL if absent.  Never log it. */
   char *analyst_conninfo;
+  /* [warehouse] owner_conninfo / owner_conninfo_file (one of them): the
+   * connection of the role that owns schema tthc, used by `tthc-load
+   * --migrate` only (a load never needs it); both NULL if absent: --migrate
+   * uses conninfo.  owner_conninfo is the value written in this file (never
+   * log it); owner_conninfo_file only the path (absolute, resolved against
+   * the config dir), which is NOT read here: the owner's secret stays out
+   * of every nightly program, and a file only root may read does not stop
+   * them (tthc-load --migrate reads it with config_read_secret()). */
+  char *owner_conninfo;
+  char *owner_conninfo_file;
   char *state_dir; /* absolute (resolved against the config dir) or NULL if absent */
   /* [state] units_file: the commune list (units-2025.csv) that expands
    * `communes = province:NN` and validates every commune code; absolute,
    * or NULL: unit_list_default_path() (config_units.h). */
   char *units_file;
+  /* [state] keep_days: tthc-sync removes run directories older than this
+   * many days that are loaded (never the newest run, never one not
+   * loaded); 0 (default) keeps every run. */
+  int keep_days;
+  /* [sync] metrics_file: the Prometheus textfile-collector file tthc-sync
+   * rewrites (atomically) after each run; absolute, or NULL: none. */
+  char *metrics_file;
   double max_reject_share; /* default 0.01, 0..1 */
   struct source_config *sources;
   size_t nsources;
@@ -104,7 +125,8 @@ void config_init(struct tthc_config *c);
  * On error err (if errsz > 0) gets a message such as
  *     "/etc/tthc.conf:12: key 'page_size' in [source portal-hp]: must be 1..1000"
  * and c is released back to the init state.  conninfo_file is read (and
- * permission checked like a secret) during the load.  The config file
+ * permission checked like a secret) during the load; owner_conninfo_file
+ * is not (only its path is kept).  The config file
  * itself may be world readable: it holds no secrets.
  */
 config_result config_load(const char *path, struct tthc_config *c, char *err, size_t errsz);

@@ -220,7 +220,8 @@ static fs_result parent_dir(const char *path, char *out, size_t outsz)
   return FS_OK;
 }
 
-fs_result fs_write_atomic(const char *path, const void *data, size_t len)
+/* mode NULL: 0666 & ~umask; else exactly *mode (fchmod, umask ignored). */
+static fs_result write_atomic(const char *path, const void *data, size_t len, const mode_t *mode)
 {
   char tmp[FS_PATH_MAX], dir[FS_PATH_MAX];
   const char *op = "open";
@@ -241,6 +242,9 @@ fs_result fs_write_atomic(const char *path, const void *data, size_t len)
   fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
   if (fd < 0)
     return failed(FS_IO, op, tmp);
+  op = "chmod";
+  if (mode && fchmod(fd, *mode) != 0)
+    goto out;
   op = "write";
   if (write_all(fd, data, len) != 0)
     goto out;
@@ -271,6 +275,16 @@ out:
   unlink(tmp);
   errno = e;
   return r;
+}
+
+fs_result fs_write_atomic(const char *path, const void *data, size_t len)
+{
+  return write_atomic(path, data, len, NULL);
+}
+
+fs_result fs_write_atomic_mode(const char *path, const void *data, size_t len, mode_t mode)
+{
+  return write_atomic(path, data, len, &mode);
 }
 
 fs_result fs_read_file(const char *path, struct dynbuf *out)

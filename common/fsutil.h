@@ -42,6 +42,10 @@ fs_result fs_mkdirs(const char *path, mode_t mode);
  */
 fs_result fs_write_atomic(const char *path, const void *data, size_t len);
 
+/* fs_write_atomic() giving the file exactly mode, whatever the umask (a
+ * file another user must read, e.g. a metrics file under UMask=0027). */
+fs_result fs_write_atomic_mode(const char *path, const void *data, size_t len, mode_t mode);
+
 /* fsync a directory so that renames/creations in it are durable.
  * Errors: FS_IO (FS_NOENT if dir does not exist). */
 fs_result fs_fsync_dir(const char *dir);

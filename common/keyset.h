@@ -1,7 +1,8 @@
 /*
  * keyset.h — a set of 64-bit keys (open addressing), to count the records a
- * run holds more than once per source (overlapping windows, paging drift).
- * 8 bytes per distinct record of the run, grown by doubling up to a cap.
+ * window (source × commune) of a run holds more than once (paging drift).
+ * 16 to 32 bytes per distinct key (load kept at most one half), grown by
+ * doubling up to a cap; keyset_release() empties it for the next window.
  */
 #ifndef TTHC_KEYSET_H
 #define TTHC_KEYSET_H

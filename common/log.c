@@ -1,6 +1,7 @@
 #include "log.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -11,12 +12,24 @@
 #include "text.h"
 #include "timeutil.h"
 
-/* The only global mutable state in libcommon: set once by log_init(). */
+/* The only global mutable state in libcommon: set once by log_init();
+ * clear_line by whoever draws a live line on the terminal (progress). */
 static struct {
   char prog[64];
   log_format fmt;
   log_level min;
-} settings = { "tthc", LOG_FORMAT_TEXT, LOG_INFO };
+  _Atomic int clear_line;
+} settings = { "tthc", LOG_FORMAT_TEXT, LOG_INFO, 0 };
+
+log_format log_current_format(void)
+{
+  return settings.fmt;
+}
+
+void log_clear_line_first(int on)
+{
+  settings.clear_line = on;
+}
 
 void log_init(const char *progname, log_format fmt, log_level min_level)
 {
@@ -121,13 +134,17 @@ static dynbuf_result json_kv(struct dynbuf *b, const char *k, const char *v)
  * in a value (a newline in a server's message) is written as an escape
  * (\n, \r, \xNN) and can never forge a record or a terminal sequence.
  * Tabs stay: they split no line. Inside a quoted value '"' and '\\' are
- * escaped too. */
+ * escaped too. Trailing newlines are dropped. */
 static dynbuf_result text_escaped(struct dynbuf *b, const char *s, int quoted)
 {
   static const char hex[] = "0123456789abcdef";
   dynbuf_result r = DYNBUF_OK;
+  const unsigned char *end = (const unsigned char *)s + strlen(s);
 
-  for (const unsigned char *p = (const unsigned char *)s; r == DYNBUF_OK && *p; p++) {
+  /* libpq's and curl's messages end in a newline: noise, not content. */
+  while (end > (const unsigned char *)s && end[-1] == '\n')
+    end--;
+  for (const unsigned char *p = (const unsigned char *)s; r == DYNBUF_OK && p < end; p++) {
     unsigned char c = *p;
 
     if (c == '\n')
@@ -160,8 +177,8 @@ static dynbuf_result text_kv(struct dynbuf *b, const char *k, const char *v)
     r = dynbuf_addc(b, '=');
   if (r != DYNBUF_OK)
     return r;
-  if (!v)
-    return dynbuf_addstr(b, "(null)");
+  if (!v) /* not known: "-", as in the tables, rather than C's "(null)" */
+    return dynbuf_addc(b, '-');
   if (*v && !strpbrk(v, " \t\n\r\"=\\"))
     return text_add(b, v);
   r = dynbuf_addc(b, '"');
@@ -170,6 +187,49 @@ static dynbuf_result text_kv(struct dynbuf *b, const char *k, const char *v)
   if (r == DYNBUF_OK)
     r = dynbuf_addc(b, '"');
   return r;
+}
+
+/* A typed field's value as text: numbers in a form JSON accepts (a value
+ * that is not finite has none: NULL, written as null). */
+static const char *field_text(const struct log_field *f, char buf[40])
+{
+  switch (f->type) {
+  case LOG_FIELD_STR: return f->s;
+  case LOG_FIELD_INT: snprintf(buf, 40, "%lld", f->i); return buf;
+  case LOG_FIELD_BOOL: return f->i ? "true" : "false";
+  case LOG_FIELD_NUM:
+    if (!isfinite(f->d))
+      return NULL;
+    snprintf(buf, 40, "%.15g", f->d);
+    return buf;
+  }
+  return NULL;
+}
+
+static dynbuf_result json_field(struct dynbuf *b, const struct log_field *f)
+{
+  char num[40];
+  const char *v = field_text(f, num);
+  dynbuf_result r;
+
+  if (f->type == LOG_FIELD_STR || !v)
+    return json_kv(b, f->key, v);
+  r = dynbuf_addc(b, ',');
+  if (r == DYNBUF_OK)
+    r = json_str(b, f->key);
+  if (r == DYNBUF_OK)
+    r = dynbuf_addc(b, ':');
+  if (r == DYNBUF_OK)
+    r = dynbuf_addstr(b, v);
+  return r;
+}
+
+static dynbuf_result text_field(struct dynbuf *b, const struct log_field *f)
+{
+  char num[40];
+  const char *v = field_text(f, num);
+
+  return text_kv(b, f->key, v); /* NULL and non-finite numbers: "-" */
 }
 
 static void write_all(const char *p, size_t len)
@@ -189,10 +249,10 @@ static void write_all(const char *p, size_t len)
 
 /*
  * Build and write one record.  kv, when not NULL, is the rest of a
- * log_event() argument list.
+ * log_event() argument list; f / nf the fields of log_fields().
  */
 static void emit(log_level lvl, const char *msg, const char *detail, const char *hint,
-                 const char *event, va_list *kv)
+                 const char *event, va_list *kv, const struct log_field *f, size_t nf)
 {
   struct dynbuf b;
   dynbuf_result r;
@@ -224,10 +284,16 @@ static void emit(log_level lvl, const char *msg, const char *detail, const char 
       v = va_arg(*kv, const char *);
       r = json_kv(&b, k, v);
     }
+    for (size_t i = 0; r == DYNBUF_OK && i < nf; i++)
+      r = json_field(&b, &f[i]);
     if (r == DYNBUF_OK)
       r = dynbuf_addstr(&b, "}\n");
   } else {
-    r = dynbuf_printf(&b, "%s: ", settings.prog);
+    /* A live progress line sits under the cursor: erase it first, or a
+     * shorter record would leave its tail on the screen. */
+    r = settings.clear_line ? dynbuf_addstr(&b, "\r\033[K") : DYNBUF_OK;
+    if (r == DYNBUF_OK)
+      r = dynbuf_printf(&b, "%s: ", settings.prog);
     if (r == DYNBUF_OK && lvl != LOG_INFO)
       r = dynbuf_printf(&b, "%s: ", log_level_name(lvl));
     if (r == DYNBUF_OK)
@@ -236,6 +302,8 @@ static void emit(log_level lvl, const char *msg, const char *detail, const char 
       v = va_arg(*kv, const char *);
       r = text_kv(&b, k, v);
     }
+    for (size_t i = 0; r == DYNBUF_OK && i < nf; i++)
+      r = text_field(&b, &f[i]);
     if (r == DYNBUF_OK && detail) {
       r = dynbuf_addstr(&b, "\nDETAIL: ");
       if (r == DYNBUF_OK)
@@ -290,7 +358,7 @@ vreport(log_level lvl, const char *detail, const char *hint, const char *fmt, va
   if (lvl < settings.min)
     return;
   format_msg(msg, fmt, ap);
-  emit(lvl, msg, detail, hint, NULL, NULL);
+  emit(lvl, msg, detail, hint, NULL, NULL, NULL, 0);
   errno = saved;
 }
 
@@ -320,7 +388,19 @@ void log_event(log_level lvl, const char *event, ...)
   if (lvl < settings.min)
     return;
   va_start(ap, event);
-  emit(lvl, event ? event : "(null)", NULL, NULL, event ? event : "(null)", &ap);
+  emit(lvl, event ? event : "(null)", NULL, NULL, event ? event : "(null)", &ap, NULL, 0);
   va_end(ap);
+  errno = saved;
+}
+
+void log_fields(log_level lvl, const char *event, const struct log_field *f, size_t n)
+{
+  int saved = errno;
+
+  if (lvl < settings.min)
+    return;
+  if (!event)
+    event = "(null)";
+  emit(lvl, event, NULL, NULL, event, NULL, f, f ? n : 0);
   errno = saved;
 }

@@ -28,6 +28,8 @@
 #ifndef TTHC_LOG_H
 #define TTHC_LOG_H
 
+#include <stddef.h>
+
 typedef enum { LOG_DEBUG, LOG_INFO, LOG_WARN, LOG_ERROR } log_level;
 typedef enum { LOG_FORMAT_TEXT, LOG_FORMAT_JSON } log_format;
 
@@ -42,6 +44,14 @@ typedef enum { LOG_FORMAT_TEXT, LOG_FORMAT_JSON } log_format;
  * LOG_FORMAT_TEXT, LOG_INFO.  progname NULL keeps the current name.
  */
 void log_init(const char *progname, log_format fmt, log_level min_level);
+
+/* The format log_init() set. */
+log_format log_current_format(void);
+
+/* While on, every text record starts by erasing the terminal line under
+ * the cursor ("\r\033[K"): for a live progress line drawn on stderr (on
+ * a terminal only). */
+void log_clear_line_first(int on);
 
 /* Parse "text" | "json" into *out: 0 ok, -1 unknown (out untouched). */
 int log_format_parse(const char *s, log_format *out);
@@ -73,8 +83,46 @@ void log_report(log_level lvl, const char *detail, const char *hint, const char 
  * JSON: "msg" and "event" are the event name, then each key/value (a
  * NULL value becomes JSON null).  Keys must not collide with ts, level,
  * prog, msg, event, detail or hint.  Text: "prog: event key=value ...",
- * with values quoted when they contain blanks, quotes, '=' or are empty.
+ * with values quoted when they contain blanks, quotes, '=' or are empty,
+ * and a NULL value written "-".
  */
 void log_event(log_level lvl, const char *event, ...) __attribute__((sentinel));
+
+/*
+ * Typed structured event: like log_event, but each field keeps its type,
+ * so that in JSON a count or a duration is a number, not a string:
+ *     log_typed(LOG_INFO, "stage_done", LOG_STR("run_id", run_id),
+ *               LOG_STR("stage", "load"), LOG_NUM("duration_seconds", 12.5),
+ *               LOG_INT("records", 4200));
+ * gives {..."msg":"stage_done","event":"stage_done","run_id":"...",
+ * "stage":"load","duration_seconds":12.5,"records":4200}.  A NULL string
+ * is JSON null, a number that is not finite is null too, a boolean is
+ * true/false.  Text format as log_event (numbers unquoted, %.15g; NULL
+ * and non-finite numbers "-").
+ * Conventional keys: run_id, source, commune, duration_seconds,
+ * duration_ms.  The same key restrictions as log_event apply.
+ */
+typedef enum { LOG_FIELD_STR, LOG_FIELD_INT, LOG_FIELD_NUM, LOG_FIELD_BOOL } log_field_type;
+
+struct log_field {
+  const char *key;
+  log_field_type type;
+  const char *s; /* LOG_FIELD_STR */
+  long long i;   /* LOG_FIELD_INT, LOG_FIELD_BOOL (0 false) */
+  double d;      /* LOG_FIELD_NUM */
+};
+
+#define LOG_STR(k, v)  ((struct log_field){ .key = (k), .type = LOG_FIELD_STR, .s = (v) })
+#define LOG_INT(k, v)  ((struct log_field){ .key = (k), .type = LOG_FIELD_INT, .i = (long long)(v) })
+#define LOG_NUM(k, v)  ((struct log_field){ .key = (k), .type = LOG_FIELD_NUM, .d = (double)(v) })
+#define LOG_BOOL(k, v) ((struct log_field){ .key = (k), .type = LOG_FIELD_BOOL, .i = !!(v) })
+
+/* n fields from f (f may be NULL when n is 0). */
+void log_fields(log_level lvl, const char *event, const struct log_field *f, size_t n);
+
+/* log_fields with the fields as arguments (at least one). */
+#define log_typed(lvl, event, ...)                                                  \
+  log_fields((lvl), (event), (const struct log_field[]){ __VA_ARGS__ },            \
+             sizeof((const struct log_field[]){ __VA_ARGS__ }) / sizeof(struct log_field))
 
 #endif

@@ -62,4 +62,26 @@ void rundir_list_free(char **ids, size_t n);
  * component). */
 int rundir_id_valid(const char *s);
 
+/* The instant (UTC, to the second) a valid run id names; -1 if invalid. */
+long long rundir_id_time(const char *id);
+
+/*
+ * Retention ([state] keep_days): removes STATE/runs/RUN of every run that
+ * has LOADED and whose id is more than keep_days days older than `now`
+ * (seconds since the epoch). Never the newest run (whatever its markers),
+ * never a run without LOADED (its data is in no warehouse yet), never
+ * anything but valid run ids. keep_days <= 0 removes nothing. A run is
+ * first renamed out of the run namespace (RUN.removing), so a crash midway
+ * never leaves a half-removed run that looks unloaded; leftovers are
+ * finished by the next call. *removed (may be NULL) gets how many runs were
+ * removed. 0 ok; -1 when something could not be removed: err (if errsz > 0)
+ * names the path and the OS reason, the other runs are still processed.
+ */
+int rundir_prune(const char *state_dir, int keep_days, long long now, size_t *removed, char *err,
+                 size_t errsz);
+
+/* rundir_prune() at the current time, logged (log.h): the count removed at
+ * info level, a failure as a warning (retention never fails a run). */
+void rundir_retention(const char *state_dir, int keep_days);
+
 #endif

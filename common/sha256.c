@@ -1,125 +1,54 @@
+/* sha256.c — see sha256.h. */
 #include "sha256.h"
 
+#include <pthread.h>
 #include <string.h>
 
-static const uint32_t K[64] = {
-  0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-  0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-  0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-  0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-  0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-  0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-  0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-  0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2
-};
+#include <openssl/evp.h>
 
-#define ROR(x, n) (((x) >> (n)) | ((x) << (32 - (n))))
+/* Fetched once (OpenSSL 3): an implicit fetch per digest costs a lookup
+ * and a lock. The extractor digests from several threads. */
+static EVP_MD *sha256_md;
+static pthread_once_t sha256_once = PTHREAD_ONCE_INIT;
 
-static void compress(uint32_t st[8], const uint8_t blk[64])
+static void fetch_md(void)
 {
-  uint32_t w[64], a, b, c, d, e, f, g, h, t1, t2;
-  int i;
-
-  for (i = 0; i < 16; i++)
-    w[i] = (uint32_t)blk[4 * i] << 24 | (uint32_t)blk[4 * i + 1] << 16 |
-           (uint32_t)blk[4 * i + 2] << 8 | (uint32_t)blk[4 * i + 3];
-  for (i = 16; i < 64; i++) {
-    uint32_t s0 = ROR(w[i - 15], 7) ^ ROR(w[i - 15], 18) ^ (w[i - 15] >> 3);
-    uint32_t s1 = ROR(w[i - 2], 17) ^ ROR(w[i - 2], 19) ^ (w[i - 2] >> 10);
-
-    w[i] = w[i - 16] + s0 + w[i - 7] + s1;
-  }
-  a = st[0];
-  b = st[1];
-  c = st[2];
-  d = st[3];
-  e = st[4];
-  f = st[5];
-  g = st[6];
-  h = st[7];
-  for (i = 0; i < 64; i++) {
-    t1 = h + (ROR(e, 6) ^ ROR(e, 11) ^ ROR(e, 25)) + ((e & f) ^ (~e & g)) + K[i] + w[i];
-    t2 = (ROR(a, 2) ^ ROR(a, 13) ^ ROR(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
-    h = g;
-    g = f;
-    f = e;
-    e = d + t1;
-    d = c;
-    c = b;
-    b = a;
-    a = t1 + t2;
-  }
-  st[0] += a;
-  st[1] += b;
-  st[2] += c;
-  st[3] += d;
-  st[4] += e;
-  st[5] += f;
-  st[6] += g;
-  st[7] += h;
+  sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL);
 }
 
-void sha256_init(struct sha256_ctx *ctx)
+static const EVP_MD *md(void)
 {
-  static const uint32_t iv[8] = { 0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-                                  0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19 };
+  pthread_once(&sha256_once, fetch_md);
+  return sha256_md;
+}
 
-  memcpy(ctx->state, iv, sizeof iv);
-  ctx->bits = 0;
-  ctx->used = 0;
+int sha256_init(struct sha256_ctx *ctx)
+{
+  ctx->md = md() ? EVP_MD_CTX_new() : NULL;
+  ctx->failed = !ctx->md || !EVP_DigestInit_ex(ctx->md, md(), NULL);
+  return ctx->failed ? -1 : 0;
 }
 
 void sha256_update(struct sha256_ctx *ctx, const void *data, size_t len)
 {
-  const uint8_t *p = data;
-
-  ctx->bits += (uint64_t)len * 8;
-  while (len > 0) {
-    size_t n = 64 - ctx->used;
-
-    if (n > len)
-      n = len;
-    memcpy(ctx->block + ctx->used, p, n);
-    ctx->used += n;
-    p += n;
-    len -= n;
-    if (ctx->used == 64) {
-      compress(ctx->state, ctx->block);
-      ctx->used = 0;
-    }
-  }
+  if (!ctx->failed && len && !EVP_DigestUpdate(ctx->md, data, len))
+    ctx->failed = 1;
 }
 
-void sha256_final(struct sha256_ctx *ctx, uint8_t out[32])
+int sha256_final(struct sha256_ctx *ctx, uint8_t out[32])
 {
-  uint64_t bits = ctx->bits;
-  int i;
+  int rc = (!ctx->failed && EVP_DigestFinal_ex(ctx->md, out, NULL)) ? 0 : -1;
 
-  ctx->block[ctx->used++] = 0x80;
-  if (ctx->used > 56) {
-    memset(ctx->block + ctx->used, 0, 64 - ctx->used);
-    compress(ctx->state, ctx->block);
-    ctx->used = 0;
-  }
-  memset(ctx->block + ctx->used, 0, 56 - ctx->used);
-  for (i = 0; i < 8; i++)
-    ctx->block[56 + i] = (uint8_t)(bits >> (56 - 8 * i));
-  compress(ctx->state, ctx->block);
-  for (i = 0; i < 8; i++) {
-    out[4 * i] = (uint8_t)(ctx->state[i] >> 24);
-    out[4 * i + 1] = (uint8_t)(ctx->state[i] >> 16);
-    out[4 * i + 2] = (uint8_t)(ctx->state[i] >> 8);
-    out[4 * i + 3] = (uint8_t)ctx->state[i];
-  }
+  EVP_MD_CTX_free(ctx->md);
+  ctx->md = NULL;
+  return rc;
 }
 
-void sha256(const void *data, size_t len, uint8_t out[32])
+int sha256(const void *data, size_t len, uint8_t out[32])
 {
-  struct sha256_ctx ctx;
+  static const char empty[1];
 
-  sha256_init(&ctx);
-  sha256_update(&ctx, data, len);
-  sha256_final(&ctx, out);
+  return md() && EVP_Digest(data ? data : empty, len, out, NULL, md(), NULL) ? 0 : -1;
 }
 
 void sha256_to_hex(const uint8_t digest[32], char out[65])
@@ -133,10 +62,14 @@ void sha256_to_hex(const uint8_t digest[32], char out[65])
   out[64] = '\0';
 }
 
-void sha256_hex(const void *data, size_t len, char out[65])
+int sha256_hex(const void *data, size_t len, char out[65])
 {
   uint8_t d[32];
 
-  sha256(data, len, d);
+  if (sha256(data, len, d)) {
+    out[0] = '\0';
+    return -1;
+  }
   sha256_to_hex(d, out);
+  return 0;
 }

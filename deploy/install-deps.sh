@@ -13,7 +13,7 @@
 set -eu
 
 PACKAGES="build-essential pkg-config ca-certificates
-libcurl4-openssl-dev libxml2-dev libcjson-dev libpq-dev libcunit1-dev
+libcurl4-openssl-dev libssl-dev libxml2-dev libcjson-dev libpq-dev libcunit1-dev
 libmicrohttpd-dev libinih-dev libxlsxwriter-dev
 postgresql postgresql-client
 curl openssl"

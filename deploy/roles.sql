@@ -1,5 +1,7 @@
 -- deploy/roles.sql — the warehouse's login roles and their privileges.
 --
+-- deploy/tthc-setup-db.sh runs it (step 3, as the DBA with -v owner=tthc_owner,
+-- after creating tthc_owner and migrating through its connection); by hand:
 --   psql -d tthc -f deploy/roles.sql                 # as the owner of schema tthc
 --   psql -d tthc -v owner=tthc_owner -f deploy/roles.sql   # run by a superuser for another owner
 --

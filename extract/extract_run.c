@@ -195,6 +195,7 @@ extract_result extract_run(struct tthc_config *cfg, const struct extract_request
   retry_policy_default(&po.retry);
   po.jobs = rq->jobs;
   po.per_source = rq->per_source;
+  po.progress_ms = rq->progress_ms;
   log_info("run %s: extracting into %s/runs/%s", run_id, cfg->state_dir, run_id);
   pulled = pull_selected(cfg, rq, &po, out, n);
   http_global_cleanup();

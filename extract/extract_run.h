@@ -19,6 +19,7 @@ struct extract_request {
   const char *run;        /* run to resume, or NULL */
   tthc_time since, until; /* backfill bounds, TTHC_TIME_NONE = watermark / now */
   int insecure, jobs, per_source;
+  long progress_ms; /* pull_options.progress_ms: 0 = every 30 s, < 0 = none */
 };
 
 typedef enum {

@@ -288,7 +288,10 @@ landing_result landing_write_page(struct landing_window *lw, long page, const vo
     result = LANDING_IO;
     goto out;
   }
-  sha256_hex(data, len, hex);
+  if (sha256_hex(data, len, hex) != 0) { /* libcrypto out of memory */
+    result = LANDING_NOMEM;
+    goto out;
+  }
   time_format_iso_utc((tthc_time)time(NULL), now);
   cJSON_AddStringToObject(doc, "source", lw->source);
   cJSON_AddStringToObject(doc, "commune", lw->commune);

@@ -20,22 +20,36 @@
 
 static void usage(FILE *out)
 {
-  fprintf(out, "Usage: tthc-extract -c FILE [OPTIONS]\n"
+  fprintf(out, "Usage: tthc-extract -c FILE [OPTION]...\n"
                "Pull dossier status from the configured sources into a run's landing zone.\n\n"
                "  -c, --config FILE      configuration (default $TTHC_CONFIG)\n"
                "      --source NAME      only this source (repeatable)\n"
-               "      --since TIME       backfill from TIME (yyyy-MM-dd or ISO 8601) instead of "
-               "the watermark\n"
+               "      --since TIME       backfill from TIME (yyyy-MM-dd or ISO 8601) instead\n"
+               "                         of the watermark\n"
                "      --until TIME       backfill up to TIME (default: now)\n"
-               "      --run RUN          resume this run (default: the newest unfinished run, else "
-               "a new one)\n"
+               "      --run RUN          resume this run (default: the newest unfinished run,\n"
+               "                         else a new one)\n"
                "      --insecure         do not verify TLS certificates (simulators only!)\n"
                "      --log-format FMT   text (default) or json\n"
                "  -j, --jobs N           worker threads over all sources (default 4)\n"
-               "      --per-source N     communes of one source pulled at once (default 2)\n"
+               "      --per-source N     communes of one source pulled at once (default 2;\n"
+               "                         a source's concurrency key overrides it)\n"
+               "      --progress SECONDS progress lines every SECONDS when stderr is not a\n"
+               "                         terminal (default 30; a live line on a terminal);\n"
+               "                         0 = none\n"
                "  -v, --verbose          log every page\n"
-               "  -h, --help             this help\n"
-               "      --version          print the version and exit\n");
+               "  -h, --help             display this help and exit\n"
+               "      --version          output version information and exit\n\n"
+               "Prints the run id on standard output. Secrets come from each source's\n"
+               "secret_file or secret_env, never the command line.\n\n"
+               "Exit status:\n"
+               " 0  every window complete (or the run was already extracted)\n"
+               " 1  some source or commune failed (logged; the others are landed), or an error\n"
+               " 2  bad usage\n\n"
+               "Examples:\n"
+               "  tthc-extract -c /etc/tthc/tthc.conf\n"
+               "  tthc-extract -c /etc/tthc/tthc.conf --source portal-hp --since 2025-01-01\n\n"
+               "Full documentation: man tthc-extract (tthc-sync runs all three stages)\n");
 }
 
 static int parse_time_opt(const char *opt, const char *s, tthc_time *out)
@@ -56,6 +70,7 @@ int main(int argc, char **argv)
     OPT_INSECURE,
     OPT_LOGFMT,
     OPT_PER_SOURCE,
+    OPT_PROGRESS,
     OPT_VERSION
   };
   static const struct option opts[] = { { "config", required_argument, NULL, 'c' },
@@ -68,6 +83,7 @@ int main(int argc, char **argv)
                                         { "verbose", no_argument, NULL, 'v' },
                                         { "jobs", required_argument, NULL, 'j' },
                                         { "per-source", required_argument, NULL, OPT_PER_SOURCE },
+                                        { "progress", required_argument, NULL, OPT_PROGRESS },
                                         { "help", no_argument, NULL, 'h' },
                                         { "version", no_argument, NULL, OPT_VERSION },
                                         { NULL, 0, NULL, 0 } };
@@ -75,6 +91,7 @@ int main(int argc, char **argv)
   const char **only = NULL;
   size_t nonly = 0;
   int c, rc = 1, insecure = 0, jobs = 4, per_source = 2;
+  long progress_ms = 0;
   log_format fmt = LOG_FORMAT_TEXT;
   log_level level = LOG_INFO;
   struct tthc_config cfg;
@@ -129,6 +146,16 @@ int main(int argc, char **argv)
         per_source = (int)v;
       break;
     }
+    case OPT_PROGRESS: {
+      char *end;
+      long v = strtol(optarg, &end, 10);
+      if (*end || end == optarg || v < 0 || v > 86400) {
+        fprintf(stderr, "tthc-extract: --progress must be 0..86400 seconds\n");
+        return 2;
+      }
+      progress_ms = v ? v * 1000 : -1;
+      break;
+    }
     case 'h':
       usage(stdout);
       free(only);
@@ -171,6 +198,7 @@ int main(int argc, char **argv)
   rq.insecure = insecure;
   rq.jobs = jobs;
   rq.per_source = per_source;
+  rq.progress_ms = progress_ms;
   er = extract_run(&cfg, &rq, run_id, &windows, &nwindows);
   if (er == EXTRACT_FAILED)
     goto out;

@@ -12,6 +12,8 @@
 #include "keyset.h"
 #include "landing.h"
 #include "passcheck.h"
+#include "progress.h"
+#include "ratelimit.h"
 #include "log.h"
 #include "sha256.h"
 #include "watermark.h"
@@ -29,6 +31,9 @@
 #define MAX_PAGES_DEFAULT 20000
 /* Cursors remembered per window, to see one served again. */
 #define CURSORS_MAX 1000000
+/* Progress log lines (stderr not a terminal) when pull_options leave it
+ * open: often enough to see a night move, rare enough for a journal. */
+#define PROGRESS_EVERY_MS 30000
 
 /* What the workers pulling one source's communes share. */
 struct source_state {
@@ -37,12 +42,23 @@ struct source_state {
   char *secret;
   CURLSH *share; /* connections, TLS sessions and DNS */
   pthread_mutex_t share_locks[CURL_LOCK_DATA_LAST];
+  /* One request budget for every worker of this source (max_rps, and
+   * the pauses a Retry-After asks for). */
+  struct ratelimit rl;
+  /* One authentication at a time: the workers that find no valid session
+   * wait for the one logging in and take its session. */
+  pthread_mutex_t auth_lock;
   pthread_mutex_t lock;    /* guards the fields below */
-  int64_t next_request_ms; /* rate limit: earliest next request */
-  int64_t started_ms;      /* unused: retry deadlines are per commune */
+  char *token;             /* the source's session/token, NULL = none valid */
+  unsigned long token_gen; /* bumped with every new token */
+  int expiries;            /* sessions expired since the source's last
+                              successful page (by any worker) */
+  int limit;               /* communes pulled at once */
   int active;              /* communes being pulled now */
   int auth_failed;         /* permanent: skip the remaining communes */
   int ready;               /* set up without error */
+  struct progress *pg;     /* the run's progress, entry `index` */
+  size_t index;
 };
 
 /* One worker's pull of one commune of a source. */
@@ -51,7 +67,8 @@ struct puller {
   const struct source_config *cfg;
   const struct source_adapter *ad;
   const struct pull_options *opts;
-  struct source_session session;
+  struct source_session session; /* token: this worker's copy of src->token */
+  unsigned long token_gen;       /* the generation of that copy */
   struct retry_state retry;
 };
 
@@ -66,23 +83,12 @@ static void log_attempt_error(log_level lvl, const struct puller *p, const char 
              commune ? commune : "-", what, err->message);
 }
 
-/* Keeps requests to one source, from all workers, at most max_rps a second. */
+/* Keeps requests to one source, from all workers, at most max_rps a
+ * second, and none during a pause a Retry-After asked for. */
 static void pace(struct puller *p)
 {
-  struct source_state *src = p->src;
-  int64_t now, wait;
-
-  if (p->cfg->max_rps <= 0)
-    return;
-  pthread_mutex_lock(&src->lock);
-  now = retry_now_ms();
-  if (src->next_request_ms < now)
-    src->next_request_ms = now;
-  wait = src->next_request_ms - now;
-  src->next_request_ms += (int64_t)(1000.0 / p->cfg->max_rps);
-  pthread_mutex_unlock(&src->lock);
-  if (wait > 0)
-    retry_sleep_ms((long)wait);
+  ratelimit_acquire(&p->src->rl);
+  progress_request(p->src->pg, p->src->index);
 }
 
 /* Waits before another attempt; 0 to go on, -1 when giving up: after a
@@ -116,32 +122,122 @@ static int backoff(struct puller *p, const char *commune, const struct attempt_e
              left >= 60000 ? "min" : "s");
   log_attempt_error(LOG_WARN, p, commune, err, what);
   log_debug("source %s: waiting %ld ms before the next attempt", p->cfg->name, delay);
+  /* A Retry-After is the source's: every worker of it waits, not only this
+   * one (the others would only collect 429s meanwhile). */
+  if (err->retry_after >= 0)
+    ratelimit_pause_for(&p->src->rl, (err->retry_after < p->retry.policy.max_retry_after_s
+                                        ? err->retry_after
+                                        : p->retry.policy.max_retry_after_s) *
+                                       1000);
   (*retries)++;
   retry_sleep_ms(delay);
   return 0;
 }
 
+/* Takes the source's current session, if there is one: 1, else 0; -1
+ * when the source refused authentication for good. */
+static int take_session(struct puller *p)
+{
+  struct source_state *src = p->src;
+  int got = 0;
+
+  pthread_mutex_lock(&src->lock);
+  if (src->auth_failed) {
+    got = -1;
+  } else if (src->token) {
+    free(p->session.token);
+    p->session.token = strdup(src->token);
+    p->token_gen = src->token_gen;
+    got = p->session.token ? 1 : -1;
+  }
+  pthread_mutex_unlock(&src->lock);
+  return got;
+}
+
+/* The session this worker used expired: the source's session is dropped,
+ * unless another worker already replaced it (then it is the new one).
+ * Returns how many sessions of the source expired since its last
+ * successful page: one expiry seen by several workers counts once. */
+static int session_expired(struct puller *p)
+{
+  struct source_state *src = p->src;
+  int n;
+
+  pthread_mutex_lock(&src->lock);
+  if (src->token && src->token_gen == p->token_gen) {
+    free(src->token);
+    src->token = NULL;
+    src->expiries++;
+  }
+  n = src->expiries;
+  pthread_mutex_unlock(&src->lock);
+  free(p->session.token);
+  p->session.token = NULL;
+  return n;
+}
+
+/* A page came: the source's sessions do work. */
+static void session_worked(struct puller *p)
+{
+  pthread_mutex_lock(&p->src->lock);
+  p->src->expiries = 0;
+  pthread_mutex_unlock(&p->src->lock);
+}
+
+/* Gets a session into p->session.token: the source's current one (one
+ * session per source, reused across its communes while it is valid),
+ * else a new login, one worker at a time. */
 static attempt_outcome ensure_session(struct puller *p, const char *commune, long *retries)
 {
+  struct source_state *src = p->src;
   struct attempt_error err = { .retry_after = -1 };
 
   while (!p->session.token) {
     attempt_outcome out;
+    int got = take_session(p);
+
+    if (got > 0)
+      break;
+    if (got < 0)
+      goto refused;
+    pthread_mutex_lock(&src->auth_lock);
+    got = take_session(p); /* another worker may have logged in meanwhile */
+    if (got != 0) {
+      pthread_mutex_unlock(&src->auth_lock);
+      if (got < 0)
+        goto refused;
+      break;
+    }
     pace(p);
     out = p->ad->authenticate(&p->session, &err);
+    if (out == ATTEMPT_OK) {
+      pthread_mutex_lock(&src->lock);
+      free(src->token);
+      src->token = strdup(p->session.token);
+      p->token_gen = ++src->token_gen;
+      pthread_mutex_unlock(&src->lock);
+      progress_login(src->pg, src->index);
+      log_debug("source %s, commune %s: authenticated (session %lu of this run)", p->cfg->name,
+                commune, p->token_gen);
+    }
+    pthread_mutex_unlock(&src->auth_lock);
     if (out == ATTEMPT_OK)
       break;
     if (out == ATTEMPT_TRANSIENT && backoff(p, commune, &err, retries) == 0)
       continue;
     if (out != ATTEMPT_TRANSIENT) {
       log_attempt_error(LOG_ERROR, p, commune, &err, "authentication failed");
-      pthread_mutex_lock(&p->src->lock);
-      p->src->auth_failed = 1;
-      pthread_mutex_unlock(&p->src->lock);
+      pthread_mutex_lock(&src->lock);
+      src->auth_failed = 1;
+      pthread_mutex_unlock(&src->lock);
     }
     return ATTEMPT_PERMANENT;
   }
   return ATTEMPT_OK;
+refused:
+  log_error("source %s, commune %s: skipped, the source refused authentication", p->cfg->name,
+            commune);
+  return ATTEMPT_PERMANENT;
 }
 
 static tthc_time window_start(const struct puller *p, const char *commune)
@@ -326,7 +422,12 @@ static int refused_again(struct refusal *r, const struct page_cursor *at,
   char sha[65];
   int same;
 
-  sha256_hex(dynbuf_ptr(&resp->body), dynbuf_len(&resp->body), sha);
+  /* Without a digest (out of memory) the page cannot be shown to be the
+   * same: it stays transient. */
+  if (sha256_hex(dynbuf_ptr(&resp->body), dynbuf_len(&resp->body), sha) != 0) {
+    r->have = 0;
+    return 0;
+  }
   same = r->have && r->at.index == at->index && r->at.then_index == at->then_index &&
          r->at.resume_from == at->resume_from && !strcmp(r->at.token, at->token) &&
          !strcmp(r->sha, sha) && !strcmp(r->message, err->message);
@@ -395,6 +496,28 @@ static int runs_away(const struct puller *p, const char *commune,
   return 1;
 }
 
+/* Counts a landed page into the run's progress: its records, how the
+ * window's announced total moved, and the part of the window done (the
+ * records landed against the total, short of 1 until the window ends;
+ * nothing for a listing that announces no total). */
+static void show_page(struct puller *p, const struct landing_progress *prog,
+                      const struct pass_check *c, long records, long *shown_announced,
+                      double *shown_share)
+{
+  long announced = c->announced_now > 0 ? c->announced_now : 0;
+  double share = 0;
+
+  if (announced > 0) {
+    share = (double)prog->records / (double)announced;
+    if (share > 0.99)
+      share = 0.99;
+  }
+  progress_page(p->src->pg, p->src->index, records, announced - *shown_announced,
+                share - *shown_share);
+  *shown_announced = announced;
+  *shown_share = share;
+}
+
 /* Pulls one commune's window to completion; 0 or -1. */
 static int pull_window(struct puller *p, const char *commune, struct window_outcome *wo)
 {
@@ -406,6 +529,8 @@ static int pull_window(struct puller *p, const char *commune, struct window_outc
   struct refusal refusal = { .have = 0 };
   struct keyset cursors;
   int found, restarts = 0, reauthed = 0, rc = -1, held = 0;
+  long shown_announced = 0; /* what the progress counts of this window */
+  double shown_share = 0;
 
   http_response_init(&resp, PAGE_MAX_BODY);
   pass_check_init(&check);
@@ -464,11 +589,13 @@ static int pull_window(struct puller *p, const char *commune, struct window_outc
       page_result_release(&res);
       if (end < 0)
         goto out;
+      show_page(p, &prog, &check, res.refused[0] ? 1 : res.records, &shown_announced, &shown_share);
       if (end == PASS_DIRTY)
         pass_check_next(&check);
       held = end == PASS_HELD;
       restarts = 0;
       reauthed = 0;
+      session_worked(p);
       refusal.have = 0;
       retry_success(&p->retry);
       log_debug("source %s, commune %s: page %ld, %ld records", p->cfg->name, commune, prog.pages,
@@ -494,18 +621,20 @@ static int pull_window(struct puller *p, const char *commune, struct window_outc
       break;
     case ATTEMPT_REAUTH:
       page_result_release(&res);
-      /* One re-authentication per expiry; a session that keeps expiring
-       * right away is retried with backoff, a few times, then given up. */
-      if (reauthed >= MAX_REAUTH) {
+      /* One re-authentication per expiry. The session is the source's: an
+       * expiry that hit another worker's request ends it for every worker,
+       * so what tells a session that keeps expiring right after the login
+       * from ordinary expiries is the source's count since its last page,
+       * not this worker's. A few, then given up; retried with backoff
+       * when this worker meets a second one for the same page. */
+      if (session_expired(p) > MAX_REAUTH) {
         log_attempt_error(LOG_ERROR, p, commune, &err,
                           "session keeps expiring right after authenticating");
         goto out;
       }
       if (reauthed && backoff(p, commune, &err, &wo->retries))
         goto out;
-      log_attempt_error(LOG_INFO, p, commune, &err, "re-authenticating");
-      free(p->session.token);
-      p->session.token = NULL;
+      log_attempt_error(LOG_INFO, p, commune, &err, "session expired, re-authenticating");
       reauthed++;
       break;
     case ATTEMPT_RESTART:
@@ -556,6 +685,7 @@ out:
   if (!wo->complete && !wo->problem[0])
     snprintf(wo->problem, sizeof(wo->problem), "extraction did not finish (see the log)");
   log_window_done(p, commune, wo);
+  progress_window_done(p->src->pg, p->src->index, wo->complete, 1.0 - shown_share);
   keyset_release(&cursors);
   pass_check_release(&check);
   http_response_release(&resp);
@@ -587,9 +717,10 @@ static void source_state_init(struct source_state *src, const struct source_conf
   src->cfg = cfg;
   src->ad = source_adapter_for(cfg->kind);
   pthread_mutex_init(&src->lock, NULL);
+  pthread_mutex_init(&src->auth_lock, NULL);
   for (int i = 0; i < CURL_LOCK_DATA_LAST; i++)
     pthread_mutex_init(&src->share_locks[i], NULL);
-  src->started_ms = retry_now_ms();
+  ratelimit_init(&src->rl, cfg->max_rps);
   if (!src->ad) {
     log_error("source %s: kind %s is not supported by this build", cfg->name,
               source_kind_name(cfg->kind));
@@ -633,6 +764,12 @@ static void source_state_release(struct source_state *src)
   }
   for (int i = 0; i < CURL_LOCK_DATA_LAST; i++)
     pthread_mutex_destroy(&src->share_locks[i]);
+  if (src->token) {
+    memset(src->token, 0, strlen(src->token));
+    free(src->token);
+  }
+  ratelimit_release(&src->rl);
+  pthread_mutex_destroy(&src->auth_lock);
   pthread_mutex_destroy(&src->lock);
 }
 
@@ -647,6 +784,7 @@ static int pull_task(struct source_state *src, const char *commune, const struct
                                     .ca_file = src->cfg->ca_file,
                                     .max_body = PAGE_MAX_BODY };
   struct retry_policy rp = opts->retry;
+  int64_t t0;
   int rc = -1;
 
   p.session.cfg = src->cfg;
@@ -657,10 +795,15 @@ static int pull_task(struct source_state *src, const char *commune, const struct
   /* The deadline is this commune's: time failing since its last success. */
   rp.deadline_s = src->cfg->retry_deadline_seconds;
   retry_init(&p.retry, &rp, (uint64_t)(uintptr_t)wo ^ (uint64_t)retry_now_ms());
+  t0 = ratelimit_now_ns();
   rc = pull_window(&p, commune, wo);
+  wo->seconds = (double)(ratelimit_now_ns() - t0) / 1e9;
 out:
   http_client_release(&p.session.http);
-  free(p.session.token);
+  if (p.session.token) {
+    memset(p.session.token, 0, strlen(p.session.token));
+    free(p.session.token);
+  }
   return rc;
 }
 
@@ -689,7 +832,7 @@ static struct task *next_task(struct pool *pl, int *all_started)
     if (t->state != 0)
       continue;
     *all_started = 0;
-    if (t->src->active < pl->opts->per_source)
+    if (t->src->active < t->src->limit)
       return t;
   }
   return NULL;
@@ -737,17 +880,43 @@ static void *worker(void *arg)
   return NULL;
 }
 
+/* One line per source at the end: what its budget let through and how
+ * close that came to what max_rps allows. */
+static void log_source_done(struct source_state *src)
+{
+  struct progress_source ps;
+  long requests;
+  int64_t span_ns, waited_ns;
+
+  progress_get(src->pg, src->index, &ps);
+  ratelimit_stats(&src->rl, &requests, &span_ns, &waited_ns);
+  /* span and waits to the millisecond */
+  log_typed(LOG_INFO, "source_requests", LOG_STR("source", src->cfg->name),
+            LOG_INT("requests", requests), LOG_INT("logins", ps.logins),
+            LOG_NUM("span_seconds", (double)(span_ns / 1000000) / 1e3),
+            LOG_NUM("waited_seconds", (double)(waited_ns / 1000000) / 1e3),
+            LOG_NUM("max_rps", src->cfg->max_rps), LOG_INT("concurrency", src->limit));
+}
+
 int pull_all(const struct source_config *const *sources, size_t nsources,
              const struct pull_options *opts, struct window_outcome **out, size_t *n)
 {
   struct source_state *states = calloc(nsources ? nsources : 1, sizeof(*states));
   struct pool pl = { .opts = opts };
+  struct progress pg;
   pthread_t *threads = NULL;
   size_t total = 0, k = 0;
   int nthreads, started = 0;
 
   *out = NULL;
   *n = 0;
+  if (progress_init(&pg, nsources,
+                    opts->progress_ms < 0 ? 0
+                    : opts->progress_ms   ? opts->progress_ms
+                                          : PROGRESS_EVERY_MS)) {
+    free(states);
+    return -1;
+  }
   for (size_t i = 0; i < nsources; i++)
     total += sources[i]->ncommunes;
   *out = calloc(total ? total : 1, sizeof(**out));
@@ -758,10 +927,17 @@ int pull_all(const struct source_config *const *sources, size_t nsources,
     free(states);
     free(pl.tasks);
     free(threads);
+    progress_release(&pg);
     return -1;
   }
   for (size_t i = 0; i < nsources; i++) {
     source_state_init(&states[i], sources[i]);
+    states[i].pg = &pg;
+    states[i].index = i;
+    states[i].limit = sources[i]->concurrency > 0 ? sources[i]->concurrency : opts->per_source;
+    if (states[i].limit < 1)
+      states[i].limit = 1;
+    progress_source(&pg, i, sources[i]->name, (long)sources[i]->ncommunes);
     if (!states[i].ready || sources[i]->ncommunes == 0)
       pl.failed = 1;
     for (size_t j = 0; j < sources[i]->ncommunes; j++, k++) {
@@ -776,6 +952,7 @@ int pull_all(const struct source_config *const *sources, size_t nsources,
   *n = total;
   pthread_mutex_init(&pl.lock, NULL);
   pthread_cond_init(&pl.changed, NULL);
+  progress_start(&pg);
   for (int i = 0; i < nthreads; i++)
     if (pthread_create(&threads[i], NULL, worker, &pl) == 0)
       started++;
@@ -785,8 +962,13 @@ int pull_all(const struct source_config *const *sources, size_t nsources,
     pthread_join(threads[i], NULL);
   pthread_cond_destroy(&pl.changed);
   pthread_mutex_destroy(&pl.lock);
-  for (size_t i = 0; i < nsources; i++)
+  progress_finish(&pg);
+  for (size_t i = 0; i < nsources; i++) {
+    if (states[i].ready)
+      log_source_done(&states[i]);
     source_state_release(&states[i]);
+  }
+  progress_release(&pg);
   free(states);
   free(pl.tasks);
   free(threads);

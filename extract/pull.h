@@ -23,7 +23,11 @@ struct pull_options {
   tthc_time until;   /* backfill upper bound, or TTHC_TIME_NONE (= run_end) */
   struct retry_policy retry;
   int jobs;       /* worker threads over all sources */
-  int per_source; /* communes of one source pulled at once */
+  int per_source; /* communes of one source pulled at once, unless the
+                     source's `concurrency` says otherwise */
+  long progress_ms; /* progress lines every progress_ms when stderr is
+                       not a terminal (a live line when it is);
+                       0 = the default, 30 s; < 0 = no progress */
   long max_pages; /* pages one window may land (passes and re-reads
                      included) before it is stopped as never ending;
                      0 = the default, 20000 */
@@ -43,13 +47,17 @@ struct window_outcome {
   long pass_records, pass_distinct; /* what the last pass saw */
   int complete;
   char problem[200]; /* why an incomplete window is incomplete, "" */
+  double seconds;    /* wall time its pull took (tthc-sync's summary) */
 };
 
 /*
  * Pulls every commune of every given source with a pool of opts->jobs
- * workers, at most opts->per_source communes of one source at a time (its
- * connections, TLS sessions and DNS answers are shared; its max_rps holds
- * across workers). *out gets one outcome per (source, commune), in the
+ * workers, at most opts->per_source (or the source's concurrency)
+ * communes of one source at a time. A source's workers share its
+ * connections, TLS sessions and DNS answers, one session/token (a login
+ * only when none is valid: at the start, and after the source says it
+ * expired), and one request budget: max_rps over all of them, and a pause
+ * for every Retry-After (ratelimit.h). Progress per source (progress.h). *out gets one outcome per (source, commune), in the
  * order given (malloc'd, *n entries). Returns 0 when every window
  * completed, -1 when any failed (already logged).
  */

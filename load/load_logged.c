@@ -2,32 +2,41 @@
  * load_logged.c — one run's load with its counts and reconciliation
  * logged (load_logged.h).
  */
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "load_logged.h"
 #include "log.h"
 
-/* A password in [warehouse] conninfo: the configuration file is no secret
- * (it may be world readable, it is copied and shown), so the password
- * would leak; refused rather than warned about, because a warning in a
- * nightly job's log is read by nobody. */
-static void refuse_inline_password(const char *config_path)
+/* A password written in the configuration file: the file is no secret (it
+ * may be world readable, it is copied and shown), so the password would
+ * leak; refused rather than warned about, because a warning in a nightly
+ * job's log is read by nobody. */
+int loader_refuse_inline_password(const char *conninfo, bool is_inline, const char *key,
+                                  const char *config_path)
 {
+  char hint[400];
+
+  if (!is_inline || pgu_conninfo_has_password(conninfo) != 1)
+    return 0;
+  snprintf(hint, sizeof hint,
+           "Remove password= from %s and give the password in a password file (~/.pgpass, or "
+           "PGPASSFILE=FILE; mode 0600), or put the whole connection string in a %s_file "
+           "(mode 0600).",
+           key, key);
   log_report(LOG_ERROR,
              "The configuration file is not a secret: it may be readable by others, and is "
              "copied and shown.",
-             "Remove password= from conninfo and give the password in a password file "
-             "(~/.pgpass, or PGPASSFILE=FILE; mode 0600), or put the whole connection string in "
-             "a conninfo_file (mode 0600).",
-             "[warehouse] conninfo in \"%s\" holds a password; refusing to use it", config_path);
+             hint, "[warehouse] %s in \"%s\" holds a password; refusing to use it", key,
+             config_path ? config_path : "(none)");
+  return -1;
 }
 
 PGconn *loader_connect(const struct tthc_config *cfg, const char *config_path, const char *progname)
 {
-  if (cfg->conninfo_inline && pgu_conninfo_has_password(cfg->conninfo) == 1) {
-    refuse_inline_password(config_path);
+  if (loader_refuse_inline_password(cfg->conninfo, cfg->conninfo_inline, "conninfo",
+                                    config_path) != 0)
     return NULL;
-  }
   return pgu_connect(cfg->conninfo ? cfg->conninfo : getenv("TTHC_CONNINFO"), progname);
 }
 

@@ -6,6 +6,7 @@
 #ifndef TTHC_LOAD_LOGGED_H
 #define TTHC_LOAD_LOGGED_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "config.h"
@@ -23,5 +24,12 @@ int loader_load_logged(PGconn *conn, const char *state_dir, const char *run,
  * the configuration file that holds a password. NULL after logging. */
 PGconn *loader_connect(const struct tthc_config *cfg, const char *config_path,
                        const char *progname);
+
+/* The refusal loader_connect() and tthc-load --migrate share: -1 (logged:
+ * primary naming "[warehouse] KEY" and config_path, detail, hint) when
+ * conninfo was written into the configuration file itself (is_inline) and
+ * holds a password; 0 when it may be used (not inline, or no password). */
+int loader_refuse_inline_password(const char *conninfo, bool is_inline, const char *key,
+                                  const char *config_path);
 
 #endif

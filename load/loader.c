@@ -26,35 +26,48 @@
  * DISTINCT ON sorted every staged row whole (13 % of a first load, on disk
  * beyond work_mem). The row's ctid breaks the tie between two copies of
  * the same version (a page read twice), which DISTINCT ON broke anyhow.
+ * The chosen versions are kept narrow (key, version, ctid in staging):
+ * materialising and sorting whole rows spilled a 1M-record run to disk
+ * twice (0.7 GB of temporary files, a third of its upsert).
  * Stored records with an older version are updated; new ones are plain
  * inserts (INSERT ... ON CONFLICT costs a speculative insertion per row)
  * in key order: once the indexes outgrow shared_buffers, inserts in
  * arrival order touch a random index page each (a 1M-record first load
- * spent most of its time there). Byte order sorts faster than the
- * locale's and is the same for the ASCII codes. Nothing else writes
- * dossier_source meanwhile: the load holds its lock. */
+ * spent most of its time there). Only the keys are sorted; each row is
+ * then fetched from staging by its ctid, in that order (OFFSET 0 keeps it a
+ * nested loop: a hash join with staging would hash every whole row, and
+ * lose the order once it needs batches). Byte order sorts
+ * faster than the locale's and is the same for the ASCII codes. Nothing
+ * else writes dossier_source meanwhile: the load holds its lock. */
+static const char pick_sql[] =
+  "CREATE TEMP TABLE stage_pick ON COMMIT DROP AS"
+  " SELECT s.ctid AS tid, s.unit_code, s.source_kind, s.source_code,"
+  "        s.source_updated_at, s.record_hash"
+  "   FROM stage_source s"
+  "  WHERE NOT EXISTS (SELECT 1 FROM stage_source n"
+  "                     WHERE n.unit_code = s.unit_code AND n.source_kind = s.source_kind"
+  "                       AND n.source_code = s.source_code"
+  "                       AND (n.source_updated_at, n.record_hash, n.ctid)"
+  "                         > (s.source_updated_at, s.record_hash, s.ctid))";
+
 static const char upsert_fmt[] =
-  "WITH incoming AS MATERIALIZED ("
-  "  SELECT * FROM stage_source s"
-  "   WHERE NOT EXISTS (SELECT 1 FROM stage_source n"
-  "                      WHERE n.unit_code = s.unit_code AND n.source_kind = s.source_kind"
-  "                        AND n.source_code = s.source_code"
-  "                        AND (n.source_updated_at, n.record_hash, n.ctid)"
-  "                          > (s.source_updated_at, s.record_hash, s.ctid))"
-  "), upd AS ("
+  "WITH upd AS ("
   "  UPDATE tthc.dossier_source t SET %s, run_id = $1"
-  "    FROM incoming i"
-  "   WHERE t.unit_code = i.unit_code AND t.source_kind = i.source_kind"
-  "     AND t.source_code = i.source_code"
-  "     AND (i.source_updated_at, i.record_hash) > (t.source_updated_at, t.record_hash)"
+  "    FROM stage_pick p JOIN stage_source i ON i.ctid = p.tid"
+  "   WHERE t.unit_code = p.unit_code AND t.source_kind = p.source_kind"
+  "     AND t.source_code = p.source_code"
+  "     AND (p.source_updated_at, p.record_hash) > (t.source_updated_at, t.record_hash)"
   "  RETURNING 1"
   "), ins AS ("
   "  INSERT INTO tthc.dossier_source (%s, dossier_code, run_id)"
-  "  SELECT %s, source_code, $1 FROM incoming i"
-  "   WHERE NOT EXISTS (SELECT 1 FROM tthc.dossier_source t"
-  "                      WHERE t.unit_code = i.unit_code AND t.source_kind = i.source_kind"
-  "                        AND t.source_code = i.source_code)"
-  "   ORDER BY i.unit_code COLLATE \"C\", i.source_kind COLLATE \"C\", i.source_code COLLATE \"C\""
+  "  SELECT %s, source_code, $1"
+  "    FROM (SELECT p.tid FROM stage_pick p"
+  "           WHERE NOT EXISTS (SELECT 1 FROM tthc.dossier_source t"
+  "                              WHERE t.unit_code = p.unit_code AND t.source_kind = p.source_kind"
+  "                                AND t.source_code = p.source_code)"
+  "           ORDER BY p.unit_code COLLATE \"C\", p.source_kind COLLATE \"C\","
+  "                    p.source_code COLLATE \"C\") o"
+  "   CROSS JOIN LATERAL (SELECT * FROM stage_source s WHERE s.ctid = o.tid OFFSET 0) i"
   "  RETURNING 1"
   ") SELECT (SELECT count(*) FROM ins), (SELECT count(*) FROM upd)";
 
@@ -97,6 +110,41 @@ static pgu_result take_lock(PGconn *conn)
   return pgu_command(conn, "SELECT pg_advisory_xact_lock(" LOAD_LOCK_KEY ")", 0, NULL);
 }
 
+/* Autovacuum analyses dossier_source only after the load commits; until
+ * then the planner takes a first load's million records for the few
+ * pages it last saw (linking and merging read the run's records by
+ * run_id: estimated at 3,730 rows for 1,012,536). When the run added a
+ * fifth of the table or more, it is analysed within the transaction (a
+ * sample of 30,000 rows, a fraction of a second whatever the table's
+ * size). Only the table's owner may analyse it: a loader role that does
+ * not own it (deploy/roles.sql) leaves it to autovacuum. */
+static pgu_result analyze_if_grown(PGconn *conn, long long inserted)
+{
+  PGresult *res;
+  double tuples;
+  int owner;
+
+  if (inserted < 10000)
+    return PGU_OK;
+  res = pgu_exec(conn,
+                 "SELECT reltuples, pg_has_role(relowner, 'USAGE') FROM pg_class"
+                 " WHERE oid = 'tthc.dossier_source'::regclass",
+                 0, NULL, PGRES_TUPLES_OK);
+  if (!res)
+    return PGU_SQL;
+  tuples = PQntuples(res) == 1 ? strtod(PQgetvalue(res, 0, 0), NULL) : 0;
+  owner = PQntuples(res) == 1 && !strcmp(PQgetvalue(res, 0, 1), "t");
+  PQclear(res);
+  if (!owner || (tuples > 0 && (double)inserted < tuples / 5))
+    return PGU_OK;
+  /* the columns linking and merging select and join on (all of them:
+   * 0.6 s per 100k rows; the jsonb and text columns are the cost) */
+  return pgu_command(conn,
+                     "ANALYZE tthc.dossier_source (run_id, unit_code, source_kind, source_code,"
+                     " dossier_code)",
+                     0, NULL);
+}
+
 static pgu_result copy_records(PGconn *conn, const char *canon_dir, struct load_counts *c,
                                const char *run_id)
 {
@@ -106,10 +154,16 @@ static pgu_result copy_records(PGconn *conn, const char *canon_dir, struct load_
   const char *params[] = { run_id };
 
   /* The load's statements sort and hash the whole run (dedupe, link,
-   * merge, events); with the default 4 MB each spilled a 100k-record run
-   * to temporary files. One load runs at a time (the lock), so it may have
-   * this much for the rest of its transaction. */
-  result = pgu_command(conn, "SET LOCAL work_mem = '64MB'", 0, NULL);
+   * merge); with the default 4 MB each spilled a 100k-record run to
+   * temporary files, and with 64 MB a 1M-record run still spilled its
+   * hash aggregates and sorts (the time per record grew by a third). One
+   * load runs at a time (the lock), so it may have this much for the rest
+   * of its transaction. JIT compiles each large statement of a load once
+   * (0.4-0.8 s apiece at 1M records) and pays back nothing: the
+   * statements are writes, not long expression loops. */
+  result = pgu_command(conn, "SET LOCAL work_mem = '256MB'", 0, NULL);
+  if (result == PGU_OK)
+    result = pgu_command(conn, "SET LOCAL jit = off", 0, NULL);
   if (result)
     goto out;
   /* The run's work tables are temporary tables, held in temp_buffers
@@ -143,6 +197,9 @@ static pgu_result copy_records(PGconn *conn, const char *canon_dir, struct load_
                        0, NULL);
   if (result)
     goto out;
+  result = pgu_command(conn, pick_sql, 0, NULL);
+  if (result)
+    goto out;
   res = pgu_exec(conn, upsert, 1, params, PGRES_TUPLES_OK);
   if (!res) {
     result = PGU_SQL;
@@ -151,6 +208,7 @@ static pgu_result copy_records(PGconn *conn, const char *canon_dir, struct load_
   c->inserted = ll_value(res, 0, 0);
   c->updated = ll_value(res, 0, 1);
   c->unchanged = c->read - c->inserted - c->updated;
+  result = analyze_if_grown(conn, c->inserted);
 out:
   PQclear(res);
   free(path);
@@ -360,7 +418,10 @@ static pgu_result run_fingerprint(const char *state_dir, const char *run_id, cha
   dynbuf_init(&summary, SUMMARY_MAX);
   fr = fs_read_file(path, &summary);
   if (fr == FS_OK) {
-    sha256_hex(dynbuf_ptr(&summary), dynbuf_len(&summary), out);
+    if (sha256_hex(dynbuf_ptr(&summary), dynbuf_len(&summary), out) != 0) {
+      log_report(LOG_ERROR, "out of memory", NULL, "could not fingerprint run %s", run_id);
+      result = PGU_NOMEM;
+    }
   } else {
     log_report(LOG_ERROR, fs_strerror(fr), NULL, "could not read the summary of run %s (\"%s\")",
                run_id, path);

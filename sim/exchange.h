@@ -23,6 +23,8 @@ struct sim_request {
   void *header_ctx;
   /* URL query argument by name, decoded, or NULL (ctx: header_ctx). */
   const char *(*query)(void *ctx, const char *name);
+  /* When its headers arrived: CLOCK_REALTIME seconds (0 = unknown). */
+  double arrived;
 };
 
 struct sim_response {

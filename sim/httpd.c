@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -25,6 +26,8 @@ struct sim_httpd {
   struct sim_httpd_options o;
   unsigned port;
   atomic_bool stopping;
+  pthread_mutex_t bucket_lock; /* the max_rps bucket */
+  double tokens, filled;       /* tokens left, when (monotonic seconds) */
 };
 
 /* Per-request upload state (MHD's con_cls). */
@@ -32,7 +35,40 @@ struct upload {
   char *buf;
   size_t len, alloc;
   bool too_big;
+  double arrived;   /* CLOCK_REALTIME seconds, for the request log */
+  double arrived_m; /* CLOCK_MONOTONIC seconds, for the rate limit */
 };
+
+static double clock_seconds(clockid_t id)
+{
+  struct timespec ts;
+  clock_gettime(id, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Whether a request arriving at `at` (monotonic) is within max_rps. */
+static bool within_rate(struct sim_httpd *h, double at)
+{
+  const double room = 2;
+  bool ok;
+
+  pthread_mutex_lock(&h->bucket_lock);
+  if (h->filled == 0) {
+    h->tokens = room;
+    h->filled = at;
+  }
+  if (at > h->filled) {
+    h->tokens += (at - h->filled) * h->o.max_rps;
+    if (h->tokens > room)
+      h->tokens = room;
+    h->filled = at;
+  }
+  ok = h->tokens >= 1;
+  if (ok)
+    h->tokens -= 1;
+  pthread_mutex_unlock(&h->bucket_lock);
+  return ok;
+}
 
 /* What a truncating response still has to send. */
 struct cut {
@@ -164,6 +200,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     u = calloc(1, sizeof(*u));
     if (!u)
       return MHD_NO;
+    u->arrived = clock_seconds(CLOCK_REALTIME);
+    u->arrived_m = clock_seconds(CLOCK_MONOTONIC);
     *con_cls = u;
     return MHD_YES;
   }
@@ -181,11 +219,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
   q.header = lookup_header;
   q.header_ctx = conn;
   q.query = lookup_query;
+  q.arrived = u->arrived;
   sim_response_init(&r);
-  if (u->too_big)
+  if (u->too_big) {
     sim_response_set(&r, 413, "text/plain; charset=utf-8", NULL, "request body too large\n");
-  else
+  } else if (h->o.max_rps && !within_rate(h, u->arrived_m)) {
+    sim_response_set(&r, 429, "text/html; charset=utf-8", NULL,
+                     "<html><body><h1>429 Too Many Requests</h1></body></html>\n");
+    r.retry_after = (int)h->o.retry_after;
+    r.fault = "over-rate";
+  } else {
     h->o.handler(h->o.ctx, &q, &r);
+  }
 
   if (r.stall_ms)
     stall(h, r.stall_ms);
@@ -273,6 +318,7 @@ sim_httpd_result sim_httpd_start(const struct sim_httpd_options *o, struct sim_h
   if (!h->o.max_body)
     h->o.max_body = DEFAULT_MAX_BODY;
   atomic_init(&h->stopping, false);
+  pthread_mutex_init(&h->bucket_lock, NULL);
   h->daemon = MHD_start_daemon(
     flags, (uint16_t)o->port, NULL, NULL, on_request, h, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
@@ -281,6 +327,7 @@ sim_httpd_result sim_httpd_start(const struct sim_httpd_options *o, struct sim_h
     snprintf(err, errlen, "cannot listen on %s:%u%s: %s", bind, o->port,
              flags & MHD_USE_TLS ? " with that certificate and key" : "",
              errno ? strerror(errno) : "daemon failed");
+    pthread_mutex_destroy(&h->bucket_lock);
     free(h);
     return SIM_HTTPD_START;
   }
@@ -301,5 +348,6 @@ void sim_httpd_stop(struct sim_httpd *h)
     return;
   atomic_store(&h->stopping, true);
   MHD_stop_daemon(h->daemon);
+  pthread_mutex_destroy(&h->bucket_lock);
   free(h);
 }

@@ -47,6 +47,13 @@ struct sim_httpd_options {
    * or neither; borrowed, must outlive the server). NULL = plain HTTP. */
   const char *tls_cert_pem;
   const char *tls_key_pem;
+  /* A rate limit the server enforces, as real gateways do: a request
+   * arriving when the bucket (max_rps a second, room for 2, for the
+   * scheduling jitter of a client that spaces its requests exactly) is
+   * empty gets 429 with Retry-After: retry_after, fault "over-rate" in
+   * the request log. 0 = none. */
+  unsigned max_rps;
+  unsigned retry_after;
 };
 
 struct sim_httpd;

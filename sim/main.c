@@ -35,12 +35,16 @@
 #include "truth.h"
 #include "view.h"
 
-#define MAX_COMMUNES     64
+/* The whole country (3,321 communes) fits: a nightly bench of a province
+ * or more. */
+#define MAX_COMMUNES     4000
 #define MAX_PROVINCE_MAP 64
 
 static const char usage_text[] =
-  "usage: tthc-sim --kind portal|city|ministry [options]\n"
-  "       tthc-sim [--kind KIND] --export-dataset FILE [data flags] [truth]\n"
+  "Usage: tthc-sim --kind portal|city|ministry [OPTION]...\n"
+  "  or:  tthc-sim [--kind KIND] --export-dataset FILE [data flags] [truth]\n"
+  "Simulate a source system (national portal, city one-stop system, ministry\n"
+  "API) over HTTP for tests and the demo; prints \"PORT N\" once listening.\n"
   "\n"
   "Start the three kinds with the same data flags: each serves its own\n"
   "system's view of the one model.\n"
@@ -121,6 +125,9 @@ static const char usage_text[] =
   "  --fault-seed N         fault stream seed (default 1)\n"
   "  --stall-ms N           how long a stall lasts (default 20000)\n"
   "  --retry-after N        Retry-After seconds sent (default 1)\n"
+  "  --max-rps N            enforce a rate limit: a request above N a second\n"
+  "                         (bucket room 2) gets 429 with Retry-After, fault\n"
+  "                         over-rate in the request log (default 0 = none)\n"
   "hostile paging (no client can complete such a window; it must stop it):\n"
   "  --fault endless:RATE   portal, city: full pages forever, no total announced\n"
   "  --fault same-cursor:RATE  ministry: a cursor answered with itself as nextCursor\n"
@@ -136,7 +143,22 @@ static const char usage_text[] =
   "                         and malformed ones): what a complete pull lands\n"
   "  --truth-discrepancies FILE  write the sync-discrepancy truth (TSV)\n"
   "  --truth-rejects FILE   write the injected malformed records (TSV)\n"
-  "  --truth-only           write the truth files and exit\n";
+  "  --truth-only           write the truth files and exit\n"
+  "other:\n"
+  "  -h, --help             display this help and exit\n"
+  "  --version              output version information and exit\n"
+  "\n"
+  "Exit status:\n"
+  " 0  stopped by SIGTERM/SIGINT, or truth/dataset files written\n"
+  " 1  an error (port in use, a file that could not be written)\n"
+  " 2  bad usage\n"
+  "\n"
+  "Examples:\n"
+  "  tthc-sim --kind portal --scenario thach-khoi-2026-04 --port 8081\n"
+  "  tthc-sim --kind city --fault http-5xx:0.05 --port 0\n"
+  "  tthc-sim --kind portal --scenario an-thanh-2025-q3 --truth-only --truth t.tsv\n"
+  "\n"
+  "Full documentation: man tthc-sim; sim/README.md\n";
 
 struct config {
   const char *kind;
@@ -147,7 +169,7 @@ struct config {
   size_t npmap;
   int64_t from, to, truth_from, truth_to;
   sim_time as_of;
-  unsigned per_day, port, stall_ms, retry_after;
+  unsigned per_day, port, stall_ms, retry_after, max_rps;
   const char *bind, *username, *password_file, *agency;
   const char *truth, *unit, *request_log;
   const char *tls_cert, *tls_key; /* HTTPS: PEM files, both or neither */
@@ -288,6 +310,7 @@ enum {
   O_FAULT_SEED,
   O_STALL_MS,
   O_RETRY_AFTER,
+  O_MAX_RPS,
   O_UNIT_PROVINCE,
   O_PLAIN,
   O_HELP,
@@ -339,6 +362,7 @@ static const struct option options[] = {
   { "fault-seed", required_argument, NULL, O_FAULT_SEED },
   { "stall-ms", required_argument, NULL, O_STALL_MS },
   { "retry-after", required_argument, NULL, O_RETRY_AFTER },
+  { "max-rps", required_argument, NULL, O_MAX_RPS },
   { "unit-province", required_argument, NULL, O_UNIT_PROVINCE },
   { "plain", no_argument, NULL, O_PLAIN },
   { "help", no_argument, NULL, O_HELP },
@@ -566,6 +590,11 @@ static int parse_args(struct config *c, int argc, char **argv)
       if (parse_u64(a, 86400, &v))
         return usage("--retry-after: expected 0..86400: %s", a);
       c->retry_after = (unsigned)v;
+      break;
+    case O_MAX_RPS:
+      if (parse_u64(a, 100000, &v))
+        return usage("--max-rps: expected 0..100000: %s", a);
+      c->max_rps = (unsigned)v;
       break;
     case O_UNIT_PROVINCE:
       c->gen_flag = "--unit-province";
@@ -1012,6 +1041,8 @@ static int serve(const struct config *c, const struct sim_model *m, const char *
     goto out;
   }
   ho.log = log;
+  ho.max_rps = c->max_rps;
+  ho.retry_after = c->retry_after;
 
   /* Block the stop signals in every thread; sigwait takes them. */
   sigemptyset(&set);

@@ -43,7 +43,7 @@ void sim_reqlog_write(struct sim_reqlog *log, const struct sim_request *q,
 {
   struct timespec ts;
   struct tm tm;
-  char when[96];
+  char when[96], at[32];
   cJSON *o;
   char *line;
 
@@ -58,6 +58,8 @@ void sim_reqlog_write(struct sim_reqlog *log, const struct sim_request *q,
   if (!o)
     return;
   cJSON_AddStringToObject(o, "time", when);
+  if (q->arrived > 0) /* when the request came, to the microsecond */
+    cJSON_AddRawToObject(o, "t", (snprintf(at, sizeof(at), "%.6f", q->arrived), at));
   add_str_or_null(o, "method", q->method);
   add_str_or_null(o, "path", q->path);
   add_str_or_null(o, "service", r->service);

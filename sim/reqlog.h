@@ -5,7 +5,9 @@
  * "path": "/api/integration", "service": "LayDanhSachHoSo" | null,
  * "pageIndex": 1 | null, "status": 200, "error_code": "0" | null,
  * "fault": "http-5xx" | null}, plus "malformed": n when the answer
- * carried n junk records.  A reset connection logs status 0.
+ * carried n junk records, and "t": 1777942923.456789, when the request's
+ * headers arrived (seconds since the epoch, microseconds; "time" is when
+ * it was answered).  A reset connection logs status 0.
  * Lines are appended and flushed one by one (thread-safe), so a test can
  * read the file while the simulator runs.
  */

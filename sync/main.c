@@ -4,6 +4,7 @@
  * warehouse locked so that two syncs never overlap.
  *
  *   tthc-sync -c FILE [--source NAME]... [--since T [--until T]] [--dry-run]
+ *   tthc-sync -c FILE --check [--source NAME]...
  *
  * Exit status (also in --help and docs/decisions.md): 0 success, 1 partial,
  * 2 usage, 3 failure.
@@ -12,26 +13,36 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "check.h"
+#include "cli.h"
 #include "config.h"
 #include "extract_run.h"
 #include "load_logged.h"
 #include "lock.h"
 #include "log.h"
+#include "metrics.h"
+#include "migrations.h"
 #include "rundir.h"
 #include "run_logged.h"
+#include "summary.h"
 #include "version.h"
 #include "xmlsafe.h"
 
-enum { SYNC_OK = 0, SYNC_PARTIAL = 1, SYNC_USAGE = 2, SYNC_FAILED = 3 };
+/* Exit statuses (sync_result, result.h, is the modules' result codes). */
+enum { SYNC_EXIT_OK = 0, SYNC_EXIT_PARTIAL = 1, SYNC_EXIT_USAGE = 2, SYNC_EXIT_FAILED = 3 };
 
 struct sync_args {
+  struct cli_common cli; /* the options shared with tthc-extract */
+  /* copied from cli once parsed: */
   const char *config_path;
-  const char **only;
+  const char *const *only;
   size_t nonly;
   struct extract_request rq;
   int dry_run;
+  int check; /* --check: probe everything, run nothing */
   log_format fmt;
   log_level level;
 };
@@ -45,148 +56,112 @@ struct sync_tally {
 
 static void usage(FILE *out)
 {
-  fprintf(out,
-          "Usage: tthc-sync -c FILE [OPTIONS]\n"
-          "Extract every configured source and commune, transform and load, as one run.\n\n"
-          "  -c, --config FILE      configuration (default $TTHC_CONFIG)\n"
-          "      --source NAME      only this source (repeatable)\n"
-          "      --since TIME       backfill from TIME (yyyy-MM-dd or ISO 8601) instead of "
-          "the watermark\n"
-          "      --until TIME       backfill up to TIME (default: now)\n"
-          "      --dry-run          extract and transform, print what would be loaded; the "
-          "warehouse\n"
-          "                         is not touched (the next tthc-sync or tthc-load loads the "
-          "run)\n"
-          "      --insecure         do not verify TLS certificates (simulators only!)\n"
-          "      --log-format FMT   text (default) or json\n"
-          "  -j, --jobs N           worker threads over all sources (default 4)\n"
-          "      --per-source N     communes of one source pulled at once (default 2)\n"
-          "  -v, --verbose          log every page\n"
-          "  -h, --help             this help\n"
-          "      --version          print the version and exit\n\n"
-          "Runs left by an interrupted sync (extracted, transformed, not loaded) are finished\n"
-          "first, oldest first. STATE/lock and a warehouse advisory lock keep a second sync\n"
-          "out: it stops at once, naming the one running.\n\n"
-          "Exit status:\n"
-          "  0  every window extracted, transformed and loaded\n"
-          "  1  partial: some windows failed or were held (their watermarks did not move;\n"
-          "     the next run reads them again); everything else is loaded. See\n"
-          "     SELECT * FROM tthc.run_window WHERE status <> 'ok'\n"
-          "  2  usage error (bad option or argument)\n"
-          "  3  failure: nothing was loaded (configuration, lock held, warehouse, extraction)\n\n"
-          "Examples:\n"
-          "  tthc-sync -c /etc/tthc/tthc.conf\n"
-          "  tthc-sync -c /etc/tthc/tthc.conf --since 2026-01-01 --until 2026-03-31\n");
+  fputs("Usage: tthc-sync -c FILE [OPTION]...\n"
+        "  or:  tthc-sync -c FILE --check [--source NAME]...\n"
+        "Extract every configured source and commune, transform and load, as one run;\n"
+        "or, with --check, test the configuration without running anything.\n\n"
+        "  -c, --config=FILE      configuration (default $TTHC_CONFIG)\n"
+        "      --source=NAME      only this source (repeatable)\n"
+        "      --since=TIME       backfill from TIME (yyyy-MM-dd or ISO 8601) instead of\n"
+        "                         the watermark\n"
+        "      --until=TIME       backfill up to TIME (default: now)\n"
+        "      --dry-run          extract and transform, print what would be loaded;\n"
+        "                         the warehouse and the metrics file are not touched\n"
+        "                         (the next tthc-sync or tthc-load loads the run)\n"
+        "      --check            check the configuration, the state directory, each\n"
+        "                         source's secret, one authenticated request per source,\n"
+        "                         the warehouse (connection, schema version, the\n"
+        "                         loader's privileges); one line per check; no run,\n"
+        "                         nothing written\n"
+        "      --insecure         do not verify TLS certificates (simulators only!)\n"
+        "      --log-format=FMT   text (default) or json (typed fields: run_id, source,\n"
+        "                         commune, counts and durations as numbers)\n"
+        "  -j, --jobs=N           worker threads over all sources (default 4)\n"
+        "      --per-source=N     communes of one source pulled at once (default 2)\n"
+        "      --progress=SECONDS progress lines that often when stderr is not a\n"
+        "                         terminal (default 30; a live line on a terminal);\n"
+        "                         0: none\n"
+        "  -v, --verbose          log every page\n"
+        "  -h, --help             display this help and exit\n"
+        "      --version          output version information and exit\n\n"
+        "Runs left by an interrupted sync (extracted, transformed, not loaded) are\n"
+        "finished first, oldest first. STATE/lock and a warehouse advisory lock keep a\n"
+        "second sync out: it stops at once, naming the one running.\n\n"
+        "At the end a table gives each stage's time and, per source and commune, the\n"
+        "records announced, landed, loaded and quarantined, rejects, discrepancies,\n"
+        "retries, duration and status. With [sync] metrics_file set, a Prometheus\n"
+        "textfile (tthc_sync_*) is rewritten after each run.\n\n"
+        "Exit status:\n"
+        "  0  every window extracted, transformed and loaded (--check: all passed)\n"
+        "  1  partial: some windows failed or were held (their watermarks did not move;\n"
+        "     the next run reads them again); everything else is loaded. See\n"
+        "     SELECT * FROM tthc.run_window WHERE status <> 'ok'\n"
+        "  2  usage error (bad option or argument)\n"
+        "  3  failure: nothing was loaded (configuration, lock held, warehouse,\n"
+        "     extraction); --check: some check failed\n\n"
+        "Examples:\n"
+        "  tthc-sync -c /etc/tthc/tthc.conf --check      before the first night\n"
+        "  tthc-sync -c /etc/tthc/tthc.conf              the nightly run\n"
+        "  tthc-sync -c /etc/tthc/tthc.conf --since 2026-01-01 --until 2026-03-31\n"
+        "  tthc-sync -c /etc/tthc/tthc.conf --source portal-hp --dry-run\n\n"
+        "Full documentation: man tthc-sync\n",
+        out);
 }
 
-static int add_source(struct sync_args *a, const char *name)
-{
-  const char **grown = realloc(a->only, (a->nonly + 1) * sizeof(*a->only));
+enum { OPT_DRY_RUN = CLI_OPT_FIRST_FREE, OPT_CHECK, OPT_VERSION };
 
-  if (!grown)
-    return -1;
-  a->only = grown;
-  a->only[a->nonly++] = name;
-  return 0;
-}
-
-static int parse_count(const char *opt, const char *s, int *out)
-{
-  char *end;
-  long v = strtol(s, &end, 10);
-
-  if (*s == '\0' || *end || v < 1 || v > 64) {
-    fprintf(stderr, "tthc-sync: %s must be 1..64\n", opt);
-    return -1;
-  }
-  *out = (int)v;
-  return 0;
-}
-
-static int parse_time_opt(const char *opt, const char *s, tthc_time *out)
-{
-  if (time_parse_since(s, out) == TIME_OK)
-    return 0;
-  fprintf(stderr, "tthc-sync: %s: not a date or ISO 8601 time: \"%s\"\n", opt, s);
-  return -1;
-}
-
-enum {
-  OPT_SOURCE = 256,
-  OPT_SINCE,
-  OPT_UNTIL,
-  OPT_DRY_RUN,
-  OPT_INSECURE,
-  OPT_LOGFMT,
-  OPT_PER_SOURCE,
-  OPT_VERSION
-};
-
-/* One option; 0 to go on, else -1 (usage error) or 1 (done: help, version). */
-static int take_option(struct sync_args *a, int c, const char *arg)
+/* One option of tthc-sync's own; 0 to go on, else -1 (usage error) or 1
+ * (done: help, version). */
+static int take_option(struct sync_args *a, int c)
 {
   switch (c) {
-  case 'c': a->config_path = arg; return 0;
-  case OPT_SOURCE: return add_source(a, arg);
-  case OPT_SINCE: return parse_time_opt("--since", arg, &a->rq.since);
-  case OPT_UNTIL: return parse_time_opt("--until", arg, &a->rq.until);
   case OPT_DRY_RUN: a->dry_run = 1; return 0;
-  case OPT_INSECURE: a->rq.insecure = 1; return 0;
-  case OPT_LOGFMT:
-    if (log_format_parse(arg, &a->fmt) == 0)
-      return 0;
-    fprintf(stderr, "tthc-sync: unknown log format \"%s\"\n", arg);
-    return -1;
-  case 'v': a->level = LOG_DEBUG; return 0;
-  case 'j': return parse_count("--jobs", arg, &a->rq.jobs);
-  case OPT_PER_SOURCE: return parse_count("--per-source", arg, &a->rq.per_source);
+  case OPT_CHECK: a->check = 1; return 0;
   case 'h': usage(stdout); return 1;
   case OPT_VERSION: version_print("tthc-sync"); return 1;
   default: fputs("Try \"tthc-sync --help\" for more information.\n", stderr); return -1;
   }
 }
 
-/* -1 usage error, 1 done, 0 go on. */
+/* -1 usage error, 1 done, 0 go on; a->cli is released by the caller. */
 static int parse_args(int argc, char **argv, struct sync_args *a)
 {
-  static const struct option opts[] = { { "config", required_argument, NULL, 'c' },
-                                        { "source", required_argument, NULL, OPT_SOURCE },
-                                        { "since", required_argument, NULL, OPT_SINCE },
-                                        { "until", required_argument, NULL, OPT_UNTIL },
+  static const struct option opts[] = { CLI_COMMON_LONGOPTS,
                                         { "dry-run", no_argument, NULL, OPT_DRY_RUN },
-                                        { "insecure", no_argument, NULL, OPT_INSECURE },
-                                        { "log-format", required_argument, NULL, OPT_LOGFMT },
-                                        { "verbose", no_argument, NULL, 'v' },
-                                        { "jobs", required_argument, NULL, 'j' },
-                                        { "per-source", required_argument, NULL, OPT_PER_SOURCE },
+                                        { "check", no_argument, NULL, OPT_CHECK },
                                         { "help", no_argument, NULL, 'h' },
                                         { "version", no_argument, NULL, OPT_VERSION },
                                         { NULL, 0, NULL, 0 } };
+  struct cli_common *cli = &a->cli;
   int c, r;
 
-  a->config_path = getenv("TTHC_CONFIG");
-  a->rq.since = a->rq.until = TTHC_TIME_NONE;
-  a->rq.jobs = 4;
-  a->rq.per_source = 2;
-  a->fmt = LOG_FORMAT_TEXT;
-  a->level = LOG_INFO;
-  while ((c = getopt_long(argc, argv, "c:vhj:", opts, NULL)) != -1)
-    if ((r = take_option(a, c, optarg)) != 0)
+  cli_common_init(cli);
+  while ((c = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "h", opts, NULL)) != -1) {
+    cli_result cr = cli_common_take(cli, "tthc-sync", c, optarg);
+    if (cr == CLI_BAD)
+      return -1;
+    if (cr == CLI_NOT_MINE && (r = take_option(a, c)) != 0)
       return r;
-  if (optind < argc) {
-    fprintf(stderr, "tthc-sync: unexpected argument \"%s\"\n", argv[optind]);
+  }
+  if (cli_common_finish(cli, "tthc-sync", argc, argv, optind) != CLI_TAKEN)
+    return -1;
+  if (a->check && (a->dry_run || cli->since != TTHC_TIME_NONE || cli->until != TTHC_TIME_NONE)) {
+    fputs("tthc-sync: --check runs nothing: it takes no --dry-run, --since or --until\n", stderr);
     return -1;
   }
-  if (!a->config_path) {
-    fputs("tthc-sync: no configuration: pass -c FILE or set TTHC_CONFIG\n", stderr);
-    return -1;
-  }
-  if (a->rq.since != TTHC_TIME_NONE && a->rq.until != TTHC_TIME_NONE && a->rq.since > a->rq.until) {
-    fputs("tthc-sync: --since is after --until\n", stderr);
-    return -1;
-  }
-  a->rq.only = a->only;
-  a->rq.nonly = a->nonly;
+  a->config_path = cli->config_path;
+  a->only = cli->only;
+  a->nonly = cli->nonly;
+  a->fmt = cli->fmt;
+  a->level = cli->level;
+  a->rq.only = cli->only;
+  a->rq.nonly = cli->nonly;
+  a->rq.since = cli->since;
+  a->rq.until = cli->until;
+  a->rq.insecure = cli->insecure;
+  a->rq.jobs = cli->jobs;
+  a->rq.per_source = cli->per_source;
+  a->rq.progress_ms = cli->progress_ms;
   return 0;
 }
 
@@ -262,77 +237,137 @@ static void print_extracted(const struct window_outcome *w, size_t n, FILE *out)
 static int exit_status(const struct sync_tally *t)
 {
   if (t->failed && !t->loaded)
-    return SYNC_FAILED;
-  return t->failed || t->partial ? SYNC_PARTIAL : SYNC_OK;
+    return SYNC_EXIT_FAILED;
+  return t->failed || t->partial ? SYNC_EXIT_PARTIAL : SYNC_EXIT_OK;
 }
 
-/* Extract, transform, load (or stop after transform for --dry-run). */
-static int sync_run(const struct sync_args *a, struct tthc_config *cfg, PGconn *conn)
+/* Ends a stage's clock. */
+static void stage_done(struct sync_summary *sum, enum sync_stage st, double started)
+{
+  sum->stage_seconds[st] = sync_now() - started;
+  log_typed(LOG_INFO, "stage_done", LOG_STR("run_id", sum->run_id[0] ? sum->run_id : NULL),
+            LOG_STR("stage", sync_stage_name(st)),
+            LOG_NUM("duration_seconds", sum->stage_seconds[st]),
+            LOG_INT("duration_ms", (long long)(sum->stage_seconds[st] * 1000 + 0.5)));
+}
+
+/* Extract, transform, load (or stop after transform for --dry-run); sum
+ * gets the run id, the stage times and, once loaded, the run's windows. */
+static int sync_run(const struct sync_args *a, struct tthc_config *cfg, PGconn *conn,
+                    struct sync_summary *sum)
 {
   struct sync_tally t = { 0 };
   struct window_outcome *w = NULL;
   size_t nw = 0;
-  char run_id[RUNDIR_ID_MAX] = "";
-  extract_result er = extract_run(cfg, &a->rq, run_id, &w, &nw);
+  double started = sync_now();
+  extract_result er = extract_run(cfg, &a->rq, sum->run_id, &w, &nw);
+  int rc;
 
+  stage_done(sum, SYNC_STAGE_EXTRACT, started);
   if (er == EXTRACT_FAILED) {
     free(w);
-    return SYNC_FAILED;
+    return SYNC_EXIT_FAILED;
   }
   if (er == EXTRACT_PARTIAL)
     t.partial++;
+  started = sync_now();
   transform_waiting(cfg, &t);
+  stage_done(sum, SYNC_STAGE_TRANSFORM, started);
   if (a->dry_run) {
     print_extracted(w, nw, stdout);
     printf("run %s: transformed, not loaded (--dry-run); the next tthc-sync or tthc-load "
            "loads it\n",
-           run_id);
+           sum->run_id);
     fflush(stdout);
     free(w);
-    return t.failed ? SYNC_FAILED : t.partial ? SYNC_PARTIAL : SYNC_OK;
+    return t.failed ? SYNC_EXIT_FAILED : t.partial ? SYNC_EXIT_PARTIAL : SYNC_EXIT_OK;
   }
-  free(w);
+  started = sync_now();
   load_waiting(conn, cfg->state_dir, &t);
-  if (rundir_has(cfg->state_dir, run_id, RUN_MARK_LOADED)) {
-    printf("run %s\n", run_id);
-    if (loader_print_windows(conn, run_id, stdout) != PGU_OK)
-      log_warn("run %s: could not print the reconciliation", run_id);
+  stage_done(sum, SYNC_STAGE_LOAD, started);
+  rc = exit_status(&t);
+  if (rundir_has(cfg->state_dir, sum->run_id, RUN_MARK_LOADED) &&
+      sync_summary_fetch(sum, conn, w, nw) != SYNC_OK)
+    log_warn("run %s: could not read the reconciliation for the summary", sum->run_id);
+  free(w);
+  return rc;
+}
+
+/* The table on stdout, the typed events, the metrics file. */
+static void sync_report(const struct sync_args *a, const struct tthc_config *cfg,
+                        struct sync_summary *sum)
+{
+  if (!a->dry_run) {
+    sync_summary_print(sum, stdout);
     fflush(stdout);
   }
-  return exit_status(&t);
+  sync_summary_log(sum, a->fmt == LOG_FORMAT_JSON);
+  /* --dry-run touches nothing a monitor reads */
+  if (cfg->metrics_file && !a->dry_run)
+    (void)sync_metrics_write(cfg->metrics_file, sum, time(NULL));
 }
 
 int main(int argc, char **argv)
 {
   struct sync_args a = { 0 };
   struct tthc_config cfg;
+  struct sync_summary sum;
   PGconn *conn = NULL;
-  int lock_fd = -1, rc = SYNC_FAILED, pr;
+  int lock_fd = -1, rc = SYNC_EXIT_FAILED, pr, report = 0;
+  double started = sync_now();
 
   config_init(&cfg);
+  sync_summary_init(&sum);
   log_init("tthc-sync", LOG_FORMAT_TEXT, LOG_INFO);
   pr = parse_args(argc, argv, &a);
   if (pr) {
-    free(a.only);
-    return pr > 0 ? SYNC_OK : SYNC_USAGE;
+    cli_common_release(&a.cli);
+    return pr > 0 ? SYNC_EXIT_OK : SYNC_EXIT_USAGE;
   }
   log_init("tthc-sync", a.fmt, a.level);
   xml_global_init();
+  if (a.check) {
+    rc = sync_check(a.config_path, a.only, a.nonly, a.rq.insecure, stdout) == SYNC_OK
+           ? SYNC_EXIT_OK
+           : SYNC_EXIT_FAILED;
+    goto out;
+  }
   if (load_config(&a, &cfg) || (lock_fd = sync_lock_state(cfg.state_dir)) < 0)
     goto out;
+  /* From here on the night is this process's: its outcome is reported
+   * (a sync refused by the lock reports nothing: the holder will). */
+  report = 1;
   if (!a.dry_run) {
     conn = loader_connect(&cfg, a.config_path, "tthc-sync");
-    if (!conn || sync_lock_warehouse(conn))
+    /* A warehouse migrated by a newer release is refused (h5, migrations.h). */
+    if (!conn || migrations_check(conn, "tthc-sync") != MIGRATIONS_OK)
       goto out;
+    if (sync_lock_warehouse(conn)) {
+      report = 0;
+      goto out;
+    }
   }
-  rc = sync_run(&a, &cfg, conn);
-  log_info("sync %s", rc == SYNC_OK ? "complete" : rc == SYNC_PARTIAL ? "partial" : "failed");
+  rc = sync_run(&a, &cfg, conn, &sum);
+  log_info("sync %s", rc == SYNC_EXIT_OK        ? "complete"
+                      : rc == SYNC_EXIT_PARTIAL ? "partial"
+                                                : "failed");
+  /* Retention ([state] keep_days, h5): old loaded runs only, so a partial
+   * night prunes too (a source that stays partial must not stop it for
+   * good); a failed night leaves the state directory as it was. */
+  if (rc != SYNC_EXIT_FAILED && !a.dry_run)
+    rundir_retention(cfg.state_dir, cfg.keep_days);
 out:
+  if (report) {
+    sum.exit_status = rc;
+    sum.total_seconds = sync_now() - started;
+    sync_report(&a, &cfg, &sum);
+  }
+  sync_summary_release(&sum);
   if (conn)
     PQfinish(conn);
   if (lock_fd >= 0)
     close(lock_fd);
-  free(a.only);
+  cli_common_release(&a.cli);
   config_release(&cfg);
   xml_global_cleanup();
   return rc;

@@ -118,6 +118,7 @@ static void test_full(void)
                              "lookback_seconds = 0\n"
                              "insecure = yes\n"
                              "max_rps = 0\n"
+                             "concurrency = 3\n"
                              "timeout_seconds = 5\n"
                              "connect_timeout_seconds = 2\n"
                              "retry_deadline_seconds = 600\n"
@@ -154,6 +155,7 @@ static void test_full(void)
   CU_ASSERT_EQUAL(s->lookback_seconds, 0);
   CU_ASSERT_TRUE(s->insecure);
   CU_ASSERT_DOUBLE_EQUAL(s->max_rps, 0.0, 1e-12);
+  CU_ASSERT_EQUAL(s->concurrency, 3);
   CU_ASSERT_EQUAL(s->timeout_seconds, 5);
   CU_ASSERT_EQUAL(s->connect_timeout_seconds, 2);
   CU_ASSERT_EQUAL(s->retry_deadline_seconds, 600);
@@ -171,6 +173,7 @@ static void test_full(void)
   CU_ASSERT_EQUAL(s->lookback_seconds, 3600);
   CU_ASSERT_FALSE(s->insecure);
   CU_ASSERT_DOUBLE_EQUAL(s->max_rps, 5.0, 1e-12);
+  CU_ASSERT_EQUAL(s->concurrency, 0); /* the extractor's --per-source */
   CU_ASSERT_EQUAL(s->timeout_seconds, 60);
   CU_ASSERT_EQUAL(s->connect_timeout_seconds, 30);
   CU_ASSERT_EQUAL(s->retry_deadline_seconds, 1800);
@@ -285,6 +288,8 @@ static void test_source_value_errors(void)
   expect_fail(PORTAL "timeout_seconds = 0\n", CONFIG_INVALID, "timeout_seconds", NULL);
   expect_fail(PORTAL "max_rps = -1\n", CONFIG_INVALID, "max_rps", NULL);
   expect_fail(PORTAL "max_rps = inf\n", CONFIG_INVALID, "max_rps", NULL);
+  expect_fail(PORTAL "concurrency = 65\n", CONFIG_INVALID, "concurrency", NULL);
+  expect_fail(PORTAL "concurrency = -1\n", CONFIG_INVALID, "concurrency", NULL);
   expect_fail(PORTAL "insecure = maybe\n", CONFIG_INVALID, "insecure", "true or false");
   expect_fail(PORTAL "connect_timeout_seconds = 0\n", CONFIG_INVALID,
               "key 'connect_timeout_seconds' in [source portal-hp]", "1..3600");
@@ -341,6 +346,55 @@ static void test_conninfo_file(void)
               "t.conf:2: key 'conninfo_file' in [warehouse]", "readable by group or others");
   CU_ASSERT_PTR_NULL(strstr(err, "s3cret"));
   expect_fail("[warehouse]\nconninfo_file = missing\n", CONFIG_IO, "conninfo_file", "cannot open");
+}
+
+/* [warehouse] owner_conninfo(_file), the owner's connection for --migrate,
+ * and [state] keep_days, retention (h5). */
+static void test_owner_and_retention(void)
+{
+  struct tthc_config c;
+
+  CU_ASSERT_EQUAL(load("[warehouse]\nconninfo = user=tthc_loader\n", &c), CONFIG_OK);
+  CU_ASSERT_PTR_NULL(c.owner_conninfo); /* --migrate falls back to conninfo */
+  CU_ASSERT_EQUAL(c.keep_days, 0);      /* default: keep every run */
+  config_release(&c);
+  CU_ASSERT_EQUAL(
+    load("[warehouse]\nconninfo = user=tthc_loader\nowner_conninfo = user=tthc_owner\n"
+         "[state]\nkeep_days = 30\n",
+         &c),
+    CONFIG_OK);
+  CU_ASSERT_STRING_EQUAL(c.owner_conninfo, "user=tthc_owner");
+  CU_ASSERT_PTR_NULL(c.owner_conninfo_file);
+  CU_ASSERT_EQUAL(c.keep_days, 30);
+  config_release(&c);
+
+  /* owner_conninfo_file: only the path is kept, resolved against the
+   * config's directory; the file is not read, so one that is missing or
+   * that the program may not read (root's alone, group readable) does not
+   * stop a program that never migrates (tthc-load --migrate reads it). */
+  {
+    char want[PATH_MAX + 300];
+
+    snprintf(want, sizeof want, "%s/owner", tmpdir);
+    unlink(want);
+    CU_ASSERT_EQUAL(load("[warehouse]\nowner_conninfo_file = owner\n", &c), CONFIG_OK);
+    CU_ASSERT_PTR_NULL(c.owner_conninfo);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c.owner_conninfo_file);
+    CU_ASSERT_STRING_EQUAL(c.owner_conninfo_file, want);
+    config_release(&c);
+    put("owner", "user=tthc_owner password=0wn3r\n", 0640);
+    CU_ASSERT_EQUAL(load("[warehouse]\nowner_conninfo_file = owner\n", &c), CONFIG_OK);
+    CU_ASSERT_PTR_NULL(c.owner_conninfo);
+    config_release(&c);
+  }
+  expect_fail("[warehouse]\nowner_conninfo = a\nowner_conninfo_file = owner\n", CONFIG_INVALID,
+              "t.conf:3", "either owner_conninfo or owner_conninfo_file");
+  expect_fail("[warehouse]\nowner_conninfo = a\nowner_conninfo = b\n", CONFIG_INVALID, "t.conf:3",
+              "more than once");
+  expect_fail("[state]\nkeep_days = -1\n", CONFIG_INVALID, "keep_days", "0..36500");
+  expect_fail("[state]\nkeep_days = 30d\n", CONFIG_INVALID, "keep_days", "0..36500");
+  expect_fail("[state]\nkeep_days = 1\nkeep_days = 2\n", CONFIG_INVALID, "t.conf:3",
+              "more than once");
 }
 
 static void test_read_secret(void)
@@ -525,6 +579,7 @@ static CU_TestInfo tests[] = {
   { "source value errors", test_source_value_errors },
   { "missing required", test_missing_required },
   { "conninfo_file", test_conninfo_file },
+  { "owner_conninfo, keep_days", test_owner_and_retention },
   { "read_secret", test_read_secret },
   { "example file", test_example_file },
   { "kind/strerror", test_kind_and_strerror },

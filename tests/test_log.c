@@ -1,6 +1,7 @@
 #include "cunit_main.h"
 #include <cjson/cJSON.h>
 #include <errno.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,6 +65,46 @@ static void test_text_format(void)
   free(out);
 }
 
+/* libpq's messages end in "\n" (and hold one inside): the trailing one is
+ * dropped, an inner one still escaped. */
+static void test_text_trailing_newline(void)
+{
+  char *out;
+
+  log_init("p", LOG_FORMAT_TEXT, LOG_DEBUG);
+  capture_begin();
+  log_report(LOG_ERROR, "connection refused\n\tIs the server running?\n", NULL, "no server\n");
+  out = capture_end();
+  CU_ASSERT_STRING_EQUAL(out, "p: error: no server\n"
+                              "DETAIL: connection refused\\n\tIs the server running?\n");
+  free(out);
+}
+
+/* Under a live progress line each text record first erases it; JSON
+ * records never carry terminal sequences. */
+static void test_clear_line_first(void)
+{
+  char *out;
+
+  log_init("p", LOG_FORMAT_TEXT, LOG_INFO);
+  CU_ASSERT_EQUAL(log_current_format(), LOG_FORMAT_TEXT);
+  log_clear_line_first(1);
+  capture_begin();
+  log_msg(LOG_INFO, "page 3");
+  out = capture_end();
+  CU_ASSERT_STRING_EQUAL(out, "\r\033[Kp: page 3\n");
+  free(out);
+  log_clear_line_first(0);
+  capture_begin();
+  log_msg(LOG_INFO, "page 4");
+  out = capture_end();
+  CU_ASSERT_STRING_EQUAL(out, "p: page 4\n");
+  free(out);
+  log_init("p", LOG_FORMAT_JSON, LOG_INFO);
+  CU_ASSERT_EQUAL(log_current_format(), LOG_FORMAT_JSON);
+  log_init("p", LOG_FORMAT_TEXT, LOG_INFO);
+}
+
 static void test_text_debug_and_sanitise(void)
 {
   char *out;
@@ -77,7 +118,7 @@ static void test_text_debug_and_sanitise(void)
   CU_ASSERT_STRING_EQUAL(out, "p: debug: a\\x1b[31mred\\r\n"
                               "p: page_done source=portal-hp page=3 "
                               "note=\"two words\" q=\"a\\\"b\" empty=\"\" "
-                              "nul=(null)\n");
+                              "nul=-\n");
   free(out);
 }
 
@@ -306,9 +347,79 @@ static void test_parse(void)
   CU_ASSERT_STRING_EQUAL(log_level_name(LOG_WARN), "warning");
 }
 
+/* Typed fields: every JSON line parses, numbers are numbers (ints exact,
+ * durations fractional), strings strings, booleans booleans, a NULL string
+ * or a non-finite number null; the text form shows the same values. */
+static void test_typed_fields(void)
+{
+  char *out, *cur;
+  cJSON *j;
+  const cJSON *v;
+
+  log_init("tthc-sync", LOG_FORMAT_JSON, LOG_INFO);
+  capture_begin();
+  log_typed(LOG_INFO, "window_done", LOG_STR("run_id", "20260501T013000Z-1a2b"),
+            LOG_STR("source", "portal-hp"), LOG_STR("commune", "11002"),
+            LOG_INT("announced", 9007199254740993LL), LOG_INT("retries", -3),
+            LOG_NUM("duration_seconds", 12.25), LOG_INT("duration_ms", 12250),
+            LOG_BOOL("complete", 1), LOG_BOOL("held", 0), LOG_STR("problem", NULL),
+            LOG_NUM("rate", NAN), LOG_STR("quote", "a\"b\n"));
+  log_fields(LOG_DEBUG, "hidden", NULL, 0);
+  log_fields(LOG_WARN, "bare", NULL, 0);
+  out = capture_end();
+
+  cur = out;
+  j = parse_line(&cur);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(j);
+  CU_ASSERT_STRING_EQUAL(jstr(j, "event"), "window_done");
+  CU_ASSERT_STRING_EQUAL(jstr(j, "msg"), "window_done");
+  CU_ASSERT_STRING_EQUAL(jstr(j, "run_id"), "20260501T013000Z-1a2b");
+  CU_ASSERT_STRING_EQUAL(jstr(j, "source"), "portal-hp");
+  CU_ASSERT_STRING_EQUAL(jstr(j, "commune"), "11002");
+  /* an integer beyond a double's precision keeps every digit on the line */
+  CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"announced\":9007199254740993,"));
+  v = cJSON_GetObjectItemCaseSensitive(j, "announced");
+  CU_ASSERT_TRUE(cJSON_IsNumber(v));
+  v = cJSON_GetObjectItemCaseSensitive(j, "retries");
+  CU_ASSERT_TRUE_FATAL(cJSON_IsNumber(v));
+  CU_ASSERT_EQUAL(v->valueint, -3);
+  v = cJSON_GetObjectItemCaseSensitive(j, "duration_seconds");
+  CU_ASSERT_TRUE_FATAL(cJSON_IsNumber(v));
+  CU_ASSERT_DOUBLE_EQUAL(v->valuedouble, 12.25, 1e-12);
+  v = cJSON_GetObjectItemCaseSensitive(j, "duration_ms");
+  CU_ASSERT_TRUE_FATAL(cJSON_IsNumber(v));
+  CU_ASSERT_EQUAL(v->valueint, 12250);
+  CU_ASSERT_TRUE(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "complete")));
+  CU_ASSERT_TRUE(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(j, "held")));
+  CU_ASSERT_TRUE(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(j, "problem")));
+  CU_ASSERT_TRUE(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(j, "rate")));
+  CU_ASSERT_STRING_EQUAL(jstr(j, "quote"), "a\"b\n");
+  cJSON_Delete(j);
+
+  j = parse_line(&cur);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(j);
+  CU_ASSERT_STRING_EQUAL(jstr(j, "event"), "bare");
+  CU_ASSERT_STRING_EQUAL(jstr(j, "level"), "warning");
+  cJSON_Delete(j);
+  CU_ASSERT_STRING_EQUAL(cur, "");
+  free(out);
+
+  log_init("tthc-sync", LOG_FORMAT_TEXT, LOG_INFO);
+  capture_begin();
+  log_typed(LOG_INFO, "stage_done", LOG_STR("stage", "load"), LOG_NUM("duration_seconds", 1.5),
+            LOG_INT("records", 42), LOG_BOOL("ok", 1), LOG_STR("why", NULL),
+            LOG_NUM("inf", INFINITY));
+  out = capture_end();
+  CU_ASSERT_STRING_EQUAL(out, "tthc-sync: stage_done stage=load duration_seconds=1.5 records=42 "
+                              "ok=true why=- inf=-\n");
+  free(out);
+}
+
 static CU_TestInfo tests[] = {
   { "text format", test_text_format },
   { "text debug/sanitise", test_text_debug_and_sanitise },
+  { "text: trailing newline", test_text_trailing_newline },
+  { "text: erase a live line first", test_clear_line_first },
   { "text: no forged lines", test_text_no_forged_lines },
   { "min level", test_min_level },
   { "json format", test_json_format },
@@ -316,6 +427,7 @@ static CU_TestInfo tests[] = {
   { "errno preserved", test_errno_preserved },
   { "threads", test_threads_no_interleave },
   { "parse", test_parse },
+  { "typed fields", test_typed_fields },
   CU_TEST_INFO_NULL,
 };
 

@@ -24,35 +24,107 @@ const char *canon_strerror(canon_result r)
 
 void canon_init(struct canonical_record *r)
 {
-  memset(r, 0, sizeof(*r));
+  memset(r->v, 0, sizeof(r->v));
+  r->used = 0;
+}
+
+static int in_arena(const struct canonical_record *r, const char *p)
+{
+  uintptr_t a = (uintptr_t)r->arena, q = (uintptr_t)p;
+  return q >= a && q < a + sizeof(r->arena);
+}
+
+/* Frees f's value unless it lives in the arena. */
+static void drop(struct canonical_record *r, enum dossier_field f)
+{
+  if (!in_arena(r, r->v[f]))
+    free(r->v[f]);
+  r->v[f] = NULL;
 }
 
 void canon_release(struct canonical_record *r)
 {
   for (int i = 0; i < DF__COUNT; i++)
-    free(r->v[i]);
+    drop(r, (enum dossier_field)i);
   canon_init(r);
 }
 
 void canon_take(struct canonical_record *r, enum dossier_field f, char *value)
 {
-  free(r->v[f]);
+  drop(r, f);
   r->v[f] = value;
+}
+
+static canon_result set_copy_n(struct canonical_record *r, enum dossier_field f, const char *s,
+                               size_t n)
+{
+  char *copy;
+
+  if (n < sizeof(r->arena) - r->used) {
+    copy = r->arena + r->used;
+    r->used += n + 1;
+  } else if (!(copy = malloc(n + 1))) {
+    return CANON_NOMEM;
+  }
+  memcpy(copy, s, n);
+  copy[n] = '\0';
+  canon_take(r, f, copy);
+  return CANON_OK;
 }
 
 static canon_result set_copy(struct canonical_record *r, enum dossier_field f, const char *s)
 {
-  char *copy = strdup(s);
-  if (!copy)
+  return set_copy_n(r, f, s, strlen(s));
+}
+
+canon_result canon_set_json(struct canonical_record *r, enum dossier_field f, const cJSON *value)
+{
+  size_t room = sizeof(r->arena) - r->used;
+  canon_result result;
+  char *text;
+
+  /* cJSON wants 5 bytes beyond the text when printing into a buffer */
+  if (room > 64 && cJSON_PrintPreallocated((cJSON *)value, r->arena + r->used, (int)room, 0)) {
+    text = r->arena + r->used;
+    r->used += strlen(text) + 1;
+    canon_take(r, f, text);
+    return CANON_OK;
+  }
+  /* cJSON's memory may be a page's arena (json_arena.h): copied out */
+  if (!(text = cJSON_PrintUnformatted(value)))
     return CANON_NOMEM;
-  canon_take(r, f, copy);
-  return CANON_OK;
+  result = set_copy(r, f, text);
+  cJSON_free(text);
+  return result;
+}
+
+static int is_space_or_ctrl(unsigned char c)
+{
+  return c <= 0x20 || c == 0x7F;
+}
+
+/* Text that text_clean() would return unchanged: no control characters
+ * anywhere, nothing to trim, not too long, valid UTF-8. */
+static int already_clean(const char *s, size_t *len)
+{
+  const unsigned char *p = (const unsigned char *)s;
+  size_t n = 0;
+
+  for (; p[n]; n++)
+    if (p[n] < 0x20 || p[n] == 0x7F)
+      return 0;
+  *len = n;
+  return n > 0 && n <= CANON_TEXT_MAX && !is_space_or_ctrl(p[0]) && !is_space_or_ctrl(p[n - 1]) &&
+         utf8_valid(s, n);
 }
 
 canon_result canon_set_text(struct canonical_record *r, enum dossier_field f, const char *s)
 {
   char *clean = NULL;
+  size_t n;
 
+  if (s && already_clean(s, &n))
+    return set_copy_n(r, f, s, n);
   switch (text_clean(s, CANON_TEXT_MAX, &clean)) {
   case TEXT_ABSENT: canon_take(r, f, NULL); return CANON_OK;
   case TEXT_INVALID_UTF8: return CANON_INVALID_UTF8;

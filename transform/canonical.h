@@ -12,6 +12,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <cJSON.h>
+
 #include "dossier_schema.h"
 #include "dynbuf.h"
 #include "timeutil.h"
@@ -30,8 +32,14 @@ typedef enum {
   CANON_NOMEM
 } canon_result;
 
+/* Values are copied into the record's own arena (no allocation per
+ * field); one that does not fit is malloc'd. */
+#define CANON_ARENA 4096
+
 struct canonical_record {
-  char *v[DF__COUNT];
+  char *v[DF__COUNT]; /* into arena, or malloc'd (any pointer outside arena) */
+  size_t used;        /* bytes of arena taken */
+  char arena[CANON_ARENA];
 };
 
 void canon_init(struct canonical_record *r);
@@ -47,6 +55,8 @@ canon_result canon_set_int(struct canonical_record *r, enum dossier_field f, lon
 canon_result canon_set_bool(struct canonical_record *r, enum dossier_field f, bool v);
 /* Takes ownership of a malloc'd value (already valid for its column). */
 void canon_take(struct canonical_record *r, enum dossier_field f, char *value);
+/* Sets f to the unformatted JSON of value (cJSON_PrintUnformatted's text). */
+canon_result canon_set_json(struct canonical_record *r, enum dossier_field f, const cJSON *value);
 
 /* Appends the record as one COPY text line (tab-separated, escaped, "\n"). */
 dynbuf_result canon_write_copy(const struct canonical_record *r, struct dynbuf *out);

@@ -22,22 +22,70 @@
 #include <libxml/xmlsave.h>
 
 #include "hoso_map.h"
+#include "json_arena.h"
 #include "source_parser.h"
 #include "xmlsafe.h"
 
+/* The text of a node whose only child is one text node (what an
+ * attribute value or a simple element almost always is), borrowed from
+ * the record's tree, which lives until the record is mapped; NULL when
+ * it has to be assembled. */
+static const char *single_text(xmlNodePtr children)
+{
+  if (children && children->type == XML_TEXT_NODE && !children->next && children->content)
+    return (const char *)children->content;
+  return NULL;
+}
+
+/* Attribute name's value (NULL when absent): borrowed from the tree, or
+ * copied into *owned (xmlFree it) when it is not one text node. */
 static const char *attr(xmlNodePtr n, const char *name, char **owned)
 {
+  xmlAttrPtr a = xmlHasProp(n, (const xmlChar *)name);
+  const char *v;
+
+  *owned = NULL;
+  if (!a)
+    return NULL;
+  if (a->type == XML_ATTRIBUTE_NODE && (v = single_text(a->children)) != NULL)
+    return v;
   *owned = (char *)xmlGetProp(n, (const xmlChar *)name);
   return *owned;
+}
+
+/* obj[key] = v: a reference when v is the tree's (the key is a literal or
+ * the tree's), a copy when v was assembled. */
+static void add_text(cJSON *obj, const char *key, const char *v, const char *owned)
+{
+  if (owned)
+    cJSON_AddStringToObject(obj, key, v);
+  else
+    cJSON_AddItemToObjectCS(obj, key, cJSON_CreateStringReference(v));
 }
 
 /* Adds obj[key] = value of attribute name (absent attributes are skipped). */
 static void add_attr(cJSON *obj, const char *key, xmlNodePtr n, const char *name)
 {
-  char *v;
-  if (attr(n, name, &v))
-    cJSON_AddStringToObject(obj, key, v);
-  xmlFree(v);
+  char *owned;
+  const char *v = attr(n, name, &owned);
+  if (v)
+    add_text(obj, key, v, owned);
+  xmlFree(owned);
+}
+
+/* An element's text content: borrowed when it is one text node, else
+ * assembled into *owned (xmlFree it); "" when it has none. */
+static const char *content(xmlNodePtr n, char **owned)
+{
+  const char *v = single_text(n->children);
+
+  *owned = NULL;
+  if (v)
+    return v;
+  if (!n->children)
+    return "";
+  *owned = (char *)xmlNodeGetContent(n);
+  return *owned ? *owned : "";
 }
 
 static int name_is(xmlNodePtr n, const char *name)
@@ -61,11 +109,11 @@ static cJSON *hoso_to_json(xmlNodePtr hoso)
     if (c->type != XML_ELEMENT_NODE)
       continue;
     if (name_is(c, "PhongBanXuLy")) {
-      char *text = (char *)xmlNodeGetContent(c);
+      char *owned;
+      const char *text = content(c, &owned);
       add_attr(o, "MaDonViXuLy", c, "ma");
-      if (text)
-        cJSON_AddStringToObject(o, "DonViXuLy", text);
-      xmlFree(text);
+      add_text(o, "DonViXuLy", text, owned);
+      xmlFree(owned);
     } else if (name_is(c, "QuaTrinhXuLy")) {
       cJSON *steps = array_member(o, "QuaTrinhXuLy");
       for (xmlNodePtr b = c->children; b; b = b->next) {
@@ -98,30 +146,33 @@ static cJSON *hoso_to_json(xmlNodePtr hoso)
       cJSON_AddItemToArray(array_member(o, "DanhSachGiayToKetQua"), k);
     } else if (name_is(c, "LePhi")) {
       cJSON *f = cJSON_CreateObject();
-      char *v;
+      char *owned;
+      const char *v;
       add_attr(f, "MaPhiLePhi", c, "ma");
       add_attr(f, "Gia", c, "gia");
       cJSON_AddItemToArray(array_member(o, "DanhSachLePhi"), f);
       has_fee = 1;
-      if (attr(c, "thanhToanTrucTuyen", &v) && !strcmp(v, "1"))
+      if ((v = attr(c, "thanhToanTrucTuyen", &owned)) && !strcmp(v, "1"))
         paid_online = 1;
-      xmlFree(v);
+      xmlFree(owned);
     } else if (name_is(c, "YeuCauBoSung")) {
-      char *req;
+      char *owned;
+      const char *req;
       /* <YeuCauBoSung ngayYeuCau=""/> is the city's way of saying "none" */
-      if (attr(c, "ngayYeuCau", &req) && req[strspn(req, " \t")]) {
+      if ((req = attr(c, "ngayYeuCau", &owned)) && req[strspn(req, " \t")]) {
         cJSON *s = cJSON_CreateObject();
         add_attr(s, "NgayYeuCau", c, "ngayYeuCau");
         add_attr(s, "NgayHoanThanh", c, "ngayHoanThanh");
         add_attr(s, "NgayHenTraMoi", c, "ngayHenTraMoi");
         cJSON_AddItemToArray(array_member(o, "DanhSachHoSoBoSung"), s);
       }
-      xmlFree(req);
+      xmlFree(owned);
     } else if (!cJSON_GetObjectItemCaseSensitive(o, (const char *)c->name)) {
-      /* a simple element: its text */
-      char *text = (char *)xmlNodeGetContent(c);
-      cJSON_AddStringToObject(o, (const char *)c->name, text ? text : "");
-      xmlFree(text);
+      /* a simple element: its text (name and text are the tree's) */
+      char *owned;
+      const char *text = content(c, &owned);
+      add_text(o, (const char *)c->name, text, owned);
+      xmlFree(owned);
     }
   }
   /* A fee paid online on the city system went through the province's
@@ -149,15 +200,18 @@ static void map_city(struct mapper *m, const struct page_ctx *page)
 
 static const struct record_format city_format = { map_city, time_parse_compact, "yyyyMMddHHmmss" };
 
+/* The record's cJSON lives in the page's arena (json_arena.h), emptied
+ * after each record so memory stays one record's whatever the page. */
 static int emit(xmlNodePtr node, size_t index, const struct page_ctx *page,
-                const struct record_sink *sink)
+                const struct record_sink *sink, struct json_arena *arena, int check)
 {
   cJSON *hoso = hoso_to_json(node);
   char *raw = node_text(node);
-  int rc = (hoso && raw) ? record_emit(&city_format, hoso, raw, index, page, sink) : -2;
+  int rc =
+    (hoso && raw) ? record_emit_checked(&city_format, hoso, raw, index, page, sink, check) : -2;
 
-  cJSON_Delete(hoso);
   free(raw);
+  json_arena_reset(arena);
   return rc;
 }
 
@@ -181,10 +235,11 @@ static parse_result parse_city_page(const char *data, size_t len, const struct p
                                     const struct record_sink *sink)
 {
   xmlTextReaderPtr r;
+  struct json_arena arena;
   parse_result result = PARSE_OK;
   struct xml_error first;
   size_t index = 0;
-  int ret, saw_root = 0;
+  int ret, saw_root = 0, check = page_may_hold_flaws(data, len);
   bool doctype;
 
   r = xml_reader_open(data, len, &first, &doctype);
@@ -195,6 +250,7 @@ static parse_result parse_city_page(const char *data, size_t len, const struct p
   if (!r)
     return PARSE_NOMEM;
 
+  json_arena_begin(&arena);
   ret = xmlTextReaderRead(r);
   while (ret == 1) {
     int type = xmlTextReaderNodeType(r), depth = xmlTextReaderDepth(r);
@@ -210,7 +266,7 @@ static parse_result parse_city_page(const char *data, size_t len, const struct p
       int rc;
       if (!node)
         break; /* not well-formed inside: reported below */
-      rc = emit(node, index++, page, sink);
+      rc = emit(node, index++, page, sink, &arena, check);
       if (rc) {
         result = rc == -2 ? PARSE_NOMEM : PARSE_STOPPED;
         goto out;
@@ -244,6 +300,7 @@ static parse_result parse_city_page(const char *data, size_t len, const struct p
                       first.message[0] ? first.message : "no root element",
                       index ? "; the records before the error were kept" : "");
 out:
+  json_arena_end(&arena);
   xmlFreeTextReader(r);
   return result;
 }

@@ -15,7 +15,7 @@ const struct hoso_profile hoso_profile_city = { "MaHoSoQuocGia", "TTHC_TP" };
 static void map_components(struct mapper *m)
 {
   const cJSON *docs = array_of(m, "TaiLieuNop"), *d;
-  int digitised = 0, reused = jf_equals(m->obj, "HoSoCoThanhPhanSoHoa", "1"), store = 0;
+  int digitised = 0, reused = m_equals(m, m->obj, "HoSoCoThanhPhanSoHoa", "1"), store = 0;
 
   cJSON_ArrayForEach(d, docs)
   {
@@ -68,7 +68,7 @@ static void map_fees(struct mapper *m)
 static void map_payment(struct mapper *m)
 {
   char buf[JF_BUF];
-  const char *v = jf_scalar(m->obj, "DuocThanhToanTrucTuyen", buf);
+  const char *v = m_scalar(m, m->obj, "DuocThanhToanTrucTuyen", buf);
 
   if (!v)
     return;
@@ -83,9 +83,8 @@ static void map_payment(struct mapper *m)
 static void map_linked_codes(struct mapper *m, const char *key)
 {
   char buf[JF_BUF], norm[CANON_CODE_MAX + 1];
-  const char *v = jf_scalar(m->obj, key, buf);
+  const char *v = m_scalar(m, m->obj, key, buf);
   cJSON *arr;
-  char *text;
 
   if (!v)
     return;
@@ -96,10 +95,8 @@ static void map_linked_codes(struct mapper *m, const char *key)
   if (m->rec->v[DF_source_code] && !strcmp(norm, m->rec->v[DF_source_code]))
     return; /* same as MaHoSo: no extra link */
   arr = cJSON_CreateArray();
-  if (arr && cJSON_AddItemToArray(arr, cJSON_CreateString(norm)) &&
-      (text = cJSON_PrintUnformatted(arr)) != NULL)
-    canon_take(m->rec, DF_linked_codes, text);
-  else
+  if (!arr || !cJSON_AddItemToArray(arr, cJSON_CreateString(norm)) ||
+      canon_set_json(m->rec, DF_linked_codes, arr))
     fail(m, key, "%s", "out of memory");
   cJSON_Delete(arr);
 }
@@ -172,7 +169,7 @@ void hoso_map(struct mapper *m, const struct hoso_profile *profile, const struct
   map_small(m, DF_channel, "KenhThucHien", 1, 3);
   {
     char buf[JF_BUF];
-    const char *v = jf_scalar(hoso, "NoiNopHoSo", buf);
+    const char *v = m_scalar(m, hoso, "NoiNopHoSo", buf);
     if (v && strcmp(v, "1") && strcmp(v, "2"))
       fail(m, "NoiNopHoSo", "unknown value \"%.40s\"", v);
     else if (v)

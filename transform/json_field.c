@@ -15,8 +15,11 @@ static int blank(const char *s)
 
 const char *jf_scalar(const cJSON *obj, const char *key, char numbuf[JF_BUF])
 {
-  const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
+  return jf_value(cJSON_GetObjectItemCaseSensitive(obj, key), numbuf);
+}
 
+const char *jf_value(const cJSON *it, char numbuf[JF_BUF])
+{
   if (!it || cJSON_IsNull(it))
     return NULL;
   if (cJSON_IsString(it))

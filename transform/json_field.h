@@ -18,6 +18,9 @@
  * numbuf is used for numbers and booleans. */
 const char *jf_scalar(const cJSON *obj, const char *key, char numbuf[JF_BUF]);
 
+/* The same for a member already looked up (it may be NULL). */
+const char *jf_value(const cJSON *it, char numbuf[JF_BUF]);
+
 /* True when obj[key] is present but neither absent nor a scalar. */
 int jf_is_nonscalar(const cJSON *obj, const char *key);
 

@@ -18,13 +18,23 @@
 static void usage(FILE *out)
 {
   fprintf(out,
-          "Usage: tthc-transform -c FILE [OPTIONS]\n"
+          "Usage: tthc-transform -c FILE [OPTION]...\n"
           "Normalise an extracted run into canonical records and quarantine bad ones.\n\n"
           "  -c, --config FILE      configuration (default $TTHC_CONFIG)\n"
-          "      --run RUN          run id (default: newest extracted run not yet transformed)\n"
+          "      --run RUN          run id (default: every extracted run not yet\n"
+          "                         transformed, oldest first)\n"
           "      --log-format FMT   text (default) or json\n"
-          "  -h, --help             this help\n"
-          "      --version          print the version and exit\n");
+          "  -h, --help             display this help and exit\n"
+          "      --version          output version information and exit\n\n"
+          "Exit status:\n"
+          " 0  transformed (or nothing waiting)\n"
+          " 1  a run failed (e.g. more rejects than [transform] max_reject_share),\n"
+          "    or an error\n"
+          " 2  bad usage\n\n"
+          "Examples:\n"
+          "  tthc-transform -c /etc/tthc/tthc.conf\n"
+          "  tthc-transform -c /etc/tthc/tthc.conf --run 20260501T010203.123456Z-9f3a61c2\n\n"
+          "Full documentation: man tthc-transform\n");
 }
 
 int main(int argc, char **argv)

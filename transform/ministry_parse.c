@@ -27,7 +27,7 @@ static int truthy(const cJSON *obj, const char *key)
 static void map_status(struct mapper *m, tthc_time returned)
 {
   char buf[JF_BUF], norm[16];
-  const char *v = jf_scalar(m->obj, "trangThai", buf);
+  const char *v = m_scalar(m, m->obj, "trangThai", buf);
   long national;
 
   if (!v) {
@@ -57,7 +57,7 @@ static void map_status(struct mapper *m, tthc_time returned)
 static void map_channel(struct mapper *m)
 {
   char buf[JF_BUF];
-  const char *v = jf_scalar(m->obj, "kenhNop", buf);
+  const char *v = m_scalar(m, m->obj, "kenhNop", buf);
 
   if (!v)
     return;
@@ -73,8 +73,8 @@ static void map_channel(struct mapper *m)
 
 static void map_objects(struct mapper *m)
 {
-  const cJSON *so = cJSON_GetObjectItemCaseSensitive(m->obj, "soHoa");
-  const cJSON *fee = cJSON_GetObjectItemCaseSensitive(m->obj, "lePhi");
+  const cJSON *so = m_member(m, m->obj, "soHoa");
+  const cJSON *fee = m_member(m, m->obj, "lePhi");
   char buf[JF_BUF];
 
   if (cJSON_IsObject(so)) {
@@ -120,7 +120,7 @@ static void map_ministry_record(struct mapper *m, const struct page_ctx *page)
   if (!m->failed && !rec->v[DF_source_code])
     fail(m, "maHoSoLT", "%s", "missing dossier code");
   /* maHoSoMCDT: the city one-stop code when it came through the counter */
-  mcdt = jf_scalar(m->obj, "maHoSoMCDT", buf);
+  mcdt = m_scalar(m, m->obj, "maHoSoMCDT", buf);
   if (mcdt) {
     if (code_normalise(mcdt, norm, sizeof(norm)) != CODE_OK)
       fail(m, "maHoSoMCDT", "not a valid code: \"%.80s\"", mcdt);

@@ -7,15 +7,78 @@
 #include <string.h>
 
 #include "codes.h"
+#include "json_arena.h"
 #include "json_field.h"
+#include "json_span.h"
 #include "jsontext.h"
 #include "sha256.h"
+
+static size_t name_hash(const char *s)
+{
+  size_t h = 2166136261u;
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+    h = (h ^ *p) * 16777619u;
+  return h;
+}
+
+static void index_members(struct member_index *ix, const cJSON *obj)
+{
+  const cJSON *c;
+  size_t n = 0;
+
+  memset(ix->slot, 0, sizeof(ix->slot));
+  ix->usable = cJSON_IsObject(obj);
+  if (!ix->usable)
+    return;
+  for (c = obj->child; c; c = c->next) {
+    size_t i;
+    if (!c->string || ++n > MEMBER_INDEX_MAX / 2) {
+      ix->usable = 0;
+      return;
+    }
+    for (i = name_hash(c->string) & (MEMBER_INDEX_MAX - 1); ix->slot[i];
+         i = (i + 1) & (MEMBER_INDEX_MAX - 1))
+      if (!strcmp(ix->slot[i]->string, c->string))
+        break; /* a repeated name: the first one stays, as cJSON finds it */
+    if (!ix->slot[i])
+      ix->slot[i] = c;
+  }
+}
+
+const cJSON *m_member(const struct mapper *m, const cJSON *obj, const char *key)
+{
+  const struct member_index *ix = &m->index;
+
+  if (obj != m->obj || !ix->usable)
+    return cJSON_GetObjectItemCaseSensitive(obj, key);
+  if (!key)
+    return NULL;
+  for (size_t i = name_hash(key) & (MEMBER_INDEX_MAX - 1); ix->slot[i];
+       i = (i + 1) & (MEMBER_INDEX_MAX - 1))
+    if (!strcmp(ix->slot[i]->string, key))
+      return ix->slot[i];
+  return NULL;
+}
+
+const char *m_scalar(const struct mapper *m, const cJSON *obj, const char *key,
+                     char numbuf[JF_BUF])
+{
+  return jf_value(m_member(m, obj, key), numbuf);
+}
+
+int m_equals(const struct mapper *m, const cJSON *obj, const char *key, const char *want)
+{
+  char buf[JF_BUF];
+  const char *v = m_scalar(m, obj, key, buf);
+  return v && strcmp(v, want) == 0;
+}
 
 void mapper_init(struct mapper *m, const cJSON *obj, struct canonical_record *rec,
                  struct reject_info *why, time_result (*parse_time)(const char *, tthc_time *),
                  const char *time_format)
 {
   m->obj = obj;
+  index_members(&m->index, obj);
   m->rec = rec;
   m->why = why;
   m->failed = 0;
@@ -39,7 +102,7 @@ void fail(struct mapper *m, const char *field, const char *fmt, ...)
 void map_text(struct mapper *m, enum dossier_field f, const char *key)
 {
   char buf[JF_BUF];
-  canon_result r = canon_set_text(m->rec, f, jf_scalar(m->obj, key, buf));
+  canon_result r = canon_set_text(m->rec, f, m_scalar(m, m->obj, key, buf));
   if (r)
     fail(m, key, "%s", canon_strerror(r));
 }
@@ -47,7 +110,7 @@ void map_text(struct mapper *m, enum dossier_field f, const char *key)
 void map_code(struct mapper *m, enum dossier_field f, const char *key)
 {
   char buf[JF_BUF];
-  const char *v = jf_scalar(m->obj, key, buf);
+  const char *v = m_scalar(m, m->obj, key, buf);
   if (canon_set_code(m->rec, f, v))
     fail(m, key, "not a valid code: \"%.80s\"", v);
 }
@@ -56,7 +119,7 @@ void map_code(struct mapper *m, enum dossier_field f, const char *key)
 tthc_time map_time_of(struct mapper *m, const cJSON *obj, const char *key)
 {
   char buf[JF_BUF];
-  const char *v = jf_scalar(obj, key, buf);
+  const char *v = m_scalar(m, obj, key, buf);
   tthc_time t = TTHC_TIME_NONE;
 
   switch (m->parse_time(v, &t)) {
@@ -80,7 +143,7 @@ tthc_time map_time(struct mapper *m, enum dossier_field f, const char *key)
 long map_small(struct mapper *m, enum dossier_field f, const char *key, long lo, long hi)
 {
   char buf[JF_BUF], norm[16];
-  const char *v = jf_scalar(m->obj, key, buf);
+  const char *v = m_scalar(m, m->obj, key, buf);
   char *end;
   long n;
 
@@ -102,18 +165,18 @@ long map_small(struct mapper *m, enum dossier_field f, const char *key, long lo,
 void map_flag(struct mapper *m, enum dossier_field f, const char *key)
 {
   char buf[JF_BUF];
-  const char *v = jf_scalar(m->obj, key, buf);
+  const char *v = m_scalar(m, m->obj, key, buf);
   if (v)
     canon_set_bool(m->rec, f, strcmp(v, "1") == 0);
 }
 
 const cJSON *array_of(struct mapper *m, const char *key)
 {
-  const cJSON *a = cJSON_GetObjectItemCaseSensitive(m->obj, key);
+  const cJSON *a = m_member(m, m->obj, key);
   char buf[JF_BUF];
 
   /* missing, null and "" all mean absent */
-  if (!a || cJSON_IsNull(a) || (cJSON_IsString(a) && !jf_scalar(m->obj, key, buf)))
+  if (!a || cJSON_IsNull(a) || (cJSON_IsString(a) && !m_scalar(m, m->obj, key, buf)))
     return NULL;
   if (!cJSON_IsArray(a)) {
     fail(m, key, "%s", "not an array");
@@ -124,14 +187,9 @@ const cJSON *array_of(struct mapper *m, const char *key)
 
 void map_json(struct mapper *m, enum dossier_field f, const char *key, cJSON *value)
 {
-  char *text = value ? cJSON_PrintUnformatted(value) : NULL;
-
-  cJSON_Delete(value);
-  if (!text) {
+  if (!value || canon_set_json(m->rec, f, value))
     fail(m, key, "%s", "out of memory");
-    return;
-  }
-  canon_take(m->rec, f, text);
+  cJSON_Delete(value);
 }
 
 void map_commune(struct mapper *m, const char *key, const struct page_ctx *page)
@@ -158,7 +216,8 @@ int record_deliver(const struct mapper *m, const struct page_ctx *page, size_t i
 
   if (m->failed)
     return sink->reject(sink->arg, page, index, m->why, raw, strlen(raw));
-  sha256_hex(raw, strlen(raw), hex);
+  if (sha256_hex(raw, strlen(raw), hex))
+    return -2; /* libcrypto out of memory */
   snprintf(loc, sizeof(loc), "%s#%zu", page->location, index);
   /* A system serving one field says so in its configuration. */
   if (!rec->v[DF_field_code] && page->source && page->source->field_code &&
@@ -226,23 +285,81 @@ static const char *check_flaws(struct mapper *m, const char *raw, char **unmarke
   return *unmarked ? *unmarked : raw;
 }
 
-int record_emit(const struct record_format *fmt, const cJSON *obj, const char *raw, size_t index,
-                const struct page_ctx *page, const struct record_sink *sink)
+int record_emit_checked(const struct record_format *fmt, const cJSON *obj, const char *raw,
+                        size_t index, const struct page_ctx *page, const struct record_sink *sink,
+                        int check)
 {
   struct canonical_record rec;
   struct reject_info why = { 0 };
   struct mapper m;
-  char *unmarked;
+  char *unmarked = NULL;
   int rc;
 
   canon_init(&rec);
   mapper_init(&m, obj, &rec, &why, fmt->parse_time, fmt->time_format);
-  raw = check_flaws(&m, raw, &unmarked);
+  if (check)
+    raw = check_flaws(&m, raw, &unmarked);
   fmt->map(&m, page);
   rc = record_deliver(&m, page, index, raw, sink);
   canon_release(&rec);
   free(unmarked);
   return rc;
+}
+
+int record_emit(const struct record_format *fmt, const cJSON *obj, const char *raw, size_t index,
+                const struct page_ctx *page, const struct record_sink *sink)
+{
+  return record_emit_checked(fmt, obj, raw, index, page, sink, 1);
+}
+
+static int has_u_escape(const char *data, size_t len)
+{
+  const char *end = data + len, *p = data;
+
+  while ((p = memchr(p, '\\', (size_t)(end - p))) && p + 1 < end) {
+    if (p[1] == 'u')
+      return 1;
+    p += 2; /* an escaped backslash is not the start of another escape */
+  }
+  return 0;
+}
+
+int page_may_hold_flaws(const char *data, size_t len)
+{
+  return memchr(data, '\0', len) || memchr(data, 0xC0, len) || memchr(data, 0xED, len) ||
+         has_u_escape(data, len);
+}
+
+/* A record already in its unformatted form (json_span.h): its bytes,
+ * NUL-terminated in *buf. */
+static const char *copy_record(const char *at, size_t n, char **buf, size_t *cap)
+{
+  if (n + 1 > *cap) {
+    size_t grown = n + 1 > 16384 ? n + 1 : 16384;
+    char *p = realloc(*buf, grown);
+    if (!p)
+      return NULL;
+    *buf = p;
+    *cap = grown;
+  }
+  memcpy(*buf, at, n);
+  (*buf)[n] = '\0';
+  return *buf;
+}
+
+/* cJSON_PrintUnformatted(item) into *buf (grown as needed, kept for the
+ * page's next record): the same text, without an allocation per record. */
+static const char *print_record(const cJSON *item, char **buf, size_t *cap, size_t limit)
+{
+  while (!*buf || !cJSON_PrintPreallocated((cJSON *)item, *buf, (int)*cap, 0)) {
+    size_t grown = *cap ? *cap * 2 : 16384;
+    char *p;
+    if (grown > limit || !(p = realloc(*buf, grown)))
+      return NULL;
+    *buf = p;
+    *cap = grown;
+  }
+  return *buf;
 }
 
 parse_result page_reject(const struct page_ctx *page, const struct record_sink *sink,
@@ -255,17 +372,29 @@ parse_result json_page_parse(const struct record_format *fmt, const struct json_
                              const char *data, size_t len, const struct page_ctx *page,
                              const struct record_sink *sink)
 {
+  /* the pages of a run, one at a time: the arena's memory is reused */
+  static _Thread_local struct json_arena arena;
   struct json_error err;
   size_t i = 0;
-  cJSON *doc = json_parse_exact(data, len, &err);
+  cJSON *doc;
   const char *list_key = env->list_key;
   const cJSON *list, *item;
   struct reject_info why = { list_key, "" };
-  char buf[JF_BUF];
+  char buf[JF_BUF], *rawbuf = NULL;
+  size_t rawcap = 0;
+  struct json_span *spans = NULL;
+  long nspans;
+  int check;
   parse_result result = PARSE_OK;
 
-  if (!doc && err.nomem)
+  /* the page's tree, and every cJSON value the mappers build, in one
+   * arena: freed at once below, with no walk of the tree */
+  json_arena_resume(&arena);
+  doc = json_parse_exact(data, len, &err);
+  if (!doc && err.nomem) {
+    json_arena_suspend(&arena);
     return PARSE_NOMEM;
+  }
   if (!doc) {
     snprintf(why.reason, sizeof(why.reason), "page is not valid JSON (near byte %zu of %zu%s)",
              err.at, len, err.unterminated ? ": it ends before its last value does" : "");
@@ -284,20 +413,30 @@ parse_result json_page_parse(const struct record_format *fmt, const struct json_
     snprintf(why.reason, sizeof(why.reason), "\"%s\" is not an array", list_key);
     goto bad_page;
   }
+  check = page_may_hold_flaws(data, len);
+  /* where each record is in the page, when nothing in it is marked */
+  nspans = check || !list ? -1 : json_list_spans(data, len, list_key, &spans);
+  if (nspans >= 0 && nspans != (long)cJSON_GetArraySize(list))
+    nspans = -1; /* the scan and cJSON disagree: trust cJSON */
   cJSON_ArrayForEach(item, list)
   {
-    char *raw = cJSON_PrintUnformatted(item);
-    int rc = raw ? record_emit(fmt, item, raw, i++, page, sink) : -2;
-    free(raw);
+    /* printed text is at most ~6 bytes per byte of the page (escapes) */
+    const char *raw = nspans >= 0 && spans[i].canonical
+                        ? copy_record(data + spans[i].start, spans[i].len, &rawbuf, &rawcap)
+                        : print_record(item, &rawbuf, &rawcap, 8 * len + 65536);
+    int rc = raw ? record_emit_checked(fmt, item, raw, i, page, sink, check) : -2;
+    i++;
     if (rc) {
       result = rc == -2 ? PARSE_NOMEM : PARSE_STOPPED;
       break;
     }
   }
-  cJSON_Delete(doc);
+  free(spans);
+  free(rawbuf);
+  json_arena_suspend(&arena);
   return result;
 
 bad_page:
-  cJSON_Delete(doc);
+  json_arena_suspend(&arena);
   return page_reject(page, sink, &why, data, len);
 }

@@ -10,11 +10,22 @@
 
 #include <cJSON.h>
 
+#include "json_field.h"
 #include "source_parser.h"
 #include "timeutil.h"
 
+/* The record's members by name, so each field is found in one probe
+ * instead of a walk of the member list (a HoSo has ~40). A record with
+ * more members than MEMBER_INDEX_MAX / 2 is looked up linearly. */
+#define MEMBER_INDEX_MAX 128
+struct member_index {
+  const cJSON *slot[MEMBER_INDEX_MAX]; /* first member of each name, as cJSON finds it */
+  int usable;
+};
+
 struct mapper {
   const cJSON *obj; /* the source record */
+  struct member_index index; /* of obj */
   struct canonical_record *rec;
   struct reject_info *why;
   int failed; /* the first failure is kept */
@@ -27,6 +38,14 @@ struct mapper {
 void mapper_init(struct mapper *m, const cJSON *obj, struct canonical_record *rec,
                  struct reject_info *why, time_result (*parse_time)(const char *, tthc_time *),
                  const char *time_format);
+
+/* obj[key] (cJSON_GetObjectItemCaseSensitive's answer), through the index
+ * when obj is the record itself. */
+const cJSON *m_member(const struct mapper *m, const cJSON *obj, const char *key);
+/* jf_scalar() / jf_equals() through m_member(). */
+const char *m_scalar(const struct mapper *m, const cJSON *obj, const char *key,
+                     char numbuf[JF_BUF]);
+int m_equals(const struct mapper *m, const cJSON *obj, const char *key, const char *want);
 
 /* Records the first failure: field and a printf-style reason. */
 void fail(struct mapper *m, const char *field, const char *fmt, ...)
@@ -77,6 +96,18 @@ struct record_format {
  */
 int record_emit(const struct record_format *fmt, const cJSON *obj, const char *raw, size_t index,
                 const struct page_ctx *page, const struct record_sink *sink);
+
+/* record_emit() without the search for flaws when check is 0: for the
+ * records of a page where page_may_hold_flaws() is false. */
+int record_emit_checked(const struct record_format *fmt, const cJSON *obj, const char *raw,
+                        size_t index, const struct page_ctx *page, const struct record_sink *sink,
+                        int check);
+
+/* json_parse_exact() marks a NUL as C0 80 and a lone surrogate as ED A0..BF
+ * (jsontext.h); both come from a \u escape, a raw NUL or those very bytes
+ * (in an XML page, from the bytes only). A page with none of them cannot
+ * hold a flaw, so its records skip the walk over every string. */
+int page_may_hold_flaws(const char *data, size_t len);
 
 /* The envelope of a source's JSON pages. */
 struct json_envelope {

@@ -88,7 +88,12 @@ struct sink_state {
   struct out_file records, rejects;
   struct dynbuf line;
   struct source_counts *counts; /* of the source being read */
-  struct keyset seen;           /* (source, commune, code) of the run's records */
+  /* (source, commune, code) of the window's records: a window is the only
+   * one of its source and commune in a run (its pages are the landing
+   * directory SOURCE/COMMUNE), so a key can only repeat within it and the
+   * set is emptied between windows: its size is the largest window's, not
+   * the run's. */
+  struct keyset seen;
   int io_error;
 };
 
@@ -402,6 +407,29 @@ static int write_counts(const char *dir, const struct transform_counts *c)
   cJSON_Delete(root);
   return rc;
 }
+/* Whether window w (source, commune) already stood earlier in the summary.
+ * The duplicate count is kept per window, so a window listed twice would
+ * read its landing twice and count nothing: the summary is refused. The
+ * hash set only filters; a possible repeat is confirmed by comparing. */
+static bool window_repeated(const cJSON *windows, const cJSON *w, const char *source,
+                            const char *commune, struct keyset *listed)
+{
+  const cJSON *v;
+
+  if (keyset_add(listed, keyset_hash(keyset_hash(0, source), commune)) != 0)
+    return false;
+  cJSON_ArrayForEach(v, windows)
+  {
+    if (v == w)
+      break;
+    const char *vs = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(v, "source"));
+    const char *vc = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(v, "commune"));
+    if (vs && vc && strcmp(vs, source) == 0 && strcmp(vc, commune) == 0)
+      return true;
+  }
+  return false;
+}
+
 
 transform_result transform_run(const struct tthc_config *cfg, const char *run_id,
                                struct transform_counts *counts)
@@ -414,12 +442,16 @@ transform_result transform_run(const struct tthc_config *cfg, const char *run_id
   char *summary_path = NULL, *canon = NULL, *mark = NULL;
   cJSON *doc = NULL, *recon = cJSON_CreateArray();
   const cJSON *windows, *w;
+  struct keyset listed; /* (source, commune) of the windows so far */
 
   memset(counts, 0, sizeof(*counts));
   memset(&s, 0, sizeof(s));
   dynbuf_init(&summary, SUMMARY_MAX);
   dynbuf_init(&s.line, LINE_MAX_BYTES);
-  keyset_init(&s.seen, 200000000); /* 1.6 GB at most: far beyond any night */
+  /* One window at a time (emptied between windows): 2^29 slots, 4.3 GB, at
+   * most, far beyond any commune's records. */
+  keyset_init(&s.seen, 200000000);
+  keyset_init(&listed, 10000000);
 
   summary_path = rundir_path(state_dir, run_id, RUN_MARK_EXTRACTED);
   canon = rundir_path(state_dir, run_id, "canonical");
@@ -462,12 +494,20 @@ transform_result transform_run(const struct tthc_config *cfg, const char *run_id
       result = TRANSFORM_BAD_SUMMARY;
       goto out;
     }
+    if (window_repeated(windows, w, source, commune, &listed)) {
+      log_report(LOG_ERROR, NULL, "The extract summary is damaged: run tthc-extract again.",
+                 "run %s: window %s/%s is listed twice in \"%s\"", run_id, source, commune,
+                 summary_path);
+      result = TRANSFORM_BAD_SUMMARY;
+      goto out;
+    }
     if (!(s.counts = counts_for(counts, source))) {
       result = TRANSFORM_NOMEM;
       goto out;
     }
     {
       struct source_counts before = *s.counts;
+      keyset_release(&s.seen);
       result = transform_window(state_dir, run_id, config_find_source(cfg, source), source, kind,
                                 commune, &s, counts);
       if (result)
@@ -510,6 +550,7 @@ out:
   out_release(&s.rejects);
   dynbuf_release(&s.line);
   keyset_release(&s.seen);
+  keyset_release(&listed);
   dynbuf_release(&summary);
   cJSON_Delete(doc);
   cJSON_Delete(recon);

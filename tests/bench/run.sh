@@ -4,14 +4,19 @@
 # (machine, versions, the command to reproduce). Not part of make check:
 # it takes minutes and its figures depend on the machine.
 #
-#   BENCH_LOAD_SIZES     portal records per first load (default "100000 1000000")
-#   BENCH_REPORT_SIZES   synthetic dossiers for the report timings (default
+#   BENCH_LOAD_SIZES     portal records per first load (empty: none; default "100000 1000000")
+#   BENCH_REPORT_SIZES   synthetic dossiers for the report timings (empty: none; default
 #                        "1000000 10000000"; each size extends the previous one)
 #   BENCH_REPS           timed repetitions, the median is reported (default 3)
 #   BENCH_LOAD_TIMEOUT   seconds before a load counts as "did not finish" (default 900)
 #   BENCH_PIPELINE=1     also time extract (serial, concurrent) and transform
 #   BENCH_OUT            output file (default bench/RESULTS.md)
 #   BENCH_NOTE           a line printed under the title (e.g. "before 012")
+#   BENCH_PROFILE_SIZES  load sizes profiled with pg_stat_statements (default:
+#                        the first of BENCH_LOAD_SIZES)
+#   BENCH_EXTRAS         the other benchmarks appended when present (default
+#                        "transform peer nightly": tests/bench/NAME.sh, each
+#                        printing a markdown section; empty: none)
 #
 # The canonical rows of a load size are generated once (simulator →
 # tthc-extract → tthc-transform) and kept, without the landed pages, in
@@ -27,8 +32,8 @@ harness_init
 harness_start_pg
 export PGOPTIONS='-c client_min_messages=warning'
 
-LOAD_SIZES=${BENCH_LOAD_SIZES:-100000 1000000}
-REPORT_SIZES=${BENCH_REPORT_SIZES:-1000000 10000000}
+LOAD_SIZES=${BENCH_LOAD_SIZES-100000 1000000}
+REPORT_SIZES=${BENCH_REPORT_SIZES-1000000 10000000}
 REPS=${BENCH_REPS:-3}
 LOAD_TIMEOUT=${BENCH_LOAD_TIMEOUT:-900}
 OUT=${BENCH_OUT:-$REPO_DIR/bench/RESULTS.md}
@@ -161,12 +166,11 @@ bench_load() {
   done
 }
 
-# Where a first load's time goes: pg_stat_statements (track = all, so the
-# statements inside merge_dossiers and link_dossiers are listed), for one
-# extra untimed load of the first size.
+# profile_load N: where a first load of N records spends its time:
+# pg_stat_statements (track = all, so the statements inside merge_dossiers
+# and link_dossiers are listed), for one extra untimed load.
 profile_load() {
-  local n state
-  n=${LOAD_SIZES%% *}
+  local n=$1 state
   state=$(canonical_rows "$n")
   fresh_db bl_prof
   psql -XAtq -c "ALTER DATABASE bl_prof SET pg_stat_statements.track = 'all'" -c "SELECT pg_stat_statements_reset()" >/dev/null
@@ -267,7 +271,7 @@ pipeline() {
   harness_stop_sims
 }
 
-cmd="BENCH_LOAD_SIZES=\"$LOAD_SIZES\" BENCH_REPORT_SIZES=\"$REPORT_SIZES\" BENCH_REPS=$REPS make bench"
+cmd="BENCH_LOAD_SIZES=\"$LOAD_SIZES\"${BENCH_PROFILE_SIZES:+ BENCH_PROFILE_SIZES=\"$BENCH_PROFILE_SIZES\"} BENCH_REPORT_SIZES=\"$REPORT_SIZES\" BENCH_REPS=$REPS make bench"
 {
   echo "# Benchmark results"
   echo
@@ -285,9 +289,11 @@ cmd="BENCH_LOAD_SIZES=\"$LOAD_SIZES\" BENCH_REPORT_SIZES=\"$REPORT_SIZES\" BENCH
     echo "unindexed table, in the same cluster, right after each load. Ratio = load rows/s ÷ COPY rows/s."
     echo
     bench_load
-    profile_load
     echo
-    echo "Where the first load's time goes: [profile/load-${LOAD_SIZES%% *}.pg_stat_statements.txt](profile/load-${LOAD_SIZES%% *}.pg_stat_statements.txt)."
+    for n in ${BENCH_PROFILE_SIZES:-${LOAD_SIZES%% *}}; do
+      profile_load "$n"
+      echo "Where a first load of $n records spends its time: [profile/load-$n.pg_stat_statements.txt](profile/load-$n.pg_stat_statements.txt)."
+    done
     echo
   fi
   if [ -n "$REPORT_SIZES" ]; then
@@ -306,6 +312,16 @@ cmd="BENCH_LOAD_SIZES=\"$LOAD_SIZES\" BENCH_REPORT_SIZES=\"$REPORT_SIZES\" BENCH
     pipeline
     echo
   fi
+  # The other stages' benchmarks (transform, Python peer, nightly sync),
+  # each printing a markdown section, when they are there. A failing one
+  # says so in the results instead of stopping the others.
+  for extra in ${BENCH_EXTRAS-transform peer nightly}; do
+    script=$REPO_DIR/tests/bench/$extra.sh
+    [ -e "$script" ] || continue
+    TTHC_BIN=$TTHC_BIN bash "$script" 2>"$TMP/bench-$extra.err" ||
+      { echo; echo "_tests/bench/$extra.sh failed (exit $?):_ $(tail -n 3 "$TMP/bench-$extra.err" | tr '\n' ' ')"; }
+    echo
+  done
   # Before/after figures of the changes, kept by hand beside the results.
   if [ -e "$(dirname "$OUT")/before-after.md" ]; then cat "$(dirname "$OUT")/before-after.md"; fi
 } | tee "$OUT.tmp"

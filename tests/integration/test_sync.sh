@@ -7,7 +7,10 @@
 # warehouse from another state directory, is refused with the holder named.
 # A portal whose listing never reconciles (--fault miscount:1) holds its
 # windows: exit 1, the city loaded. Usage errors exit 2, no warehouse 3.
-# --dry-run touches no warehouse; the next sync loads its run.
+# --dry-run touches no warehouse; the next sync loads its run. Then two
+# nights of a model dated on the real clock: a full first night, and an
+# incremental one from the watermarks (new and changed dossiers, transient
+# faults); the warehouse equals the truth after each.
 set -u
 . "$(dirname "$0")/../lib/harness.sh"
 harness_init
@@ -62,7 +65,7 @@ for b in tthc-extract tthc-transform tthc-load tthc-sim tthc-sync; do
   v=$("$TTHC_BIN/$b" --version | head -1)
   [[ $v =~ ^$b\ \(tthc-etl\)\ [0-9]+\.[0-9]+ ]] && ok "$b --version: $v" || not_ok "$b --version: \"$v\""
 done
-"$TTHC_BIN/tthc-sim" -h | grep -q '^usage: tthc-sim' && ok "tthc-sim -h prints its usage" ||
+"$TTHC_BIN/tthc-sim" -h | grep -qi '^usage: tthc-sim' && ok "tthc-sim -h prints its usage" ||
   not_ok "tthc-sim -h refused"
 
 # --- night 1: everything, from the sources' since ------------------------------
@@ -74,8 +77,8 @@ assert_eq "1" "$(ls "$TMP/state/runs" | wc -l)" "night 1: one run directory"
 assert_eq "$(ls "$TMP/state/runs")" "$run1" "night 1: the run loaded is the run extracted"
 assert_eq "4 ok" "$(q "SELECT count(*) || ' ' || min(status) FROM tthc.run_window WHERE run_id = '$run1'")" \
   "night 1: four windows, all ok"
-grep -q "announced *landed *distinct *read *accepted *quarant. *applied *passes *retries *status" "$TMP/s1.out" &&
-  [ "$(grep -c ' ok$' "$TMP/s1.out")" = 4 ] && ok "night 1: the summary table lists the four windows" ||
+grep -q "announced *landed *loaded *quarant. *rejects *discrep. *retries *duration *status" "$TMP/s1.out" &&
+  [ "$(grep -cE '^(portal|city) .* ok$' "$TMP/s1.out")" = 4 ] && ok "night 1: the summary table lists the four windows" ||
   { not_ok "night 1: no summary table"; cat "$TMP/s1.out"; }
 figures night1 2026-05-02T10:00:00
 
@@ -148,7 +151,10 @@ if command -v systemd-analyze >/dev/null; then
   sed "s|^ExecStart=.*|ExecStart=$REPO_DIR/deploy/tthc-nightly.sh|" "$REPO_DIR/deploy/tthc-nightly.service" \
     >"$TMP/units/tthc-nightly.service"
   cp "$REPO_DIR/deploy/tthc-nightly.timer" "$TMP/units/"
-  (cd "$TMP/units" && systemd-analyze verify tthc-nightly.service tthc-nightly.timer) >"$TMP/verify.out" 2>&1
+  # the units' Documentation= man pages, as make install puts them
+  mkdir -p "$TMP/man/man1" && cp "$REPO_DIR"/*/tthc-*.1 "$TMP/man/man1/"
+  (cd "$TMP/units" && MANPATH=$TMP/man systemd-analyze verify tthc-nightly.service tthc-nightly.timer) \
+    >"$TMP/verify.out" 2>&1
   assert_eq 0 $? "systemd-analyze verify accepts the service and the timer" || cat "$TMP/verify.out"
   [ ! -s "$TMP/verify.out" ] && ok "systemd-analyze verify: no warnings" || { not_ok "verify warnings"; cat "$TMP/verify.out"; }
 fi
@@ -168,4 +174,64 @@ assert_eq 0 $? "the next sync of that state directory exits 0" || tail -3 "$TMP/
 assert_eq "2 ok ok" "$(q "SELECT count(*) || ' ' || min(outcome) || ' ' || max(outcome) FROM tthc.load_run
                         WHERE run_id IN ('$dry', '$(ls "$TMP/state3/runs" | tail -1)')")" \
   "the next sync loaded the dry run's run first, then its own"
+# --- two nights on the real clock: a full first night, then an incremental one --
+# The nights above are backfills (--since) of a model dated in the past. Here
+# the model is dated around the real clock so the second night pulls from its
+# watermarks: night A sees the sources as of three days ago; night B, as of
+# now, with new and changed dossiers and transient faults, starts where A's
+# watermarks stand (less a look-back of four days standing in for the three
+# days that "passed"), not from the sources' since.
+harness_new_db night_ab || { not_ok "a fresh warehouse for the real-clock nights"; harness_done; }
+# dossiers are received up to today; a night's figures are checked over a
+# period that ended before its as-of (a period still open at the as-of is
+# judged at the warehouse's now, the truth at the as-of)
+FROM_AB=$(date -d '-40 days' +%F) TO_AB=$(date +%F)
+gen_ab() { GEN=(--seed 31 --communes "$COMMUNES" --from "$FROM_AB" --to "$TO_AB" --as-of "$1"
+               --per-day 4 --username demo); }
+ab_night() { # NAME ASOF PERIOD_END [portal faults] [-- city faults]
+  local name=$1 asof=$2 to=$3 pf=() cf=() side=p a
+  shift 3
+  for a in "$@"; do
+    if [ "$a" = -- ]; then side=c; elif [ $side = p ]; then pf+=("$a"); else cf+=("$a"); fi
+  done
+  harness_stop_sims
+  gen_ab "$asof"
+  harness_start_sim P_portal --kind portal "${GEN[@]}" --retry-after 0 "${pf[@]}"
+  harness_start_sim P_city --kind city "${GEN[@]}" --retry-after 0 "${cf[@]}"
+  harness_write_config "$TMP/ab.conf" portal portal "$P_portal" "11002, 10792" "page_size = 3" \
+    "lookback_seconds = 345600"
+  harness_add_source "$TMP/ab.conf" city city "$P_city" "11002, 10792" "page_size = 3" \
+    "lookback_seconds = 345600"
+  sed -i "s|^dir = .*|dir = $TMP/state_ab|; s|dbname=[^ ]*|dbname=night_ab|" "$TMP/ab.conf"
+  "$TTHC_BIN/tthc-sync" -c "$TMP/ab.conf" >"$TMP/$name.out" 2>"$TMP/$name.err"
+  AB_RC=$?
+  mkdir -p "$TMP/$name"
+  if harness_check_figures "$TMP/$name" "$TMP/$name/truth" "$asof" \
+       "11002:$FROM_AB:$to 10792:$FROM_AB:$to 31:$FROM_AB:$to" "11002:$FROM_AB:$to" "${GEN[@]}"; then
+    ok "$name: Biểu 06, late by department, rates ($FROM_AB..$to) and discrepancies equal the truth as of $asof"
+  else not_ok "$name: the warehouse differs from the truth as of $asof"; fi
+}
+ab_night nightA "$(TZ=Asia/Ho_Chi_Minh date -d '-3 days' +%FT%T)" "$(date -d '-4 days' +%F)"
+assert_eq 0 "$AB_RC" "night A (full): exit 0" || tail -5 "$TMP/nightA.err"
+runA=$(q "SELECT max(run_id) FROM tthc.load_run")
+sleep 1.1
+ab_night nightB "$(TZ=Asia/Ho_Chi_Minh date -d '-1 minute' +%FT%T)" "$(date -d '-1 day' +%F)" --fault http-5xx:0.2 \
+  --fault session-expired:0.1 -- --fault http-500:0.2 --fault token-expired:0.1
+assert_eq 0 "$AB_RC" "night B (incremental, transient faults): exit 0" || tail -5 "$TMP/nightB.err"
+runB=$(q "SELECT max(run_id) FROM tthc.load_run")
+[ "$runB" \> "$runA" ] && ok "night B: a run of its own" || not_ok "night B: no new run"
+# A's windows start at the sources' since; B's at A's watermark less the look-back.
+assert_eq "4 4" "$(q "SELECT count(*) FILTER (WHERE window_from < now() - interval '300 days') || ' ' ||
+                            (SELECT count(*) FROM tthc.run_window b JOIN tthc.source_watermark w USING (source_name, unit_code)
+                              WHERE b.run_id = '$runB' AND b.window_from > '2025-01-01'
+                                AND b.window_from >= now() - interval '4 days 1 hour')
+                       FROM tthc.run_window WHERE run_id = '$runA'")" \
+  "night A read the sources from their since, night B from the watermarks"
+assert_eq 1 "$(q "SELECT (sum(landed) FILTER (WHERE run_id = '$runB') < sum(landed) FILTER (WHERE run_id = '$runA')
+                      AND sum(landed) FILTER (WHERE run_id = '$runB') > 0
+                      AND sum(retries) FILTER (WHERE run_id = '$runB') > 0)::int FROM tthc.run_window")" \
+  "night B landed only the recent changes (fewer records than night A, some), with retries"
+grep -q "loaded: [0-9]* records ([1-9][0-9]* new, [1-9][0-9]* updated" "$TMP/nightB.err" &&
+  ok "night B: $(grep -o 'loaded: [0-9]* records ([^)]*)' "$TMP/nightB.err")" ||
+  { not_ok "night B: no new and changed dossiers"; grep loaded "$TMP/nightB.err"; }
 harness_done
