@@ -12,10 +12,11 @@
 -- upgrade (it re-grants on objects the new migrations created, although the
 -- default privileges already cover them).
 --
--- No passwords here. Set them interactively (\password tthc_loader) or from
--- the environment, e.g.
---   psql -v pw="$TTHC_LOADER_PASSWORD" -c "ALTER ROLE tthc_loader PASSWORD :'pw'"
--- or use peer / certificate authentication in pg_hba.conf.
+-- No passwords here. Set them with deploy/tthc-setup-db.sh (TTHC_*_PASSWORD_FILE)
+-- or interactively (psql's \password tthc_loader): both send only a SCRAM
+-- verifier, never the password itself, which an ALTER ROLE with a literal
+-- password would leave in the server's log or pg_stat_statements; or use
+-- peer / certificate authentication in pg_hba.conf.
 --
 --   tthc_loader   LOGIN; reads and writes the tthc tables, runs merge_dossiers,
 --                 may create temporary (staging) tables; cannot change the

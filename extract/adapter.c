@@ -167,3 +167,13 @@ attempt_outcome page_size_kept(const struct page_result *res, int page_size,
   err->final = 1;
   return ATTEMPT_BAD_CONTENT;
 }
+
+struct http_client_options source_http_options(const struct source_config *cfg, size_t max_body)
+{
+  struct http_client_options o = { .timeout_seconds = cfg->timeout_seconds,
+                                   .connect_timeout_seconds = cfg->connect_timeout_seconds,
+                                   .insecure = cfg->insecure,
+                                   .ca_file = cfg->ca_file,
+                                   .max_body = max_body };
+  return o;
+}

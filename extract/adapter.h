@@ -146,6 +146,10 @@ attempt_outcome json_page_refused(const struct json_error *jerr, int parsed, siz
 attempt_outcome page_size_kept(const struct page_result *res, int page_size,
                                struct attempt_error *err);
 
+/* The HTTP client options a source's section asks for, with a body cap
+ * (cfg->ca_file borrowed: cfg must outlive the client). */
+struct http_client_options source_http_options(const struct source_config *cfg, size_t max_body);
+
 /* Helpers for adapters. */
 void attempt_error_set(struct attempt_error *err, const char *url, const struct http_response *resp,
                        const char *fmt, ...) __attribute__((format(printf, 4, 5)));

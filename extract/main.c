@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "config.h"
 #include "extract_run.h"
 #include "log.h"
@@ -52,153 +53,74 @@ static void usage(FILE *out)
                "Full documentation: man tthc-extract (tthc-sync runs all three stages)\n");
 }
 
-static int parse_time_opt(const char *opt, const char *s, tthc_time *out)
+/* The options: those shared with tthc-sync (common/cli.h), then --run.
+ * 0 to go on, 1 done (help, version), -1 bad usage (printed). */
+static int parse_args(int argc, char **argv, struct cli_common *cli, const char **run_arg)
 {
-  if (time_parse_since(s, out) == TIME_OK)
-    return 0;
-  fprintf(stderr, "tthc-extract: %s: not a date or ISO 8601 time: \"%s\"\n", opt, s);
-  return -1;
+  enum { OPT_RUN = CLI_OPT_FIRST_FREE, OPT_VERSION };
+  static const struct option opts[] = { CLI_COMMON_LONGOPTS,
+                                        { "run", required_argument, NULL, OPT_RUN },
+                                        { "help", no_argument, NULL, 'h' },
+                                        { "version", no_argument, NULL, OPT_VERSION },
+                                        { NULL, 0, NULL, 0 } };
+  int c;
+
+  while ((c = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "h", opts, NULL)) != -1) {
+    cli_result cr = cli_common_take(cli, "tthc-extract", c, optarg);
+    if (cr == CLI_BAD)
+      return -1;
+    if (cr == CLI_TAKEN)
+      continue;
+    switch (c) {
+    case OPT_RUN: *run_arg = optarg; break;
+    case 'h': usage(stdout); return 1;
+    case OPT_VERSION: version_print("tthc-extract"); return 1;
+    default: usage(stderr); return -1;
+    }
+  }
+  return cli_common_finish(cli, "tthc-extract", argc, argv, optind) == CLI_TAKEN ? 0 : -1;
 }
 
 int main(int argc, char **argv)
 {
-  enum {
-    OPT_SOURCE = 256,
-    OPT_SINCE,
-    OPT_UNTIL,
-    OPT_RUN,
-    OPT_INSECURE,
-    OPT_LOGFMT,
-    OPT_PER_SOURCE,
-    OPT_PROGRESS,
-    OPT_VERSION
-  };
-  static const struct option opts[] = { { "config", required_argument, NULL, 'c' },
-                                        { "source", required_argument, NULL, OPT_SOURCE },
-                                        { "since", required_argument, NULL, OPT_SINCE },
-                                        { "until", required_argument, NULL, OPT_UNTIL },
-                                        { "run", required_argument, NULL, OPT_RUN },
-                                        { "insecure", no_argument, NULL, OPT_INSECURE },
-                                        { "log-format", required_argument, NULL, OPT_LOGFMT },
-                                        { "verbose", no_argument, NULL, 'v' },
-                                        { "jobs", required_argument, NULL, 'j' },
-                                        { "per-source", required_argument, NULL, OPT_PER_SOURCE },
-                                        { "progress", required_argument, NULL, OPT_PROGRESS },
-                                        { "help", no_argument, NULL, 'h' },
-                                        { "version", no_argument, NULL, OPT_VERSION },
-                                        { NULL, 0, NULL, 0 } };
-  const char *config_path = getenv("TTHC_CONFIG"), *run_arg = NULL;
-  const char **only = NULL;
-  size_t nonly = 0;
-  int c, rc = 1, insecure = 0, jobs = 4, per_source = 2;
-  long progress_ms = 0;
-  log_format fmt = LOG_FORMAT_TEXT;
-  log_level level = LOG_INFO;
+  struct cli_common cli;
+  const char *run_arg = NULL;
+  int rc = 1, pr;
   struct tthc_config cfg;
   struct extract_request rq = { 0 };
   extract_result er;
-  tthc_time since = TTHC_TIME_NONE, until = TTHC_TIME_NONE;
   struct window_outcome *windows = NULL;
   size_t nwindows = 0;
   char err[512], run_id[RUNDIR_ID_MAX] = "";
 
+  cli_common_init(&cli);
+  pr = parse_args(argc, argv, &cli, &run_arg);
+  if (pr) {
+    cli_common_release(&cli);
+    return pr > 0 ? 0 : 2;
+  }
   config_init(&cfg);
   xml_global_init();
-  while ((c = getopt_long(argc, argv, "c:vhj:", opts, NULL)) != -1) {
-    switch (c) {
-    case 'c': config_path = optarg; break;
-    case OPT_SOURCE: {
-      const char **grown = realloc(only, (nonly + 1) * sizeof(*only));
-      if (!grown)
-        return 1;
-      only = grown;
-      only[nonly++] = optarg;
-      break;
-    }
-    case OPT_SINCE:
-      if (parse_time_opt("--since", optarg, &since))
-        return 2;
-      break;
-    case OPT_UNTIL:
-      if (parse_time_opt("--until", optarg, &until))
-        return 2;
-      break;
-    case OPT_RUN: run_arg = optarg; break;
-    case OPT_INSECURE: insecure = 1; break;
-    case OPT_LOGFMT:
-      if (log_format_parse(optarg, &fmt)) {
-        fprintf(stderr, "tthc-extract: unknown log format \"%s\"\n", optarg);
-        return 2;
-      }
-      break;
-    case 'v': level = LOG_DEBUG; break;
-    case 'j':
-    case OPT_PER_SOURCE: {
-      char *end;
-      long v = strtol(optarg, &end, 10);
-      if (*end || v < 1 || v > 64) {
-        fprintf(stderr, "tthc-extract: %s must be 1..64\n", c == 'j' ? "--jobs" : "--per-source");
-        return 2;
-      }
-      if (c == 'j')
-        jobs = (int)v;
-      else
-        per_source = (int)v;
-      break;
-    }
-    case OPT_PROGRESS: {
-      char *end;
-      long v = strtol(optarg, &end, 10);
-      if (*end || end == optarg || v < 0 || v > 86400) {
-        fprintf(stderr, "tthc-extract: --progress must be 0..86400 seconds\n");
-        return 2;
-      }
-      progress_ms = v ? v * 1000 : -1;
-      break;
-    }
-    case 'h':
-      usage(stdout);
-      free(only);
-      return 0;
-    case OPT_VERSION:
-      version_print("tthc-extract");
-      free(only);
-      return 0;
-    default:
-      usage(stderr);
-      free(only);
-      return 2;
-    }
-  }
-  if (optind < argc || !config_path) {
-    usage(stderr);
-    free(only);
-    return 2;
-  }
-  log_init("tthc-extract", fmt, level);
-  if (config_load(config_path, &cfg, err, sizeof(err)) != CONFIG_OK) {
-    log_report(LOG_ERROR, err, NULL, "invalid configuration \"%s\"", config_path);
+  log_init("tthc-extract", cli.fmt, cli.level);
+  if (config_load(cli.config_path, &cfg, err, sizeof(err)) != CONFIG_OK) {
+    log_report(LOG_ERROR, err, NULL, "invalid configuration \"%s\"", cli.config_path);
     goto out;
   }
-  for (size_t i = 0; i < nonly; i++)
-    if (!config_find_source(&cfg, only[i])) {
-      log_error("no source named \"%s\" in %s", only[i], config_path);
+  for (size_t i = 0; i < cli.nonly; i++)
+    if (!config_find_source(&cfg, cli.only[i])) {
+      log_error("no source named \"%s\" in %s", cli.only[i], cli.config_path);
       goto out;
     }
-  if (since != TTHC_TIME_NONE && until != TTHC_TIME_NONE && since > until) {
-    log_error("--since is after --until");
-    goto out;
-  }
 
-  rq.only = only;
-  rq.nonly = nonly;
+  rq.only = cli.only;
+  rq.nonly = cli.nonly;
   rq.run = run_arg;
-  rq.since = since;
-  rq.until = until;
-  rq.insecure = insecure;
-  rq.jobs = jobs;
-  rq.per_source = per_source;
-  rq.progress_ms = progress_ms;
+  rq.since = cli.since;
+  rq.until = cli.until;
+  rq.insecure = cli.insecure;
+  rq.jobs = cli.jobs;
+  rq.per_source = cli.per_source;
+  rq.progress_ms = cli.progress_ms;
   er = extract_run(&cfg, &rq, run_id, &windows, &nwindows);
   if (er == EXTRACT_FAILED)
     goto out;
@@ -210,7 +132,7 @@ int main(int argc, char **argv)
   rc = er == EXTRACT_PARTIAL ? 1 : 0;
 out:
   free(windows);
-  free(only);
+  cli_common_release(&cli);
   config_release(&cfg);
   xml_global_cleanup();
   return rc;

@@ -92,11 +92,7 @@ probe_result source_probe(const struct source_config *cfg, const char *secret, c
 {
   const struct source_adapter *ad = source_adapter_for(cfg->kind);
   struct source_config one = *cfg; /* asks for a single record */
-  struct http_client_options ho = { .timeout_seconds = cfg->timeout_seconds,
-                                    .connect_timeout_seconds = cfg->connect_timeout_seconds,
-                                    .insecure = cfg->insecure,
-                                    .ca_file = cfg->ca_file,
-                                    .max_body = PROBE_MAX_BODY };
+  struct http_client_options ho = source_http_options(cfg, PROBE_MAX_BODY);
   /* the secret is borrowed: the adapters only read it */
   struct source_session s = { .cfg = &one, .secret = (char *)secret };
   probe_result result;

@@ -778,11 +778,7 @@ static int pull_task(struct source_state *src, const char *commune, const struct
                      struct window_outcome *wo)
 {
   struct puller p = { .src = src, .cfg = src->cfg, .ad = src->ad, .opts = opts };
-  struct http_client_options ho = { .timeout_seconds = src->cfg->timeout_seconds,
-                                    .connect_timeout_seconds = src->cfg->connect_timeout_seconds,
-                                    .insecure = src->cfg->insecure,
-                                    .ca_file = src->cfg->ca_file,
-                                    .max_body = PAGE_MAX_BODY };
+  struct http_client_options ho = source_http_options(src->cfg, PAGE_MAX_BODY);
   struct retry_policy rp = opts->retry;
   int64_t t0;
   int rc = -1;

@@ -34,8 +34,7 @@ int loader_refuse_inline_password(const char *conninfo, bool is_inline, const ch
 
 PGconn *loader_connect(const struct tthc_config *cfg, const char *config_path, const char *progname)
 {
-  if (loader_refuse_inline_password(cfg->conninfo, cfg->conninfo_inline, "conninfo",
-                                    config_path) != 0)
+  if (loader_refuse_inline_password(cfg->conninfo, cfg->conninfo_inline, "conninfo", config_path))
     return NULL;
   return pgu_connect(cfg->conninfo ? cfg->conninfo : getenv("TTHC_CONNINFO"), progname);
 }

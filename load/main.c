@@ -183,7 +183,8 @@ int main(int argc, char **argv)
                                         { "log-format", required_argument, NULL, OPT_LOGFMT },
                                         { "help", no_argument, NULL, 'h' },
                                         { "version", no_argument, NULL, OPT_VERSION },
-                                        { "encrypt-password", required_argument, NULL, OPT_ENCRYPT },
+                                        { "encrypt-password", required_argument, NULL,
+                                          OPT_ENCRYPT },
                                         { NULL, 0, NULL, 0 } };
   const char *config_path = getenv("TTHC_CONFIG"), *run = NULL, *units = NULL;
   const char *encrypt_role = NULL;

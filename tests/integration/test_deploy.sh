@@ -365,4 +365,88 @@ newer tthc-load "tthc-load --units" "$B/tthc-load" -c "$C" --units "$D/units-202
 newer tthc-load "tthc-setup-db.sh" setup -c "$C"
 newer tthc-sync "tthc-sync" "$B/tthc-sync" -c "$C"
 assert_eq "$((NMIG + 1))" "$(q "SELECT count(*) FROM tthc.schema_migration")" "... and nothing was migrated"
+
+# ------------------------------------------------------------ a DBA that is no superuser
+# PostgreSQL 15 lets a role with CREATEROLE and CREATEDB create roles, but
+# not set NOREPLICATION, and asks whoever creates a database, a schema or
+# default privileges for tthc_owner to be a member of it. Run by such a DBA
+# on a cluster without the warehouse, the script builds the same one: the
+# same owners, migrations, and privileges as the superuser's.
+privs() { # the privileges on schema tthc and everything in it, and the default ones
+  q "SELECT (SELECT nspacl::text FROM pg_namespace WHERE nspname = 'tthc')
+         || ' ' || (SELECT string_agg(c.relname || '=' || coalesce(c.relacl::text, '-'), ' ' ORDER BY c.relname)
+                      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                     WHERE n.nspname = 'tthc' AND c.relkind IN ('r', 'v', 'm', 'S', 'p'))
+         || ' ' || (SELECT string_agg(p.oid::regprocedure::text || '=' || coalesce(p.proacl::text, '-'), ' '
+                                      ORDER BY p.oid::regprocedure::text)
+                      FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'tthc')
+         || ' ' || (SELECT string_agg(defaclobjtype::text || '=' || defaclacl::text, ' ' ORDER BY defaclobjtype)
+                      FROM pg_default_acl WHERE defaclrole = 'tthc_owner'::regrole)"
+}
+SUPER_PRIVS=$(privs)
+dropdb tthc && dropdb upgr && q "DROP ROLE tthc_analyst, tthc_loader, tthc_owner" postgres &&
+  q "CREATE ROLE tthc_dba LOGIN CREATEROLE CREATEDB" postgres &&
+  ok "a cluster without the warehouse, and a DBA with CREATEROLE and CREATEDB only" ||
+  not_ok "a cluster without the warehouse, and a DBA with CREATEROLE and CREATEDB only"
+DBA="host=$PGHOST port=$PGPORT user=tthc_dba dbname=postgres"
+if TTHC_OWNER_PASSWORD=$OWNER_PW TTHC_LOADER_PASSWORD=$LOADER_PW TTHC_ANALYST_PASSWORD=$ANALYST_PW \
+     setup -c "$C" --admin "$DBA" --units default >"$TMP/dba.out" 2>&1; then
+  ok "tthc-setup-db.sh --admin 'user=tthc_dba' (no superuser) creates the warehouse"
+else not_ok "tthc-setup-db.sh --admin 'user=tthc_dba' (no superuser) creates the warehouse"; sed 's/^/    /' "$TMP/dba.out"; fi
+assert_eq "tthc_analyst|t|f|f|f|f|f
+tthc_loader|t|f|f|f|f|f
+tthc_owner|t|f|f|f|f|f" "$(q "SELECT rolname, rolcanlogin, rolsuper, rolcreatedb, rolcreaterole, rolreplication, rolbypassrls
+                            FROM pg_roles WHERE rolname LIKE 'tthc\\_%' AND rolname <> 'tthc_dba' ORDER BY 1" postgres)" \
+  "DBA: three login roles, none with more than LOGIN"
+assert_eq t "$(q "SELECT pg_has_role('tthc_dba', 'tthc_owner', 'MEMBER')" postgres)" "DBA: made a member of tthc_owner"
+assert_eq tthc_owner "$(q "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = 'tthc'" postgres)" \
+  "DBA: the database belongs to tthc_owner"
+assert_eq tthc_owner "$(q "SELECT pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname = 'tthc'")" \
+  "DBA: schema tthc belongs to tthc_owner"
+assert_eq tthc_owner "$(q "SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = 'tthc'")" \
+  "DBA: every table was created by the owner"
+assert_eq "$NMIG" "$(q "SELECT count(*) FROM tthc.schema_migration")" "DBA: all $NMIG migrations applied"
+assert_eq 3321 "$(q "SELECT count(*) FROM tthc.unit")" "DBA: the commune list was loaded (by the loader)"
+DBA_PRIVS=$(privs)
+if [ -n "$SUPER_PRIVS" ] && [ "$SUPER_PRIVS" = "$DBA_PRIVS" ]; then
+  ok "DBA: the same privileges (tables, functions, schema, default privileges) as the superuser's warehouse"
+else
+  not_ok "DBA: the same privileges as the superuser's warehouse"
+  diff <(tr ' ' '\n' <<<"$SUPER_PRIVS") <(tr ' ' '\n' <<<"$DBA_PRIVS") | head -6 | sed 's/^/    /'
+fi
+denied tthc_loader "CREATE TABLE tthc.loader_t (x int)"
+denied tthc_analyst "DELETE FROM tthc.unit"
+if setup -c "$C" --admin "$DBA" >"$TMP/dba2.out" 2>&1 && grep -q "0 migrations applied" "$TMP/dba2.out"; then
+  ok "DBA: tthc-setup-db.sh again: nothing to do"
+else not_ok "DBA: tthc-setup-db.sh again"; sed 's/^/    /' "$TMP/dba2.out"; fi
+# An existing role with more than LOGIN: the DBA may not take it away, so
+# it refuses, saying what a superuser must run.
+q "ALTER ROLE tthc_analyst CREATEDB" postgres
+setup -c "$C" --admin "$DBA" >"$TMP/dba3.out" 2>&1
+rc=$?
+if [ "$rc" = 1 ] && grep -q "role tthc_analyst exists with CREATEDB" "$TMP/dba3.out" &&
+   grep -q "HINT: *As a superuser: ALTER ROLE tthc_analyst LOGIN NOSUPERUSER" "$TMP/dba3.out"; then
+  ok "DBA: an existing role with CREATEDB is refused (exit 1), with the superuser's fix"
+else not_ok "DBA: an existing role with CREATEDB is refused (exit $rc)"; sed 's/^/    /' "$TMP/dba3.out"; fi
+q "ALTER ROLE tthc_analyst NOCREATEDB" postgres
+
+# ------------------------------------------------------------ no password on the server
+# Both setups set passwords; the non-superuser DBA's statements are all in
+# the log (it may not turn log_statement off), yet only verifiers are.
+LOG=$HARNESS_PG/server.log
+grep -q "ALTER ROLE tthc_loader PASSWORD 'SCRAM-SHA-256" "$LOG" &&
+  ok "the server's log holds the statements that set the passwords (log_statement = all)" ||
+  not_ok "the server's log holds the statements that set the passwords (log_statement = all)"
+for pw in "$OWNER_PW" "$LOADER_PW" "$ANALYST_PW"; do
+  grep -qF -- "$pw" "$LOG" && not_ok "no password in the server's log (${pw%%-*})" ||
+    ok "no password in the server's log (${pw%%-*})"
+done
+if [ "$PGSS" = 1 ]; then
+  q "SELECT query FROM pg_stat_statements" postgres >"$TMP/pgss.out"
+  grep -q "ALTER ROLE tthc_loader PASSWORD" "$TMP/pgss.out" &&
+    ok "pg_stat_statements holds the statements that set the passwords" ||
+    not_ok "pg_stat_statements holds the statements that set the passwords"
+  grep -qF -e "$OWNER_PW" -e "$LOADER_PW" -e "$ANALYST_PW" "$TMP/pgss.out" &&
+    not_ok "no password in pg_stat_statements" || ok "no password in pg_stat_statements"
+else ok "# SKIP pg_stat_statements is not installed"; fi
 harness_done

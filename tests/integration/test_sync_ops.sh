@@ -231,7 +231,7 @@ sleep 1.1
 start_sources --fault miscount:1
 # retention ([state] keep_days) with an old loaded run to prune
 sed -i "s|^dir = $TMP/state\$|&\nkeep_days = 1|" "$C"
-mkdir -p "$TMP/state/runs/20200101T000000Z" && touch "$TMP/state/runs/20200101T000000Z/LOADED"
+mkdir -p "$TMP/state/runs/20200101T000000Z" && (cd "$TMP/state/runs/20200101T000000Z" && touch EXTRACTED TRANSFORMED LOADED)
 "$TTHC_BIN/tthc-sync" -c "$C" --since 2026-04-20 >"$TMP/n2.out" 2>"$TMP/n2.err"
 assert_eq 1 $? "night 2: partial, exit 1"
 [ ! -e "$TMP/state/runs/20200101T000000Z" ] && grep -q "retention: removed 1 loaded run older than 1 days" "$TMP/n2.err" &&
@@ -256,7 +256,7 @@ grep -qE '^portal +11002 .* incomplete$' "$TMP/n2.out" && grep -qE '^total .* he
 
 # --- a failed night (no warehouse), then a city-only night: counters carried ------
 sed "s|^conninfo = .*|conninfo = host=$TMP/nowhere dbname=x connect_timeout=2|" "$C" >"$TMP/nodb.conf"
-mkdir -p "$TMP/state/runs/20200102T000000Z" && touch "$TMP/state/runs/20200102T000000Z/LOADED"
+mkdir -p "$TMP/state/runs/20200102T000000Z" && (cd "$TMP/state/runs/20200102T000000Z" && touch EXTRACTED TRANSFORMED LOADED)
 "$TTHC_BIN/tthc-sync" -c "$TMP/nodb.conf" >"$TMP/n3.out" 2>"$TMP/n3.err"
 assert_eq 3 $? "night 3: no warehouse, exit 3"
 [ -e "$TMP/state/runs/20200102T000000Z" ] && ok "night 3: no retention after a failed night" ||
