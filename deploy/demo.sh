@@ -6,8 +6,12 @@
 # shared/seeds/004, with the ministry pushes to the portal that failed), runs
 # one full sync (extract over HTTP -> landing -> transform -> load) and prints
 # what the warehouse computed: Biểu 06, the rates, overdue per department and
-# the dossiers the portal shows wrongly. Everything is stopped and removed
-# afterwards (TTHC_KEEP_TMP=1 keeps the workspace to look around).
+# the dossiers the portal shows wrongly, then writes the report files staff
+# attach (tthc-report, as the read-only analyst role: the period report and
+# the inspection outline, in text, CSV, JSON, .xlsx and HTML) into
+# TTHC_DEMO_OUT (default demo-report/ in the current directory). Everything
+# else is stopped and removed afterwards (TTHC_KEEP_TMP=1 keeps the
+# workspace to look around).
 #   TTHC_DEMO_SCENARIO=an-thanh-2025-q3 | truong-thi-2023 for the other reports.
 set -eu
 . "$(dirname "$0")/../tests/lib/harness.sh"
@@ -22,9 +26,13 @@ case $SCENARIO in
   *) echo "unknown TTHC_DEMO_SCENARIO $SCENARIO" >&2; exit 2 ;;
 esac
 
+OUT=${TTHC_DEMO_OUT:-$PWD/demo-report}
+
 echo "== 1. PostgreSQL warehouse (throwaway cluster in $TMP/pg)"
 harness_start_pg
 "$TTHC_BIN/tthc-load" --units "$SHARED_DIR/reference/units-2025.csv"
+# the loader and the read-only analyst tthc-report reads with
+psql -Xq -v ON_ERROR_STOP=1 -f "$(dirname "$0")/roles.sql" >/dev/null
 
 echo "== 2. Source simulators, scenario $SCENARIO"
 for kind in city ministry portal; do
@@ -58,6 +66,14 @@ echo "== 7. What the portal shows wrongly (to send for correction)"
 psql -X -P footer=off -c "SET tthc.as_of = '$TO 23:59:59+07';" \
   -c "SELECT class, origin_system, count(*) AS dossiers FROM tthc.v_sync_discrepancies
        WHERE unit_code = '$UNIT' GROUP BY 1, 2 ORDER BY 1, 2"
+
+echo "== 8. Report files (tthc-report as tthc_analyst) in $OUT"
+mkdir -p "$OUT"
+for form in period cchc; do
+  PGUSER=tthc_analyst "$TTHC_BIN/tthc-report" --unit "$UNIT" --from "$FROM" --to "$TO" \
+    --as-of "${TO}T23:59:59+07:00" --form "$form" -f all -o "$OUT/$SCENARIO-$form"
+done
+ls -1 "$OUT" | grep "^$SCENARIO-" | sed "s|^|   $OUT/|"
 
 harness_bieu06_tsv "$UNIT" "$FROM" "$TO" >"$TMP/report.tsv"
 if diff -q "$TMP/truth.tsv" "$TMP/report.tsv" >/dev/null; then

@@ -10,6 +10,7 @@
  * 2 usage, 3 failure.
  */
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -247,7 +248,7 @@ static void stage_done(struct sync_summary *sum, enum sync_stage st, double star
   sum->stage_seconds[st] = sync_now() - started;
   log_typed(LOG_INFO, "stage_done", LOG_STR("run_id", sum->run_id[0] ? sum->run_id : NULL),
             LOG_STR("stage", sync_stage_name(st)),
-            LOG_NUM("duration_seconds", sum->stage_seconds[st]),
+            LOG_NUM("duration_seconds", round(sum->stage_seconds[st] * 1000) / 1000),
             LOG_INT("duration_ms", (long long)(sum->stage_seconds[st] * 1000 + 0.5)));
 }
 
@@ -286,9 +287,12 @@ static int sync_run(const struct sync_args *a, struct tthc_config *cfg, PGconn *
   load_waiting(conn, cfg->state_dir, &t);
   stage_done(sum, SYNC_STAGE_LOAD, started);
   rc = exit_status(&t);
-  if (rundir_has(cfg->state_dir, sum->run_id, RUN_MARK_LOADED) &&
-      sync_summary_fetch(sum, conn, w, nw) != SYNC_OK)
-    log_warn("run %s: could not read the reconciliation for the summary", sum->run_id);
+  started = sync_now();
+  if (rundir_has(cfg->state_dir, sum->run_id, RUN_MARK_LOADED)) {
+    if (sync_summary_fetch(sum, conn, w, nw) != SYNC_OK)
+      log_warn("run %s: could not read the reconciliation for the summary", sum->run_id);
+    stage_done(sum, SYNC_STAGE_SUMMARY, started);
+  }
   free(w);
   return rc;
 }
@@ -347,6 +351,7 @@ int main(int argc, char **argv)
       goto out;
     }
   }
+  stage_done(&sum, SYNC_STAGE_START, started);
   rc = sync_run(&a, &cfg, conn, &sum);
   log_info("sync %s", rc == SYNC_EXIT_OK        ? "complete"
                       : rc == SYNC_EXIT_PARTIAL ? "partial"

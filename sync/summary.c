@@ -13,9 +13,11 @@
 const char *sync_stage_name(enum sync_stage s)
 {
   switch (s) {
+  case SYNC_STAGE_START: return "start";
   case SYNC_STAGE_EXTRACT: return "extract";
   case SYNC_STAGE_TRANSFORM: return "transform";
   case SYNC_STAGE_LOAD: return "load";
+  case SYNC_STAGE_SUMMARY: return "summary";
   case SYNC_STAGE_COUNT: break;
   }
   return "?";

@@ -23,7 +23,17 @@ struct sync_row {
   char status[16];         /* run_window.status: ok, incomplete, mismatch */
 };
 
-enum sync_stage { SYNC_STAGE_EXTRACT, SYNC_STAGE_TRANSFORM, SYNC_STAGE_LOAD, SYNC_STAGE_COUNT };
+/* Where a night's time goes: start (configuration and commune list, locks,
+ * warehouse connection and schema check), the three stages, and summary
+ * (reading the run's reconciliation and discrepancies back). */
+enum sync_stage {
+  SYNC_STAGE_START,
+  SYNC_STAGE_EXTRACT,
+  SYNC_STAGE_TRANSFORM,
+  SYNC_STAGE_LOAD,
+  SYNC_STAGE_SUMMARY,
+  SYNC_STAGE_COUNT
+};
 
 struct sync_summary {
   char run_id[RUNDIR_ID_MAX];
