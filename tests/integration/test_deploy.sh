@@ -321,6 +321,15 @@ chmod 0600 "$OF"
 if "$B/tthc-load" -c "$U" --migrate >"$TMP/mo.out" 2>&1 && grep -q "schema up to date" "$TMP/mo.out"; then
   ok "--migrate connects through owner_conninfo_file"
 else not_ok "--migrate connects through owner_conninfo_file"; sed 's/^/    /' "$TMP/mo.out"; fi
+# A password written into owner_conninfo itself: refused as in conninfo
+# (one helper for both), naming the key; the password is not printed.
+sed "s|^owner_conninfo = .*|& password=0wn-inline-pw|" "$C" >"$TMP/inline-owner.conf"
+if "$B/tthc-load" -c "$TMP/inline-owner.conf" --migrate >"$TMP/mo.out" 2>&1; then
+  not_ok "a password in owner_conninfo is refused (it connected)"
+elif grep -qF "error: [warehouse] owner_conninfo in \"$TMP/inline-owner.conf\" holds a password" "$TMP/mo.out" &&
+     grep -q "^HINT: .*PGPASSFILE.*owner_conninfo_file" "$TMP/mo.out" && ! grep -q "0wn-inline-pw" "$TMP/mo.out"; then
+  ok "a password in owner_conninfo is refused, naming the key (not printed)"
+else not_ok "a password in owner_conninfo is refused (message)"; sed 's/^/    /' "$TMP/mo.out"; fi
 
 # ------------------------------------------------------------ upgrade
 # An older warehouse: the first migrations only, applied as the owner by
