@@ -29,25 +29,6 @@ timed() {
     END { printf "%d %d %d\n", ms, rss, cpu * 1000 }' "$TMP/time.txt" >>"$out"
 }
 
-# bench_start_sim VAR args...: a simulator with the patience a model of a
-# million dossiers needs (it is generated before the port opens).
-bench_start_sim() {
-  local var=$1 out pid port="" i
-  shift
-  out=$TMP/bench-sim.$var.out
-  "$TTHC_BIN/tthc-sim" --bind 127.0.0.1 --port 0 "$@" >"$out" 2>"$out.err" &
-  pid=$!
-  HARNESS_PIDS="$HARNESS_PIDS $pid"
-  for i in $(seq 1 6000); do
-    port=$(sed -n 's/^PORT \([0-9]*\)$/\1/p' "$out")
-    [ -n "$port" ] && break
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  [ -n "$port" ] || { echo "simulator did not start:" >&2; cat "$out.err" >&2; exit 1; }
-  printf -v "$var" '%s' "$port"
-}
-
 # records per commune-day of --per-day 1 over 10 communes × 90 days, per
 # kind (the city and the ministry serve their share of the one model)
 per_unit() {
@@ -71,7 +52,7 @@ landing() {
     communes=$(head -n 11 "$SHARED_DIR/reference/units-2025.csv" | tail -n 10 | cut -d, -f1 | paste -sd,)
     unit=$(per_unit "$kind")
     per_day=$(((n + unit / 2) / unit))
-    bench_start_sim SPORT --kind "$kind" --seed 5 --communes "$communes" --from 2026-01-01 \
+    HARNESS_SIM_WAIT=600 harness_start_sim SPORT --kind "$kind" --seed 5 --communes "$communes" --from 2026-01-01 \
       --to 2026-03-31 --as-of 2026-04-05T00:00:00 --per-day "$per_day" --username demo
     harness_write_config "$dir/gen.conf" "$kind-bench" "$kind" "$SPORT" "$communes" "page_size = 1000"
     sed -i "s|^dir = .*|dir = $dir/state|" "$dir/gen.conf"

@@ -57,24 +57,6 @@ fresh_db() {
   psql -XAtq -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements"
 }
 
-# bench_start_sim VAR args...: harness_start_sim with the patience a model
-# of a million dossiers needs (it is generated before the port opens).
-bench_start_sim() {
-  local var=$1 out pid port="" i
-  shift
-  out=$TMP/bench-sim.$var.out
-  "$TTHC_BIN/tthc-sim" --bind 127.0.0.1 --port 0 "$@" >"$out" 2>"$out.err" &
-  pid=$!
-  HARNESS_PIDS="$HARNESS_PIDS $pid"
-  for i in $(seq 1 6000); do
-    port=$(sed -n 's/^PORT \([0-9]*\)$/\1/p' "$out")
-    [ -n "$port" ] && break
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  [ -n "$port" ] || { echo "simulator did not start:" >&2; cat "$out.err" >&2; exit 1; }
-  printf -v "$var" '%s' "$port"
-}
 
 # ------------------------------------------------------------ canonical rows
 # canonical_rows N: a state directory holding one transformed portal run of
@@ -90,7 +72,7 @@ canonical_rows() {
     communes=$(head -n 11 "$SHARED_DIR/reference/units-2025.csv" | tail -n 10 | cut -d, -f1 | paste -sd,)
     # 10 communes x 90 days give 694 records per unit of --per-day
     per_day=$(( (n + 347) / 694 ))
-    bench_start_sim SPORT --kind portal --seed 5 --communes "$communes" --from 2026-01-01 --to 2026-03-31 \
+    HARNESS_SIM_WAIT=600 harness_start_sim SPORT --kind portal --seed 5 --communes "$communes" --from 2026-01-01 --to 2026-03-31 \
       --as-of 2026-04-05T00:00:00 --per-day "$per_day" --username demo
     harness_write_config "$dir/gen.conf" portal-bench portal "$SPORT" "$communes" "page_size = 1000"
     sed -i "s|^dir = .*|dir = $dir/state|" "$dir/gen.conf"

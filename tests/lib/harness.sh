@@ -87,7 +87,9 @@ harness_new_db() {
 }
 
 # harness_start_sim VAR [tthc-sim args...]: starts a simulator on an
-# ephemeral loopback port and stores the port in VAR.
+# ephemeral loopback port and stores the port in VAR. It waits up to
+# HARNESS_SIM_WAIT seconds (10) for the port: the benchmarks' models of a
+# million dossiers are generated before it opens.
 harness_start_sim() {
   local var=$1 out pid port="" i
   shift
@@ -99,7 +101,7 @@ harness_start_sim() {
   "$TTHC_BIN/tthc-sim" --bind 127.0.0.1 --port 0 "$@" >"$out" 2>"$out.err" &
   pid=$!
   HARNESS_PIDS="$HARNESS_PIDS $pid"
-  for i in $(seq 1 200); do
+  for i in $(seq 1 $(( ${HARNESS_SIM_WAIT:-10} * 20 ))); do
     port=$(sed -n 's/^PORT \([0-9]*\)$/\1/p' "$out")
     [ -n "$port" ] && break
     kill -0 "$pid" 2>/dev/null || break
