@@ -242,14 +242,20 @@ static int exit_status(const struct sync_tally *t)
   return t->failed || t->partial ? SYNC_EXIT_PARTIAL : SYNC_EXIT_OK;
 }
 
-/* Ends a stage's clock. */
-static void stage_done(struct sync_summary *sum, enum sync_stage st, double started)
+/* The stage_done event of a stage already timed. */
+static void stage_log(const struct sync_summary *sum, enum sync_stage st)
 {
-  sum->stage_seconds[st] = sync_now() - started;
   log_typed(LOG_INFO, "stage_done", LOG_STR("run_id", sum->run_id[0] ? sum->run_id : NULL),
             LOG_STR("stage", sync_stage_name(st)),
             LOG_NUM("duration_seconds", round(sum->stage_seconds[st] * 1000) / 1000),
             LOG_INT("duration_ms", (long long)(sum->stage_seconds[st] * 1000 + 0.5)));
+}
+
+/* Ends a stage's clock. */
+static void stage_done(struct sync_summary *sum, enum sync_stage st, double started)
+{
+  sum->stage_seconds[st] = sync_now() - started;
+  stage_log(sum, st);
 }
 
 /* Extract, transform, load (or stop after transform for --dry-run); sum
@@ -264,6 +270,9 @@ static int sync_run(const struct sync_args *a, struct tthc_config *cfg, PGconn *
   extract_result er = extract_run(cfg, &a->rq, sum->run_id, &w, &nw);
   int rc;
 
+  /* the start was timed before the run had an id: its event waits for it */
+  if (sum->stage_seconds[SYNC_STAGE_START] >= 0)
+    stage_log(sum, SYNC_STAGE_START);
   stage_done(sum, SYNC_STAGE_EXTRACT, started);
   if (er == EXTRACT_FAILED) {
     free(w);
@@ -351,7 +360,7 @@ int main(int argc, char **argv)
       goto out;
     }
   }
-  stage_done(&sum, SYNC_STAGE_START, started);
+  sum.stage_seconds[SYNC_STAGE_START] = sync_now() - started;
   rc = sync_run(&a, &cfg, conn, &sum);
   log_info("sync %s", rc == SYNC_EXIT_OK        ? "complete"
                       : rc == SYNC_EXIT_PARTIAL ? "partial"

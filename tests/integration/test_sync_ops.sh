@@ -206,7 +206,7 @@ assert_eq "$disc" "$(awk '$1 == "portal" && $2 == "11002" { print $8 }' "$TMP/n1
 assert_eq "$(q "SELECT sum(landed) FROM tthc.run_window WHERE run_id = '$run1' AND source_name = 'city'")" \
   "$(metric "$P" 'tthc_sync_records_total{source="city",stage="landed"}')" "night 1: the landed counter of a source"
 assert_eq 1 "$(metric "$P" 'tthc_sync_runs_total{status="ok"}')" "night 1: one run ok counted"
-grep -q "^run $run1: extract [0-9.]* s, transform [0-9.]* s, load [0-9.]* s, total [0-9.]* s$" "$TMP/n1.out" &&
+grep -q "^run $run1: start [0-9.]* s, extract [0-9.]* s, transform [0-9.]* s, load [0-9.]* s, summary [0-9.]* s, total [0-9.]* s$" "$TMP/n1.out" &&
   ok "night 1: the summary gives each stage's time" || { not_ok "night 1: stage times"; cat "$TMP/n1.out"; }
 assert_eq 6 "$(grep -cE '^(portal|city|moj) +[0-9]{5} +[0-9-]+ +[0-9]+ +[0-9]+ +[0-9-]+ +[0-9]+ +[0-9]+ +[0-9]+ +[0-9.]+ s ok$' "$TMP/n1.out")" \
   "night 1: a summary line per window with counts, duration and status"
@@ -221,7 +221,9 @@ if jq -e -s 'all(type == "object")' "$TMP/n1.err" >/dev/null &&
         all(.run_id == $r and (.landed | type) == "number" and (.retries | type) == "number"
             and (.duration_seconds | type) == "number" and (.commune | type) == "string")' \
         "$TMP/n1.err" >/dev/null &&
-   jq -e -s '[.[] | select(.event == "stage_done")] | length == 3 and all((.duration_ms | type) == "number")' \
+   jq -e -s --arg r "$run1" '[.[] | select(.event == "stage_done")] | length == 5 and
+        all(.run_id == $r and (.duration_ms | type) == "number") and
+        ([.[].stage] == ["start", "extract", "transform", "load", "summary"])' \
         "$TMP/n1.err" >/dev/null; then
   ok "night 1: JSON log: sync_done, window_summary and stage_done with typed fields"
 else not_ok "night 1: JSON log fields"; grep -E 'sync_done|window_summary|stage_done' "$TMP/n1.err" | head -5; fi
