@@ -41,11 +41,14 @@ psql -XAtq -d postgres -c "ALTER DATABASE fm_template WITH ALLOW_CONNECTIONS fal
 # Realistic rates: a few percent of requests fail in transit or in the
 # body; representation changes (windows-1258, ncr, numeric-code) are
 # common; a listing drifts now and then; malformed is junk per record.
+# cursor-expired can only hit a request that carries a cursor (a ministry
+# page after the first, a handful per run here): at 5 % three draws of the
+# stream injected none about one run in ten (seen under ASan, seed 589).
 declare -A RATE=(
   [http-5xx]=0.05 [http-500]=0.05 [rate-limit]=0.05 [unavailable]=0.04 [truncate]=0.05
   [reset]=0.05 [stall]=0.04 [error-1]=0.05 [session-expired]=0.05 [numeric-code]=0.2
   [token-expired]=0.05 [windows-1258]=0.2 [ncr]=0.2 [doctype]=0.05 [sync-error]=0.05
-  [cursor-expired]=0.05 [drift]=0.05 [drift-served]=0.02 [drift-out]=0.05 [miscount]=0.02
+  [cursor-expired]=0.2 [drift]=0.05 [drift-served]=0.02 [drift-out]=0.05 [miscount]=0.02
   [malformed]=0.01
 )
 # kinds_of FAULT: the simulator kinds that inject it (checked below
