@@ -41,10 +41,10 @@ psql -XAtq -d postgres -c "ALTER DATABASE fm_template WITH ALLOW_CONNECTIONS fal
 # Realistic rates: a few percent of requests fail in transit or in the
 # body; representation changes (windows-1258, ncr, numeric-code) are
 # common; a listing drifts now and then; malformed is junk per record.
-# The ministry serves few records here (about 18 pages of 3 a run) since
-# one token serves every commune: at 5 % its faults (sync-error;
-# cursor-expired only on a page that carries a cursor) drew none in three
-# streams in about one run in ten (seeds 589, 260), so they are higher.
+# The ministry serves few records here (about 18 pages of 3 a run): at 5 %
+# its faults (sync-error; cursor-expired only on a page that carries a
+# cursor) drew none in three streams now and then (seeds 589, 260), so
+# they are higher.
 declare -A RATE=(
   [http-5xx]=0.05 [http-500]=0.05 [rate-limit]=0.05 [unavailable]=0.04 [truncate]=0.05
   [reset]=0.05 [stall]=0.04 [error-1]=0.05 [session-expired]=0.05 [numeric-code]=0.2
