@@ -3,9 +3,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/xmlreader.h>
+
 #include "cunit_main.h"
 #include "parse_fixture.h"
 #include "repr_fixture.h"
+#include "sha256.h"
 
 #define HOSO(code, ten, extra)                                                                     \
   "<HoSo><MaHoSo>" code "</MaHoSo><MaHoSoQuocGia>G-" code "</MaHoSoQuocGia>"                       \
@@ -173,6 +178,159 @@ static void test_bad_record(void)
   canon_release(&s.last);
 }
 
+/* ---- the record's text and hash (decisions.md "The city record's text") ---- */
+
+/* compact with "\r\n" + indentation between every two tags, a byte order
+ * mark and a comment before each record: the layout a city system
+ * might write (malloc'd). */
+static char *indented(const char *compact)
+{
+  size_t n = strlen(compact);
+  char *out = malloc(3 + n * 40 + 1), *o = out;
+
+  memcpy(o, "\xEF\xBB\xBF", 3);
+  o += 3;
+  for (const char *p = compact; *p; p++) {
+    *o++ = *p;
+    if (p[0] == '>' && p[1] == '<') {
+      if (!strncmp(p + 1, "<HoSo>", 6))
+        o += sprintf(o, "\r\n    <!-- next record -->");
+      o += sprintf(o, "\r\n      ");
+    }
+  }
+  *o = '\0';
+  return out;
+}
+
+/* The last record's canonical row as one line, without its location. */
+static char *row_of(const struct canonical_record *r)
+{
+  struct dynbuf b;
+  struct canonical_record copy = *r;
+  char *line;
+
+  copy.v[DF_source_location] = NULL;
+  dynbuf_init(&b, 1 << 20);
+  CU_ASSERT_EQUAL_FATAL(canon_write_copy(&copy, &b), DYNBUF_OK);
+  line = strdup(dynbuf_ptr(&b));
+  dynbuf_release(&b);
+  return line;
+}
+
+/* SHA-256 of the first HoSo of a page as libxml2 saves it (xmlNodeDump):
+ * what the record hash was over before. */
+static void dumped_hash(const char *xml, char hex[65])
+{
+  xmlTextReaderPtr r = xmlReaderForMemory(xml, (int)strlen(xml), NULL, NULL, XML_PARSE_NONET);
+  xmlBufferPtr buf = xmlBufferCreate();
+  xmlNodePtr n = NULL;
+
+  hex[0] = '\0';
+  while (!n && xmlTextReaderRead(r) == 1)
+    if (xmlTextReaderNodeType(r) == XML_READER_TYPE_ELEMENT &&
+        !strcmp((const char *)xmlTextReaderConstLocalName(r), "HoSo"))
+      n = xmlTextReaderExpand(r);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(n);
+  CU_ASSERT_FATAL(xmlNodeDump(buf, n->doc, n, 0, 0) > 0);
+  CU_ASSERT_EQUAL(
+    sha256_hex(xmlBufferContent(buf), strlen((const char *)xmlBufferContent(buf)), hex), 0);
+  xmlBufferFree(buf);
+  xmlFreeTextReader(r);
+}
+
+/*
+ * Issue 11: the record's text is written back from the parse, not dumped
+ * from a tree. The same record compact and indented (CRLF, byte order
+ * mark, comments), and in windows-1258, gives the same row and the same
+ * hash; a compact UTF-8 page keeps the hash it had (xmlNodeDump's bytes).
+ */
+static void test_record_text_layouts(void)
+{
+  struct seen s = { 0 };
+#define SPECIAL                                                                                  \
+  HOSO("A-10", "Cấp bản sao &amp; chứng thực &lt;x&gt; \" '",                                 \
+       "<GhiChu loai=\"a&quot;b&lt;&amp;&#9;c\">x&#13;y</GhiChu><Trong>  </Trong>")
+  const char *compact = PAGE("UTF-8", "", SPECIAL), *utf8_1258 = PAGE("windows-1258", "", SPECIAL);
+#undef SPECIAL
+  char *pretty = indented(compact), *rows[3], hashes[3][65], old[65], cp[16384];
+  char compact_dump[8192];
+  char *in = (char *)utf8_1258, *o = cp;
+  size_t inleft = strlen(utf8_1258), outleft = sizeof(cp);
+  iconv_t cd = iconv_open("WINDOWS-1258", "UTF-8");
+  const char *pages[3];
+  size_t lens[3] = { strlen(compact), strlen(pretty), 0 };
+
+  CU_ASSERT_FATAL(cd != (iconv_t)-1);
+  CU_ASSERT_FATAL(iconv(cd, &in, &inleft, &o, &outleft) != (size_t)-1);
+  iconv_close(cd);
+  snprintf(compact_dump, sizeof(compact_dump), "%s", compact);
+  pages[0] = compact;
+  pages[1] = pretty;
+  pages[2] = cp;
+  lens[2] = (size_t)(o - cp);
+  CU_ASSERT_NOT_EQUAL(lens[0], lens[1]);
+  for (int i = 0; i < 3; i++) {
+    CU_ASSERT_EQUAL(parse(pages[i], lens[i], &s), PARSE_OK);
+    CU_ASSERT_EQUAL_FATAL(s.records, i + 1);
+    rows[i] = row_of(&s.last);
+    snprintf(hashes[i], sizeof(hashes[i]), "%s", V(record_hash));
+    CU_ASSERT_EQUAL(strlen(hashes[i]), 64);
+  }
+  CU_ASSERT_STRING_EQUAL(rows[0], rows[1]);
+  CU_ASSERT_STRING_EQUAL(rows[0], rows[2]);
+  CU_ASSERT_STRING_EQUAL(hashes[0], hashes[1]);
+  CU_ASSERT_STRING_EQUAL(hashes[0], hashes[2]);
+  CU_ASSERT_PTR_NOT_NULL(strstr(rows[0], "Cấp bản sao & chứng thực <x> \" '"));
+  /* whitespace-only content is layout too: <Trong>  </Trong> is <Trong/> */
+  dumped_hash(compact, old);
+  CU_ASSERT_STRING_NOT_EQUAL(hashes[0], old);
+  {
+    char *sp = strstr(compact_dump, "<Trong>  ") + 7;
+    memmove(sp, sp + 2, strlen(sp + 2) + 1);
+  }
+  dumped_hash(compact_dump, old);
+  CU_ASSERT_STRING_EQUAL(hashes[0], old);
+  /* the indented page's own dump differs: its hash is the compact one */
+  dumped_hash(pretty, old);
+  CU_ASSERT_STRING_NOT_EQUAL(hashes[1], old);
+  for (int i = 0; i < 3; i++)
+    free(rows[i]);
+  free(pretty);
+  canon_release(&s.last);
+}
+
+/* A quarantined record keeps its text: the HoSo written back, well-formed,
+ * with the value that failed and its escapes, whatever the layout. */
+static void test_reject_raw(void)
+{
+  struct seen s = { 0 };
+  const char *compact = PAGE("UTF-8", "",
+                             HOSO("A-11", "a &amp; b", "")
+                               "<HoSo><MaHoSo>A-12</MaHoSo><MaXa>11002</MaXa>"
+                               "<TrangThaiHoSo>12</TrangThaiHoSo><TenTTHC>c &lt; d</TenTTHC>"
+                               "<NgayCapNhat>20260402143005</NgayCapNhat></HoSo>");
+  char *pretty = indented(compact), raw[2][4096];
+  const char *pages[2] = { compact, pretty };
+
+  for (int i = 0; i < 2; i++) {
+    xmlDocPtr doc;
+    CU_ASSERT_EQUAL(parse(pages[i], strlen(pages[i]), &s), PARSE_OK);
+    CU_ASSERT_EQUAL(s.rejects, i + 1);
+    CU_ASSERT_STRING_EQUAL(s.field, "TrangThaiHoSo");
+    CU_ASSERT_EQUAL(s.last_index, 1);
+    snprintf(raw[i], sizeof(raw[i]), "%s", s.raw);
+    doc = xmlReadMemory(raw[i], (int)strlen(raw[i]), NULL, NULL, XML_PARSE_NONET);
+    CU_ASSERT_PTR_NOT_NULL(doc);
+    xmlFreeDoc(doc);
+  }
+  CU_ASSERT_STRING_EQUAL(raw[0], raw[1]);
+  CU_ASSERT_STRING_EQUAL(raw[0], "<HoSo><MaHoSo>A-12</MaHoSo><MaXa>11002</MaXa>"
+                                 "<TrangThaiHoSo>12</TrangThaiHoSo><TenTTHC>c &lt; d</TenTTHC>"
+                                 "<NgayCapNhat>20260402143005</NgayCapNhat></HoSo>");
+  free(pretty);
+  canon_release(&s.last);
+}
+
 /* ---- every representation the simulator writes ------------------------------ */
 
 /*
@@ -192,6 +350,8 @@ static CU_TestInfo tests[] = {
   { "DOCTYPE behind a comment refused", test_doctype_behind_comment },
   { "truncated and error pages", test_broken_pages },
   { "a bad record among good ones", test_bad_record },
+  { "one record text and hash whatever the layout", test_record_text_layouts },
+  { "a rejected record keeps its text", test_reject_raw },
   { "every simulator representation reads the same", test_sim_variants },
   CU_TEST_INFO_NULL,
 };

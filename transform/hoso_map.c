@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "codes.h"
+#include "dynbuf.h"
 #include "json_field.h"
 
 const struct hoso_profile hoso_profile_portal = { "MaHoSoBNDP", NULL };
@@ -101,22 +102,68 @@ static void map_linked_codes(struct mapper *m, const char *key)
   cJSON_Delete(arr);
 }
 
+/* s as a JSON string, as cJSON_PrintUnformatted writes it: its bytes as
+ * they are but '"', '\\' and control characters escaped. */
+static dynbuf_result json_string(struct dynbuf *b, const char *s)
+{
+  dynbuf_result r = dynbuf_addc(b, '"');
+
+  while (!r && *s) {
+    size_t n = 0;
+    while (s[n] && s[n] != '"' && s[n] != '\\' && (unsigned char)s[n] >= 0x20)
+      n++;
+    if (n) {
+      r = dynbuf_add(b, s, n);
+      s += n;
+      continue;
+    }
+    switch (*s) {
+    case '"': r = dynbuf_add(b, "\\\"", 2); break;
+    case '\\': r = dynbuf_add(b, "\\\\", 2); break;
+    case '\b': r = dynbuf_add(b, "\\b", 2); break;
+    case '\f': r = dynbuf_add(b, "\\f", 2); break;
+    case '\n': r = dynbuf_add(b, "\\n", 2); break;
+    case '\r': r = dynbuf_add(b, "\\r", 2); break;
+    case '\t': r = dynbuf_add(b, "\\t", 2); break;
+    default: r = dynbuf_printf(b, "\\u%04x", (unsigned char)*s); break;
+    }
+    s++;
+  }
+  return r ? r : dynbuf_addc(b, '"');
+}
+
+/* One step as {"at":...,"status":N,"department":... or null}. */
+static dynbuf_result step_json(struct dynbuf *b, const char *at, long status, const char *dept)
+{
+  char num[48];
+  dynbuf_result r;
+  int n = snprintf(num, sizeof(num), ",\"status\":%ld,\"department\":", status);
+
+  if ((r = dynbuf_add(b, "{\"at\":", 6)) || (r = json_string(b, at)) ||
+      (r = dynbuf_add(b, num, (size_t)n)))
+    return r;
+  r = dept ? json_string(b, dept) : dynbuf_add(b, "null", 4);
+  return r ? r : dynbuf_addc(b, '}');
+}
+
 /* QuaTrinhXuLy[] (city steps: thoiDiem, trangThai, phongBan) as
- * [{"at","status","department"}]. */
+ * [{"at","status","department"}], written directly in the text cJSON
+ * would print for it (no tree per step to print again). */
 static void map_steps(struct mapper *m)
 {
   const cJSON *list = array_of(m, "QuaTrinhXuLy"), *b;
-  cJSON *out;
+  struct dynbuf out;
+  dynbuf_result r;
 
   if (!list)
     return;
-  out = cJSON_CreateArray();
+  dynbuf_init(&out, 1u << 24);
+  r = dynbuf_addc(&out, '[');
   cJSON_ArrayForEach(b, list)
   {
     char buf[JF_BUF], at[32], norm[16], dept[CANON_CODE_MAX + 1];
     const char *st = jf_scalar(b, "trangThai", buf);
     tthc_time t = map_time_of(m, b, "thoiDiem");
-    cJSON *o;
     long n;
 
     if (t == TTHC_TIME_NONE || !st || scalar_code(st, norm, sizeof(norm)) != CODE_OK ||
@@ -126,16 +173,23 @@ static void map_steps(struct mapper *m)
       break;
     }
     time_format_utc(t, at);
-    o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "at", at);
-    cJSON_AddNumberToObject(o, "status", (double)n);
-    if (code_normalise(jf_scalar(b, "phongBan", buf), dept, sizeof(dept)) == CODE_OK)
-      cJSON_AddStringToObject(o, "department", dept);
-    else
-      cJSON_AddNullToObject(o, "department");
-    cJSON_AddItemToArray(out, o);
+    if (!r && b != list->child)
+      r = dynbuf_addc(&out, ',');
+    if (!r)
+      r = step_json(&out, at, n,
+                    code_normalise(jf_scalar(b, "phongBan", buf), dept, sizeof(dept)) == CODE_OK
+                      ? dept
+                      : NULL);
   }
-  map_json(m, DF_steps, "QuaTrinhXuLy", out);
+  if (!r)
+    r = dynbuf_addc(&out, ']');
+  if (r)
+    fail(m, "QuaTrinhXuLy", "%s", dynbuf_strerror(r));
+  else if (!m->failed) {
+    canon_take(m->rec, DF_steps, out.buf); /* the buffer is the record's now */
+    out.buf = NULL;
+  }
+  dynbuf_release(&out);
 }
 
 void hoso_map(struct mapper *m, const struct hoso_profile *profile, const struct page_ctx *page)

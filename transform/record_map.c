@@ -21,35 +21,33 @@ static size_t name_hash(const char *s)
   return h;
 }
 
-static void index_members(struct member_index *ix, const cJSON *obj)
+void member_index_clear(struct member_index *ix)
 {
-  const cJSON *c;
-  size_t n = 0;
-
   memset(ix->slot, 0, sizeof(ix->slot));
-  ix->usable = cJSON_IsObject(obj);
-  if (!ix->usable)
-    return;
-  for (c = obj->child; c; c = c->next) {
-    size_t i;
-    if (!c->string || ++n > MEMBER_INDEX_MAX / 2) {
-      ix->usable = 0;
-      return;
-    }
-    for (i = name_hash(c->string) & (MEMBER_INDEX_MAX - 1); ix->slot[i];
-         i = (i + 1) & (MEMBER_INDEX_MAX - 1))
-      if (!strcmp(ix->slot[i]->string, c->string))
-        break; /* a repeated name: the first one stays, as cJSON finds it */
-    if (!ix->slot[i])
-      ix->slot[i] = c;
-  }
+  ix->count = 0;
+  ix->usable = 1;
 }
 
-const cJSON *m_member(const struct mapper *m, const cJSON *obj, const char *key)
+void member_index_add(struct member_index *ix, const cJSON *member)
 {
-  const struct member_index *ix = &m->index;
+  size_t i;
 
-  if (obj != m->obj || !ix->usable)
+  if (!ix->usable)
+    return;
+  if (!member->string || ++ix->count > MEMBER_INDEX_MAX / 2) {
+    ix->usable = 0;
+    return;
+  }
+  for (i = name_hash(member->string) & (MEMBER_INDEX_MAX - 1); ix->slot[i];
+       i = (i + 1) & (MEMBER_INDEX_MAX - 1))
+    if (!strcmp(ix->slot[i]->string, member->string))
+      return; /* a repeated name: the first one stays, as cJSON finds it */
+  ix->slot[i] = member;
+}
+
+const cJSON *member_index_find(const struct member_index *ix, const cJSON *obj, const char *key)
+{
+  if (!ix->usable)
     return cJSON_GetObjectItemCaseSensitive(obj, key);
   if (!key)
     return NULL;
@@ -58,6 +56,21 @@ const cJSON *m_member(const struct mapper *m, const cJSON *obj, const char *key)
     if (!strcmp(ix->slot[i]->string, key))
       return ix->slot[i];
   return NULL;
+}
+
+static void index_members(struct member_index *ix, const cJSON *obj)
+{
+  member_index_clear(ix);
+  ix->usable = cJSON_IsObject(obj);
+  for (const cJSON *c = ix->usable ? obj->child : NULL; c && ix->usable; c = c->next)
+    member_index_add(ix, c);
+}
+
+const cJSON *m_member(const struct mapper *m, const cJSON *obj, const char *key)
+{
+  if (obj != m->obj)
+    return cJSON_GetObjectItemCaseSensitive(obj, key);
+  return member_index_find(&m->index, obj, key);
 }
 
 const char *m_scalar(const struct mapper *m, const cJSON *obj, const char *key,
@@ -73,12 +86,15 @@ int m_equals(const struct mapper *m, const cJSON *obj, const char *key, const ch
   return v && strcmp(v, want) == 0;
 }
 
-void mapper_init(struct mapper *m, const cJSON *obj, struct canonical_record *rec,
-                 struct reject_info *why, time_result (*parse_time)(const char *, tthc_time *),
+void mapper_init(struct mapper *m, const cJSON *obj, const struct member_index *index,
+                 struct canonical_record *rec, struct reject_info *why, time_result (*parse_time)(const char *, tthc_time *),
                  const char *time_format)
 {
   m->obj = obj;
-  index_members(&m->index, obj);
+  if (index && cJSON_IsObject(obj))
+    m->index = *index;
+  else
+    index_members(&m->index, obj);
   m->rec = rec;
   m->why = why;
   m->failed = 0;
@@ -208,17 +224,39 @@ void map_commune(struct mapper *m, const char *key, const struct page_ctx *page)
     fail(m, key, "commune %s in a page requested for another commune", unit);
 }
 
+/* "LOCATION#INDEX" into loc (as snprintf would write it, without its
+ * cost for every record). */
+static void location_of(char *loc, size_t size, const char *location, size_t index)
+{
+  size_t n = strlen(location);
+  char digits[24], *d = digits + sizeof(digits);
+
+  do
+    *--d = (char)('0' + index % 10);
+  while ((index /= 10) != 0);
+  if (n + 1 + (size_t)(digits + sizeof(digits) - d) >= size) {
+    snprintf(loc, size, "%s#%.*s", location, (int)(digits + sizeof(digits) - d), d);
+    return;
+  }
+  memcpy(loc, location, n);
+  loc[n] = '#';
+  memcpy(loc + n + 1, d, (size_t)(digits + sizeof(digits) - d));
+  loc[n + 1 + (digits + sizeof(digits) - d)] = '\0';
+}
+
 int record_deliver(const struct mapper *m, const struct page_ctx *page, size_t index,
                    const char *raw, const struct record_sink *sink)
 {
   struct canonical_record *rec = m->rec;
   char hex[65], loc[600];
 
+  size_t rawlen = strlen(raw);
+
   if (m->failed)
-    return sink->reject(sink->arg, page, index, m->why, raw, strlen(raw));
-  if (sha256_hex(raw, strlen(raw), hex))
+    return sink->reject(sink->arg, page, index, m->why, raw, rawlen);
+  if (sha256_hex(raw, rawlen, hex))
     return -2; /* libcrypto out of memory */
-  snprintf(loc, sizeof(loc), "%s#%zu", page->location, index);
+  location_of(loc, sizeof(loc), page->location, index);
   /* A system serving one field says so in its configuration. */
   if (!rec->v[DF_field_code] && page->source && page->source->field_code &&
       (canon_set_code(rec, DF_field_code, page->source->field_code) ||
@@ -289,6 +327,13 @@ int record_emit_checked(const struct record_format *fmt, const cJSON *obj, const
                         size_t index, const struct page_ctx *page, const struct record_sink *sink,
                         int check)
 {
+  return record_emit_indexed(fmt, obj, NULL, raw, index, page, sink, check);
+}
+
+int record_emit_indexed(const struct record_format *fmt, const cJSON *obj,
+                        const struct member_index *members, const char *raw, size_t index,
+                        const struct page_ctx *page, const struct record_sink *sink, int check)
+{
   struct canonical_record rec;
   struct reject_info why = { 0 };
   struct mapper m;
@@ -296,7 +341,7 @@ int record_emit_checked(const struct record_format *fmt, const cJSON *obj, const
   int rc;
 
   canon_init(&rec);
-  mapper_init(&m, obj, &rec, &why, fmt->parse_time, fmt->time_format);
+  mapper_init(&m, obj, members, &rec, &why, fmt->parse_time, fmt->time_format);
   if (check)
     raw = check_flaws(&m, raw, &unmarked);
   fmt->map(&m, page);

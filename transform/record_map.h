@@ -20,8 +20,17 @@
 #define MEMBER_INDEX_MAX 128
 struct member_index {
   const cJSON *slot[MEMBER_INDEX_MAX]; /* first member of each name, as cJSON finds it */
-  int usable;
+  int count;                           /* members added */
+  int usable;                          /* 0: too many members, look up linearly */
 };
+
+/* An index of an object being built member by member (the city parser's):
+ * clear it, then add each member as it is added to the object. */
+void member_index_clear(struct member_index *ix);
+void member_index_add(struct member_index *ix, const cJSON *member);
+/* obj[key] as cJSON_GetObjectItemCaseSensitive finds it (the first member
+ * of that name), through ix (obj's index) when it is usable. */
+const cJSON *member_index_find(const struct member_index *ix, const cJSON *obj, const char *key);
 
 struct mapper {
   const cJSON *obj; /* the source record */
@@ -35,9 +44,10 @@ struct mapper {
   char flaw_field[64];     /* the member a NUL or surrogate was found in */
 };
 
-void mapper_init(struct mapper *m, const cJSON *obj, struct canonical_record *rec,
-                 struct reject_info *why, time_result (*parse_time)(const char *, tthc_time *),
-                 const char *time_format);
+/* index: obj's members already indexed (NULL: indexed here). */
+void mapper_init(struct mapper *m, const cJSON *obj, const struct member_index *index,
+                 struct canonical_record *rec, struct reject_info *why,
+                 time_result (*parse_time)(const char *, tthc_time *), const char *time_format);
 
 /* obj[key] (cJSON_GetObjectItemCaseSensitive's answer), through the index
  * when obj is the record itself. */
@@ -102,6 +112,12 @@ int record_emit(const struct record_format *fmt, const cJSON *obj, const char *r
 int record_emit_checked(const struct record_format *fmt, const cJSON *obj, const char *raw,
                         size_t index, const struct page_ctx *page, const struct record_sink *sink,
                         int check);
+
+/* record_emit_checked() for an object whose members are indexed already
+ * (members; NULL: indexed here). */
+int record_emit_indexed(const struct record_format *fmt, const cJSON *obj,
+                        const struct member_index *members, const char *raw, size_t index,
+                        const struct page_ctx *page, const struct record_sink *sink, int check);
 
 /* json_parse_exact() marks a NUL as C0 80 and a lone surrogate as ED A0..BF
  * (jsontext.h); both come from a \u escape, a raw NUL or those very bytes
