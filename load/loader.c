@@ -145,34 +145,112 @@ static pgu_result analyze_if_grown(PGconn *conn, long long inserted)
                      0, NULL);
 }
 
-static pgu_result copy_records(PGconn *conn, const char *canon_dir, struct load_counts *c,
-                               const char *run_id)
+/* Whether the run's records are likely all new and distinct, so that a
+ * COPY straight into dossier_source gives what staging would: no stored
+ * record in the run's communes (a record's commune is its window's: the
+ * transform quarantines any other), no window that landed a code twice
+ * and no source kind and commune in two windows. A wrong guess only costs
+ * the attempt: the primary key refuses it and the run is staged. */
+static pgu_result direct_likely(PGconn *conn, const char *windows, int *likely)
+{
+  const char *params[] = { windows };
+  PGresult *res = pgu_exec(
+    conn,
+    "WITH w AS (SELECT * FROM jsonb_to_recordset($1::jsonb)"
+    "             AS w(kind text, commune text, records bigint, \"distinct\" bigint))"
+    " SELECT NOT EXISTS (SELECT 1 FROM tthc.dossier_source s"
+    "                     WHERE s.unit_code IN (SELECT commune FROM w))"
+    "    AND NOT EXISTS (SELECT 1 FROM w WHERE coalesce(\"distinct\", -1) < coalesce(records, 0))"
+    "    AND NOT EXISTS (SELECT 1 FROM w GROUP BY kind, commune HAVING count(*) > 1)",
+    1, params, PGRES_TUPLES_OK);
+
+  *likely = 0;
+  if (!res)
+    return PGU_SQL;
+  *likely = PQntuples(res) == 1 && !strcmp(PQgetvalue(res, 0, 0), "t");
+  PQclear(res);
+  return PGU_OK;
+}
+
+/* The COPY text of s (backslash, tab, newline and CR escaped), after a tab. */
+static char *copy_column(const char *s)
+{
+  struct dynbuf b;
+  int bad = 0;
+
+  dynbuf_init(&b, 1 << 16);
+  bad |= dynbuf_addc(&b, '\t') != DYNBUF_OK;
+  for (const char *p = s; *p && !bad; p++) {
+    const char *esc = *p == '\\' ? "\\\\" : *p == '\t' ? "\\t" : *p == '\n' ? "\\n"
+                    : *p == '\r' ? "\\r" : NULL;
+    bad |= (esc ? dynbuf_addstr(&b, esc) : dynbuf_addc(&b, *p)) != DYNBUF_OK;
+  }
+  if (bad) {
+    dynbuf_release(&b);
+    return NULL;
+  }
+  return dynbuf_detach(&b);
+}
+
+/* A first load: every record is a plain insert, so staging (COPY into a
+ * temporary table, ANALYZE, picking the newest versions, INSERT ... SELECT:
+ * 40 % of a 100k-record first load) would write the same rows as a COPY
+ * straight into dossier_source. The file lacks dossier_code (the record's
+ * source_code, as the staged INSERT sets it) and run_id: each line gets
+ * them appended. Under a savepoint: a key already stored or repeated in
+ * the file (the guess was wrong) rolls back to it, *done = 0, and the
+ * caller stages the run; any other error fails the load. */
+static pgu_result copy_direct(PGconn *conn, const char *path, const char *run_id,
+                              struct load_counts *c, int *done)
 {
   pgu_result result;
-  char *path = NULL, *copy_sql = NULL, *upsert = NULL;
+  char *copy_sql = NULL, *suffix = NULL;
+
+  *done = 0;
+  result = PGU_NOMEM;
+  if (asprintf(&copy_sql, "COPY tthc.dossier_source (%s, dossier_code, run_id) FROM STDIN",
+               dossier_copy_columns()) < 0) {
+    copy_sql = NULL;
+    goto out;
+  }
+  if (!(suffix = copy_column(run_id)))
+    goto out;
+  result = pgu_command(conn, "SAVEPOINT direct_copy", 0, NULL);
+  if (result)
+    goto out;
+  result = pgu_copy_file_extended(conn, copy_sql, path, DF_source_code, suffix, &c->read);
+  if (result == PGU_UNIQUE) {
+    log_info("run %s: a record's key is stored already or repeats in the run; staging the "
+             "records instead of copying them straight into tthc.dossier_source",
+             run_id);
+    c->read = 0;
+    result = pgu_command(conn, "ROLLBACK TO SAVEPOINT direct_copy", 0, NULL);
+    goto out;
+  }
+  if (result == PGU_OK)
+    result = pgu_command(conn, "RELEASE SAVEPOINT direct_copy", 0, NULL);
+  if (result)
+    goto out;
+  log_info("run %s: %lld records copied straight into tthc.dossier_source (none stored before)",
+           run_id, c->read);
+  c->inserted = c->read;
+  c->direct = 1;
+  *done = 1;
+out:
+  free(copy_sql);
+  free(suffix);
+  return result;
+}
+
+/* COPY into staging, then the upsert into dossier_source. */
+static pgu_result copy_staged(PGconn *conn, const char *path, struct load_counts *c,
+                              const char *run_id)
+{
+  pgu_result result;
+  char *copy_sql = NULL, *upsert = NULL;
   PGresult *res = NULL;
   const char *params[] = { run_id };
 
-  /* The load's statements sort and hash the whole run (dedupe, link,
-   * merge); with the default 4 MB each spilled a 100k-record run to
-   * temporary files, and with 64 MB a 1M-record run still spilled its
-   * hash aggregates and sorts (the time per record grew by a third). One
-   * load runs at a time (the lock), so it may have this much for the rest
-   * of its transaction. JIT compiles each large statement of a load once
-   * (0.4-0.8 s apiece at 1M records) and pays back nothing: the
-   * statements are writes, not long expression loops. */
-  result = pgu_command(conn, "SET LOCAL work_mem = '256MB'", 0, NULL);
-  if (result == PGU_OK)
-    result = pgu_command(conn, "SET LOCAL jit = off", 0, NULL);
-  if (result)
-    goto out;
-  /* The run's work tables are temporary tables, held in temp_buffers
-   * (8 MB by default: a 1M-record staging table went to disk and back
-   * several times). It can only be set before the session's first
-   * temporary table, and to the same value later, which every run does. */
-  result = pgu_command(conn, "SET temp_buffers = '256MB'", 0, NULL);
-  if (result)
-    goto out;
   result = pgu_command(conn,
                        "CREATE TEMP TABLE stage_source ON COMMIT DROP AS "
                        "SELECT * FROM tthc.dossier_source WITH NO DATA",
@@ -180,9 +258,11 @@ static pgu_result copy_records(PGconn *conn, const char *canon_dir, struct load_
   if (result)
     goto out;
   result = PGU_NOMEM;
-  if (asprintf(&path, "%s/dossier_source.copy", canon_dir) < 0 ||
-      asprintf(&copy_sql, "COPY stage_source (%s) FROM STDIN", dossier_copy_columns()) < 0 ||
-      !(upsert = build_upsert_sql()))
+  if (asprintf(&copy_sql, "COPY stage_source (%s) FROM STDIN", dossier_copy_columns()) < 0) {
+    copy_sql = NULL;
+    goto out;
+  }
+  if (!(upsert = build_upsert_sql()))
     goto out;
   result = pgu_copy_file(conn, copy_sql, path, &c->read);
   if (result)
@@ -207,13 +287,72 @@ static pgu_result copy_records(PGconn *conn, const char *canon_dir, struct load_
   }
   c->inserted = ll_value(res, 0, 0);
   c->updated = ll_value(res, 0, 1);
+out:
+  PQclear(res);
+  free(copy_sql);
+  free(upsert);
+  return result;
+}
+
+/* TTHC_LOAD_STAGED=1 always stages (tests compare both paths). */
+static int staged_forced(void)
+{
+  const char *v = getenv("TTHC_LOAD_STAGED");
+  return v && *v && strcmp(v, "0");
+}
+
+static pgu_result copy_records(PGconn *conn, const char *canon_dir, const char *windows,
+                               struct load_counts *c, const char *run_id)
+{
+  pgu_result result;
+  char *path = NULL;
+  int likely = 0, done = 0;
+
+  /* The load's statements sort and hash the whole run (dedupe, link,
+   * merge); with the default 4 MB each spilled a 100k-record run to
+   * temporary files, and with 64 MB a 1M-record run still spilled its
+   * hash aggregates and sorts (the time per record grew by a third). One
+   * load runs at a time (the lock), so it may have this much for the rest
+   * of its transaction. JIT compiles each large statement of a load once
+   * (0.4-0.8 s apiece at 1M records) and pays back nothing: the
+   * statements are writes, not long expression loops. */
+  result = pgu_command(conn, "SET LOCAL work_mem = '256MB'", 0, NULL);
+  if (result == PGU_OK)
+    result = pgu_command(conn, "SET LOCAL jit = off", 0, NULL);
+  if (result)
+    goto out;
+  /* The run's work tables are temporary tables, held in temp_buffers
+   * (8 MB by default: a 1M-record staging table went to disk and back
+   * several times). It can only be set before the session's first
+   * temporary table, and to the same value later, which every run does. */
+  result = pgu_command(conn, "SET temp_buffers = '256MB'", 0, NULL);
+  if (result)
+    goto out;
+  if (asprintf(&path, "%s/dossier_source.copy", canon_dir) < 0) {
+    path = NULL;
+    result = PGU_NOMEM;
+    goto out;
+  }
+  if (!staged_forced()) {
+    result = direct_likely(conn, windows, &likely);
+    if (result)
+      goto out;
+  }
+  if (likely) {
+    result = copy_direct(conn, path, run_id, c, &done);
+    if (result)
+      goto out;
+  }
+  if (!done) {
+    log_info("run %s: staging the records", run_id);
+    result = copy_staged(conn, path, c, run_id);
+    if (result)
+      goto out;
+  }
   c->unchanged = c->read - c->inserted - c->updated;
   result = analyze_if_grown(conn, c->inserted);
 out:
-  PQclear(res);
   free(path);
-  free(copy_sql);
-  free(upsert);
   return result;
 }
 
@@ -288,41 +427,47 @@ static pgu_result read_windows(const char *state_dir, const char *run_id, struct
 /* One row per window in tthc.run_window: the stages' counts and the
  * applied ones (the records staged from the window's pages). A window the
  * transform passed whose staged count differs becomes a mismatch. */
-static const char window_sql[] =
-  "WITH staged AS ("
-  "  SELECT split_part(source_location, '/', 3) AS source_name,"
-  "         split_part(source_location, '/', 4) AS unit_code, count(*) AS n"
-  "    FROM stage_source GROUP BY 1, 2"
-  "), w AS ("
-  "  SELECT w.*, coalesce(a.n, 0) AS applied,"
-  "         w.status = 'ok' AND coalesce(a.n, 0) <> w.accepted AS by_load"
-  "    FROM jsonb_to_recordset($2::jsonb) AS w(source text, kind text, commune text,"
-  "         \"from\" text, until text, announced bigint, passes integer, pages bigint,"
-  "         records bigint, \"distinct\" bigint, retries bigint, read bigint, accepted bigint,"
-  "         quarantined bigint, complete boolean, status text, problem text)"
-  "    LEFT JOIN staged a ON a.source_name = w.source AND a.unit_code = w.commune"
-  "), v AS ("
-  "  SELECT w.*, CASE WHEN NOT w.complete THEN 'incomplete'"
-  "                   WHEN w.status = 'mismatch' OR by_load THEN 'mismatch' ELSE 'ok' END AS st,"
-  "         CASE WHEN by_load THEN format('the transform accepted %s records; the load staged %s',"
-  "                                       w.accepted, w.applied)"
-  "              ELSE w.problem END AS why"
-  "    FROM w"
-  "), ins AS ("
-  "  INSERT INTO tthc.run_window (run_id, source_name, source_kind, unit_code, window_from,"
-  "    window_until, announced, passes, pages, landed, distinct_codes, retries, read, accepted,"
-  "    quarantined, applied, status, problem)"
-  "  SELECT $1, source, kind, commune, \"from\"::timestamptz, until::timestamptz, announced,"
-  "         coalesce(passes, 1), pages, records, coalesce(\"distinct\", 0), retries, read,"
-  "         accepted, quarantined, applied, st, why FROM v"
-  ") SELECT source, commune, \"from\", st, why, by_load FROM v";
+#define WINDOW_SQL(staged_rows) \
+  "WITH staged AS (" \
+  "  SELECT split_part(source_location, '/', 3) AS source_name," \
+  "         split_part(source_location, '/', 4) AS unit_code, count(*) AS n" \
+  "    FROM " staged_rows " GROUP BY 1, 2" \
+  "), w AS (" \
+  "  SELECT w.*, coalesce(a.n, 0) AS applied," \
+  "         w.status = 'ok' AND coalesce(a.n, 0) <> w.accepted AS by_load" \
+  "    FROM jsonb_to_recordset($2::jsonb) AS w(source text, kind text, commune text," \
+  "         \"from\" text, until text, announced bigint, passes integer, pages bigint," \
+  "         records bigint, \"distinct\" bigint, retries bigint, read bigint, accepted bigint," \
+  "         quarantined bigint, complete boolean, status text, problem text)" \
+  "    LEFT JOIN staged a ON a.source_name = w.source AND a.unit_code = w.commune" \
+  "), v AS (" \
+  "  SELECT w.*, CASE WHEN NOT w.complete THEN 'incomplete'" \
+  "                   WHEN w.status = 'mismatch' OR by_load THEN 'mismatch' ELSE 'ok' END AS st," \
+  "         CASE WHEN by_load THEN format('the transform accepted %s records; the load staged %s'," \
+  "                                       w.accepted, w.applied)" \
+  "              ELSE w.problem END AS why" \
+  "    FROM w" \
+  "), ins AS (" \
+  "  INSERT INTO tthc.run_window (run_id, source_name, source_kind, unit_code, window_from," \
+  "    window_until, announced, passes, pages, landed, distinct_codes, retries, read, accepted," \
+  "    quarantined, applied, status, problem)" \
+  "  SELECT $1, source, kind, commune, \"from\"::timestamptz, until::timestamptz, announced," \
+  "         coalesce(passes, 1), pages, records, coalesce(\"distinct\", 0), retries, read," \
+  "         accepted, quarantined, applied, st, why FROM v" \
+  ") SELECT source, commune, \"from\", st, why, by_load FROM v"
+
+/* Staged: the staging table. Copied straight: the run's rows, which are
+ * then exactly the file's (no key of it was stored, none repeated). */
+static const char window_sql_staged[] = WINDOW_SQL("stage_source");
+static const char window_sql_direct[] = WINDOW_SQL("tthc.dossier_source WHERE run_id = $1");
 
 /* Records the windows; holds the watermark of each the load found wrong. */
 static pgu_result record_windows(PGconn *conn, const char *state_dir, const char *run_id,
                                  const char *windows, struct load_counts *c)
 {
   const char *params[] = { run_id, windows };
-  PGresult *res = pgu_exec(conn, window_sql, 2, params, PGRES_TUPLES_OK);
+  PGresult *res = pgu_exec(conn, c->direct ? window_sql_direct : window_sql_staged, 2, params,
+                           PGRES_TUPLES_OK);
 
   if (!res)
     return PGU_SQL;
@@ -353,23 +498,18 @@ static pgu_result record_windows(PGconn *conn, const char *state_dir, const char
 
 /* The run row and, in the same transaction, the windows it covered. */
 static pgu_result record_run(PGconn *conn, const char *state_dir, const char *run_id,
-                             struct load_counts *c)
+                             const char *windows, struct load_counts *c)
 {
   pgu_result result = PGU_OK;
-  struct dynbuf windows;
   char n[5][24];
 
-  dynbuf_init(&windows, SUMMARY_MAX);
-  result = read_windows(state_dir, run_id, &windows);
-  if (result)
-    goto out;
   snprintf(n[0], sizeof(n[0]), "%lld", c->read);
   snprintf(n[1], sizeof(n[1]), "%lld", c->inserted);
   snprintf(n[2], sizeof(n[2]), "%lld", c->updated);
   snprintf(n[3], sizeof(n[3]), "%lld", c->unchanged);
   snprintf(n[4], sizeof(n[4]), "%lld", c->rejected);
   {
-    const char *params[] = { run_id, dynbuf_ptr(&windows), n[0], n[1], n[2], n[3], n[4] };
+    const char *params[] = { run_id, windows, n[0], n[1], n[2], n[3], n[4] };
     result = pgu_command(conn,
                          "INSERT INTO tthc.load_run (run_id, sources, records_read, records_new,"
                          "  records_updated, records_unchanged, records_rejected, outcome)"
@@ -377,7 +517,7 @@ static pgu_result record_run(PGconn *conn, const char *state_dir, const char *ru
                          7, params);
     if (result)
       goto out;
-    result = record_windows(conn, state_dir, run_id, dynbuf_ptr(&windows), c);
+    result = record_windows(conn, state_dir, run_id, windows, c);
     if (result)
       goto out;
     /* Only reconciled windows move the warehouse's watermark; a backfill
@@ -400,7 +540,6 @@ static pgu_result record_run(PGconn *conn, const char *state_dir, const char *ru
                          1, params);
   }
 out:
-  dynbuf_release(&windows);
   return result;
 }
 
@@ -513,9 +652,11 @@ pgu_result loader_load_run(PGconn *conn, const char *state_dir, const char *run_
   PGresult *res = NULL;
   char *canon_dir = NULL, *mark = NULL;
   const char *params[] = { run_id };
+  struct dynbuf windows;
   char fp[65];
 
   memset(c, 0, sizeof(*c));
+  dynbuf_init(&windows, SUMMARY_MAX);
   if (!rundir_has(state_dir, run_id, RUN_MARK_TRANSFORMED)) {
     log_report(LOG_ERROR, NULL, "Run tthc-transform on it first.",
                "run %s has not been transformed", run_id);
@@ -549,7 +690,10 @@ pgu_result loader_load_run(PGconn *conn, const char *state_dir, const char *run_
       log_warn("could not write \"%s\"; the run is loaded all the same", mark);
     goto out;
   }
-  result = copy_records(conn, canon_dir, c, run_id);
+  result = read_windows(state_dir, run_id, &windows);
+  if (result)
+    goto rollback;
+  result = copy_records(conn, canon_dir, dynbuf_ptr(&windows), c, run_id);
   if (result)
     goto rollback;
   res = pgu_exec(conn, "SELECT tthc.merge_dossiers($1)", 1, params, PGRES_TUPLES_OK);
@@ -561,7 +705,7 @@ pgu_result loader_load_run(PGconn *conn, const char *state_dir, const char *run_
   result = copy_rejects(conn, canon_dir, c, run_id);
   if (result)
     goto rollback;
-  result = record_run(conn, state_dir, run_id, c);
+  result = record_run(conn, state_dir, run_id, dynbuf_ptr(&windows), c);
   if (result)
     goto rollback;
   {
@@ -583,6 +727,7 @@ rollback:
   (void)pgu_command(conn, "ROLLBACK", 0, NULL);
 out:
   PQclear(res);
+  dynbuf_release(&windows);
   free(canon_dir);
   free(mark);
   return result;

@@ -2,7 +2,9 @@
  * loader.h — loads one transformed run into the warehouse, atomically.
  *
  * In a single transaction: COPY the run's canonical records and rejects into
- * temporary staging tables, upsert tthc.dossier_source (a record replaces the
+ * temporary staging tables (the records straight into tthc.dossier_source
+ * when no key of the run is stored or repeated: a first load), upsert
+ * tthc.dossier_source (a record replaces the
  * stored one for the same source only when its update time — then its
  * content hash — is greater), rebuild the merged dossiers it touched
  * (tthc.merge_dossiers), append status events, record the rejects, the
@@ -24,6 +26,7 @@ struct load_counts {
   long long rejected;    /* quarantined records recorded */
   long long merged;      /* merged dossiers rebuilt */
   int already_loaded;    /* the run was loaded before: nothing done */
+  int direct;            /* the records were copied straight into dossier_source (no staging) */
   long windows_not_ok;   /* windows incomplete or in mismatch (tthc.run_window) */
   long windows_mismatch; /* windows whose stages disagree */
 };

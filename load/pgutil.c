@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dynbuf.h"
 #include "fsutil.h"
 #include "log.h"
 
@@ -17,6 +18,7 @@ const char *pgu_strerror(pgu_result r)
   case PGU_IO: return "could not read a local file";
   case PGU_NOMEM: return "out of memory";
   case PGU_CONFLICT: return "another run with this id is already loaded";
+  case PGU_UNIQUE: return "a key is already stored";
   }
   return "unknown error";
 }
@@ -125,16 +127,13 @@ pgu_result pgu_command(PGconn *conn, const char *sql, int nparams, const char *c
   return result;
 }
 
-pgu_result pgu_copy_file(PGconn *conn, const char *copy_sql, const char *path, long long *rows)
+/* Starts COPY ... FROM STDIN and opens the file it reads. */
+static pgu_result copy_begin(PGconn *conn, const char *copy_sql, const char *path, FILE **f)
 {
-  pgu_result result = PGU_OK;
-  PGresult *res = NULL;
-  FILE *f = NULL;
-  char buf[1 << 16];
-  size_t n;
+  PGresult *res;
 
-  f = fopen(path, "rb");
-  if (!f) {
+  *f = fopen(path, "rb");
+  if (!*f) {
     log_report(LOG_ERROR, strerror(errno), NULL, "could not open \"%s\" for COPY", path);
     return PGU_IO;
   }
@@ -142,20 +141,32 @@ pgu_result pgu_copy_file(PGconn *conn, const char *copy_sql, const char *path, l
   crash_point("SQL statement", copy_sql);
   if (!res || PQresultStatus(res) != PGRES_COPY_IN) {
     log_pg_failure(conn, res, copy_sql);
-    result = PGU_SQL;
-    goto out;
+    PQclear(res);
+    fclose(*f);
+    *f = NULL;
+    return PGU_SQL;
   }
   PQclear(res);
-  res = NULL;
+  return PGU_OK;
+}
 
-  while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
-    if (PQputCopyData(conn, buf, (int)n) != 1) {
-      log_report(LOG_ERROR, PQerrorMessage(conn), NULL, "COPY of \"%s\" failed", path);
-      result = PGU_SQL;
-      break;
-    }
-    crash_point("COPY chunk of", path);
+static pgu_result copy_send(PGconn *conn, const char *path, const char *data, size_t len)
+{
+  if (len > 0 && PQputCopyData(conn, data, (int)len) != 1) {
+    log_report(LOG_ERROR, PQerrorMessage(conn), NULL, "COPY of \"%s\" failed", path);
+    return PGU_SQL;
   }
+  return PGU_OK;
+}
+
+/* Ends the COPY (aborting it when result is not PGU_OK) and drains every
+ * result so the connection is usable (or cleanly failed). A unique
+ * violation is PGU_UNIQUE, unlogged, when quiet_unique. */
+static pgu_result copy_finish(PGconn *conn, const char *copy_sql, const char *path, FILE *f,
+                              pgu_result result, int quiet_unique, long long *rows)
+{
+  PGresult *res;
+
   if (result == PGU_OK && ferror(f)) {
     log_report(LOG_ERROR, strerror(errno), NULL, "could not read \"%s\"", path);
     PQputCopyEnd(conn, "read error");
@@ -164,10 +175,12 @@ pgu_result pgu_copy_file(PGconn *conn, const char *copy_sql, const char *path, l
     log_report(LOG_ERROR, PQerrorMessage(conn), NULL, "COPY of \"%s\" failed", path);
     result = PGU_SQL;
   }
-  /* Drain every result so the connection is usable (or cleanly failed). */
   while ((res = PQgetResult(conn)) != NULL) {
     if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-      if (result == PGU_OK) {
+      const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+      if (result == PGU_OK && quiet_unique && state && !strcmp(state, "23505")) {
+        result = PGU_UNIQUE;
+      } else if (result == PGU_OK) {
         log_pg_failure(conn, res, copy_sql);
         result = PGU_SQL;
       }
@@ -176,10 +189,123 @@ pgu_result pgu_copy_file(PGconn *conn, const char *copy_sql, const char *path, l
     }
     PQclear(res);
   }
-  res = NULL;
+  fclose(f);
+  return result;
+}
+
+pgu_result pgu_copy_file(PGconn *conn, const char *copy_sql, const char *path, long long *rows)
+{
+  pgu_result result;
+  FILE *f = NULL;
+  char buf[1 << 16];
+  size_t n;
+
+  result = copy_begin(conn, copy_sql, path, &f);
+  if (result)
+    return result;
+  while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
+    result = copy_send(conn, path, buf, n);
+    if (result)
+      break;
+    crash_point("COPY chunk of", path);
+  }
+  return copy_finish(conn, copy_sql, path, f, result, 0, rows);
+}
+
+/* The bytes of field `field` of a COPY text line (without its newline). */
+static void line_field(const char *line, size_t len, int field, const char **start, size_t *flen)
+{
+  const char *p = line, *end = line + len, *tab;
+
+  for (int i = 0; i < field && p < end; i++) {
+    tab = memchr(p, '\t', (size_t)(end - p));
+    p = tab ? tab + 1 : end;
+  }
+  tab = memchr(p, '\t', (size_t)(end - p));
+  *start = p;
+  *flen = (size_t)((tab ? tab : end) - p);
+}
+
+/* Appends one line, extended, to out. */
+static int extend_line(struct dynbuf *out, const char *line, size_t len, int field,
+                       const char *suffix)
+{
+  const char *f;
+  size_t flen;
+
+  line_field(line, len, field, &f, &flen);
+  return dynbuf_add(out, line, len) || dynbuf_addc(out, '\t') || dynbuf_add(out, f, flen) ||
+         dynbuf_addstr(out, suffix) || dynbuf_addc(out, '\n');
+}
+
+int pgu_copy_extend_chunk(struct dynbuf *out, struct dynbuf *part, const char *buf, size_t n,
+                          int field, const char *suffix)
+{
+  const char *p = buf, *end = buf + n, *nl;
+
+  while (p < end && (nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+    int bad;
+    if (dynbuf_len(part) == 0) {
+      bad = extend_line(out, p, (size_t)(nl - p), field, suffix);
+    } else {
+      bad = dynbuf_add(part, p, (size_t)(nl - p)) ||
+            extend_line(out, dynbuf_ptr(part), dynbuf_len(part), field, suffix);
+      dynbuf_reset(part);
+    }
+    if (bad)
+      return -1;
+    p = nl + 1;
+  }
+  return p < end && dynbuf_add(part, p, (size_t)(end - p)) != DYNBUF_OK ? -1 : 0;
+}
+
+int pgu_copy_extend_end(struct dynbuf *out, struct dynbuf *part, int field, const char *suffix)
+{
+  int bad = dynbuf_len(part) > 0 && extend_line(out, dynbuf_ptr(part), dynbuf_len(part), field, suffix);
+
+  dynbuf_reset(part);
+  return bad ? -1 : 0;
+}
+
+pgu_result pgu_copy_file_extended(PGconn *conn, const char *copy_sql, const char *path, int field,
+                                  const char *suffix, long long *rows)
+{
+  pgu_result result;
+  struct dynbuf out, part;
+  FILE *f = NULL;
+  char buf[1 << 16];
+  size_t n;
+
+  dynbuf_init(&out, (size_t)1 << 29);
+  dynbuf_init(&part, (size_t)1 << 28);
+  result = copy_begin(conn, copy_sql, path, &f);
+  if (result)
+    goto out;
+  while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
+    if (pgu_copy_extend_chunk(&out, &part, buf, n, field, suffix)) {
+      log_report(LOG_ERROR, "a line longer than 256 MiB, or out of memory", NULL,
+                 "COPY of \"%s\" failed", path);
+      result = PGU_NOMEM;
+      break;
+    }
+    result = copy_send(conn, path, dynbuf_ptr(&out), dynbuf_len(&out));
+    dynbuf_reset(&out);
+    if (result)
+      break;
+    crash_point("COPY chunk of", path);
+  }
+  /* a last line without its newline */
+  if (result == PGU_OK && dynbuf_len(&part) > 0) {
+    if (pgu_copy_extend_end(&out, &part, field, suffix)) {
+      log_report(LOG_ERROR, "out of memory", NULL, "COPY of \"%s\" failed", path);
+      result = PGU_NOMEM;
+    } else {
+      result = copy_send(conn, path, dynbuf_ptr(&out), dynbuf_len(&out));
+    }
+  }
+  result = copy_finish(conn, copy_sql, path, f, result, 1, rows);
 out:
-  PQclear(res);
-  if (f)
-    fclose(f);
+  dynbuf_release(&out);
+  dynbuf_release(&part);
   return result;
 }

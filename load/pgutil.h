@@ -9,13 +9,16 @@
 
 #include <libpq-fe.h>
 
+#include "dynbuf.h"
+
 typedef enum {
   PGU_OK = 0,
   PGU_CONNECT, /* could not connect */
   PGU_SQL,     /* a statement failed (already logged) */
   PGU_IO,      /* a local file could not be read */
   PGU_NOMEM,
-  PGU_CONFLICT /* the warehouse holds a different run under this run id (already logged) */
+  PGU_CONFLICT, /* the warehouse holds a different run under this run id (already logged) */
+  PGU_UNIQUE    /* a unique violation (SQLSTATE 23505) the caller asked to hear of, not logged */
 } pgu_result;
 
 const char *pgu_strerror(pgu_result r);
@@ -42,5 +45,25 @@ pgu_result pgu_command(PGconn *conn, const char *sql, int nparams, const char *c
 /* COPY ... FROM STDIN with the contents of the file at path; *rows gets the
  * number of rows copied (may be NULL). */
 pgu_result pgu_copy_file(PGconn *conn, const char *copy_sql, const char *path, long long *rows);
+
+/* pgu_copy_file for a file of COPY text lines that lack trailing columns:
+ * each line is sent with a tab, its field number `field` (0-based, copied
+ * verbatim, so it keeps its COPY escaping) and then `suffix` (more columns,
+ * already COPY text with their leading tabs, e.g. "\trun-1") appended.
+ * A unique violation (SQLSTATE 23505) returns PGU_UNIQUE without logging
+ * it as an error, for a caller that has another way; the COPY is then
+ * aborted and the transaction (or savepoint) must be rolled back, as after
+ * any failed statement. Lines may be up to 256 MiB. */
+pgu_result pgu_copy_file_extended(PGconn *conn, const char *copy_sql, const char *path, int field,
+                                  const char *suffix, long long *rows);
+
+/* The line rewriting of pgu_copy_file_extended, without a server (tests):
+ * appends to out every complete line of buf[0..n), extended; the start of
+ * a line whose newline is still to come waits in part. pgu_copy_extend_end
+ * extends what waits in part (a last line without a newline). -1 when out
+ * or part would outgrow its bound or memory runs out, else 0. */
+int pgu_copy_extend_chunk(struct dynbuf *out, struct dynbuf *part, const char *buf, size_t n,
+                          int field, const char *suffix);
+int pgu_copy_extend_end(struct dynbuf *out, struct dynbuf *part, int field, const char *suffix);
 
 #endif

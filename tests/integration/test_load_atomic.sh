@@ -48,7 +48,7 @@ assert_eq "0/0/0/0" "$(state)" "after SIGKILL the warehouse is unchanged"
 # 2. The connection dropped in the middle of COPY.
 "$TTHC_BIN/tthc-load" -c "$TMP/tthc.conf" >"$TMP/load2.log" 2>&1 &
 loader=$!
-if wait_for "query LIKE 'COPY stage_source%' AND state = 'active'"; then
+if wait_for "(query LIKE 'COPY stage_source%' OR query LIKE 'COPY tthc.dossier_source%') AND state = 'active'"; then
   psql -XAtq -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'tthc-load'" >/dev/null
   wait "$loader"
   rc=$?
