@@ -145,6 +145,110 @@ BEGIN
 END
 $$;
 
+-- ------------------------------------------------------------ the reports
+-- The reports' scope was `unit_code = ANY (ARRAY(SELECT units_of($1)))`:
+-- an array known only when the query runs, which PostgreSQL 15 does not
+-- prune partitions by, so a commune's report planned and probed all 32
+-- partitions three times (planning 17-26 ms of a commune-month Biểu 06).
+-- Now a commune's own code is a constant array when the query is planned
+-- with the code (report functions are inlined into the
+-- caller's query, and tthc-report binds the code as a parameter of an
+-- unnamed statement, which is planned with its value), so a commune's
+-- report reads its one partition; a province's communes are still looked
+-- up when the query runs (they span nearly every partition anyhow). Same
+-- communes as units_of for every argument: a 5-digit code is itself, a
+-- 2-digit code its province's communes, anything else none.
+-- 012's function, with that scope (three times: one per part of the scope).
+CREATE OR REPLACE FUNCTION tthc.dossier_period_outcome(unit_scope text, period_from date, period_to date)
+RETURNS TABLE (unit_code text, dossier_code text,
+               field_code text, field_name text,
+               department_code text, department_name text,
+               procedure_code text, channel smallint,
+               received_at timestamptz, due_at timestamptz, due_missing boolean,
+               end_at timestamptz, end_kind text, effective_end timestamptz,
+               in_period boolean, carried_over boolean, outcome text,
+               supplement_requests integer, supplement_open integer,
+               on_portal boolean, has_digitised_component boolean,
+               has_reused_component boolean, has_citizen_store_component boolean,
+               has_e_result boolean, fee_total bigint, paid_online smallint,
+               rating smallint, has_complaint boolean)
+LANGUAGE sql STABLE AS $$
+  SELECT * FROM (
+    SELECT NULL::text, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text,
+           NULL::smallint, NULL::timestamptz, NULL::timestamptz, NULL::boolean,
+           NULL::timestamptz, NULL::text, NULL::timestamptz, NULL::boolean, NULL::boolean, NULL::text,
+           NULL::integer, NULL::integer, NULL::boolean, NULL::boolean, NULL::boolean, NULL::boolean,
+           NULL::boolean, NULL::bigint, NULL::smallint, NULL::smallint, NULL::boolean
+     WHERE NOT tthc.report_arguments_check($1, $2, $3)
+    OFFSET 0) guard
+  UNION ALL
+  SELECT * FROM (
+    SELECT x.unit_code, x.dossier_code, x.field_code, x.field_name,
+           x.department_code, x.department_name, x.procedure_code,
+           COALESCE(x.channel, 1)::smallint,
+           x.received_at, x.due, x.due IS NULL,
+           x.ended_at, x.ended_as, x.effective_ended_at,
+           x.received_at >= tthc.local_start($2), x.received_at < tthc.local_start($2),
+           tthc.outcome_of(x.ended_at, x.ended_as, x.effective_ended_at, x.due,
+                           (x.s).n_requests, (x.s).n_open, (x.s).pause, tthc.local_start($3 + 1)),
+           COALESCE((x.s).n_requests, 0), COALESCE((x.s).n_open, 0),
+           x.on_portal, x.has_digitised_component, x.has_reused_component,
+           x.has_citizen_store_component, x.has_e_result, x.fee_total, x.paid_online,
+           x.rating, x.has_complaint
+      FROM (
+        SELECT d.*, COALESCE(d.due_at, d.received_at + make_interval(days => p.max_days)) AS due,
+               CASE WHEN d.supplements IS NOT NULL AND d.supplements <> '[]'::jsonb
+                    THEN (SELECT ROW(s.*)::tthc.supplement_summary
+                            FROM tthc.supplement_state(d.supplements, tthc.local_start($3 + 1)) s)
+               END AS s
+          FROM (
+            -- received in the period, not ended before it (bad data: ended
+            -- before received; listed by data_quality_issues)
+            SELECT d.* FROM tthc.dossier d
+             WHERE d.unit_code = ANY (CASE WHEN length($1) = 5 THEN ARRAY[$1] ELSE ARRAY(SELECT tthc.units_of($1)) END)
+               AND d.received_at >= tthc.local_start($2)
+               AND d.received_at < tthc.local_start($3 + 1)
+               AND (d.ended_at IS NULL OR d.ended_at >= tthc.local_start($2))
+            UNION ALL
+            -- carried over, still open
+            SELECT d.* FROM tthc.dossier d
+             WHERE d.unit_code = ANY (CASE WHEN length($1) = 5 THEN ARRAY[$1] ELSE ARRAY(SELECT tthc.units_of($1)) END)
+               AND d.received_at < tthc.local_start($2)
+               AND d.ended_at IS NULL
+            UNION ALL
+            -- carried over, ended in or after the period
+            SELECT d.* FROM tthc.dossier d
+             WHERE d.unit_code = ANY (CASE WHEN length($1) = 5 THEN ARRAY[$1] ELSE ARRAY(SELECT tthc.units_of($1)) END)
+               AND d.received_at < tthc.local_start($2)
+               AND d.ended_at >= tthc.local_start($2)
+          ) d
+          LEFT JOIN tthc.procedure p ON p.procedure_code = d.procedure_code
+        OFFSET 0) x
+    OFFSET 0) classified
+$$;
+
+-- Just-in-time compilation off for the warehouse's database. A plan over
+-- partitioned tables has a scan node per partition (96 for a report's
+-- three scope scans), and JIT compiles every expression of every node:
+-- measured on 10M dossiers, a province-year Biểu 06 spent 35 s compiling
+-- 546 functions to run for 0.8 s (the loader already turned it off for its
+-- own statements). The setting belongs to the database, not the schema, so
+-- deploy/tthc-setup-db.sh sets it again (after a restore into a new
+-- database) and tthc-report turns it off for its session; a role that may
+-- not alter the database gets a warning saying what to run.
+DO $$
+BEGIN
+  IF pg_has_role((SELECT datdba FROM pg_database WHERE datname = current_database()), 'USAGE')
+     OR (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) THEN
+    EXECUTE format('ALTER DATABASE %I SET jit = off', current_database());
+  ELSE
+    RAISE WARNING 'could not turn off JIT compilation for database %', current_database()
+      USING DETAIL = 'Only the database owner or a superuser may alter the database.',
+            HINT = format('Run ALTER DATABASE %I SET jit = off as its owner; reports over partitioned tables spend seconds compiling otherwise.', current_database());
+  END IF;
+END
+$$;
+
 -- The copied rows' statistics (autovacuum never analyses a partitioned
 -- parent, only its partitions; the parent's are what the planner uses for
 -- a join over all of them).

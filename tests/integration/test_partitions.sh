@@ -62,6 +62,17 @@ colocated="SELECT count(*) FROM (
   GROUP BY unit_code) y WHERE parts <> 1"
 assert_eq 0 "$(q "$colocated")" "a commune's rows of the four tables are in partitions of one number"
 assert_eq t "$(q "SELECT count(DISTINCT tableoid) > 1 FROM tthc.dossier")" "the communes spread over partitions"
+# a commune's report is planned on its one partition (the scope's three
+# scans), a province's on all; JIT is off for the database
+scans() {
+  q "EXPLAIN (COSTS OFF) SELECT * FROM tthc.report_$1('$2', '2026-04-01', '2026-04-30')" |
+    grep -Ec ' on dossier_p[0-9]+( |$)'
+}
+for f in bieu06 rates; do
+  assert_eq 3 "$(scans $f 11002)" "report_$f for a commune reads one partition (planned)"
+  assert_eq 96 "$(scans $f 31)" "report_$f for a province reads every partition"
+done
+assert_eq off "$(q "SHOW jit")" "JIT compilation is off for the warehouse's database"
 
 # ------------------------------------------------------------ an old warehouse with the same data
 createdb -T template0 old || exit 1
