@@ -226,6 +226,10 @@ SELECT :'db_owner' = 'tthc_owner' AS owner_ok \gset
 \echo HINT: as a superuser: ALTER DATABASE :db OWNER TO tthc_owner; and in it: REASSIGN OWNED BY :db_owner TO tthc_owner (only if nothing else lives there)
 DO $$ BEGIN RAISE EXCEPTION 'the warehouse database is owned by another role'; END $$;
 \endif
+-- Reports over the partitioned dossier tables spend seconds in JIT
+-- compilation and gain nothing from it (sql/031 sets this too; set here
+-- again for a database restored from a dump, which does not carry it).
+ALTER DATABASE :"db" SET jit = off;
 \connect :"db"
 -- The schema belongs to the owner, whoever created it first.
 CREATE SCHEMA IF NOT EXISTS tthc AUTHORIZATION tthc_owner;
