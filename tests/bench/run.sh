@@ -282,7 +282,7 @@ cmd="BENCH_LOAD_SIZES=\"$LOAD_SIZES\"${BENCH_PROFILE_SIZES:+ BENCH_PROFILE_SIZES
     echo "## Reports on a large warehouse"
     echo
     echo "Synthetic dossiers over the 3,321 communes and 2024–2026 (tests/bench/run.sh, extend_dossiers);"
-    echo "the commune is the first of province 01 ($(psql -XAtc "SELECT count(*) FROM tthc.unit WHERE province_code = '01'") communes)."
+    echo "the commune is the first of province 01 ($(awk -F, '$3 == "01"' "$SHARED_DIR/reference/units-2025.csv" | wc -l) communes)."
     echo "Time: server side (\\timing), one psql session, median of $REPS after a warm-up. Plans: profile/report-*.explain.txt."
     echo
     bench_reports
