@@ -86,7 +86,8 @@ DECLARE
 BEGIN
   FOR f IN SELECT p.oid::regprocedure FROM pg_proc p
              JOIN pg_namespace n ON n.oid = p.pronamespace
-            WHERE n.nspname = 'tthc' AND p.proname IN ('merge_dossiers', 'link_dossiers') LOOP
+            WHERE n.nspname = 'tthc' AND p.proname IN ('merge_dossiers', 'link_dossiers',
+                                                        'analyze_dossier_source') LOOP
     EXECUTE format('REVOKE EXECUTE ON FUNCTION %s FROM PUBLIC, tthc_analyst', f);
     EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO tthc_loader', f);
   END LOOP;

@@ -110,52 +110,30 @@ static pgu_result take_lock(PGconn *conn)
   return pgu_command(conn, "SELECT pg_advisory_xact_lock(" LOAD_LOCK_KEY ")", 0, NULL);
 }
 
-/* Autovacuum analyses dossier_source only after the load commits; until
- * then the planner takes a first load's million records for the few
- * pages it last saw (linking and merging read the run's records by
- * run_id: estimated at 3,730 rows for 1,012,536). When the run added a
- * fifth of the table or more, it is analysed within the transaction (a
- * sample of each partition, a fraction of a second whatever the table's
- * size). Only the table's owner may analyse it: a loader role that does
- * not own it (deploy/roles.sql) leaves it to autovacuum. */
+/* Autovacuum analyses dossier_source only after the load commits (and
+ * never the partitioned parent); until then the planner takes a first
+ * load's million records for the few pages it last saw (linking and
+ * merging read the run's records by run_id: estimated at 3,730 rows for
+ * 1,012,536). When the run added a fifth of the table or more, it is
+ * analysed within the transaction by tthc.analyze_dossier_source()
+ * (sql/032: the owner's rights, which the loader role lacks; a sample of
+ * each partition, a fraction of a second whatever the table's size). */
 static pgu_result analyze_if_grown(PGconn *conn, long long inserted)
 {
-  pgu_result result;
   PGresult *res;
   double tuples;
-  int owner;
 
   if (inserted < 10000)
     return PGU_OK;
-  res = pgu_exec(conn,
-                 "SELECT reltuples, pg_has_role(relowner, 'USAGE') FROM pg_class"
-                 " WHERE oid = 'tthc.dossier_source'::regclass",
+  res = pgu_exec(conn, "SELECT reltuples FROM pg_class WHERE oid = 'tthc.dossier_source'::regclass",
                  0, NULL, PGRES_TUPLES_OK);
   if (!res)
     return PGU_SQL;
   tuples = PQntuples(res) == 1 ? strtod(PQgetvalue(res, 0, 0), NULL) : 0;
-  owner = PQntuples(res) == 1 && !strcmp(PQgetvalue(res, 0, 1), "t");
   PQclear(res);
-  if (!owner || (tuples > 0 && (double)inserted < tuples / 5))
+  if (tuples > 0 && (double)inserted < tuples / 5)
     return PGU_OK;
-  /* The columns linking and merging select and join on (all of them:
-   * 0.6 s per 100k rows; the jsonb and text columns are the cost), from
-   * a sample of 3,000 rows per partition instead of 30,000: the table is
-   * partitioned (sql/031) and ANALYZE samples every partition as well as
-   * the whole, so the default read a 100k-record run whole, 32 times a
-   * 30,000-row sample (0.50 s instead of 0.15 s; 12 % of the first load).
-   * The plans need the run's row count and the keys' distinct counts,
-   * which the smaller sample gives; autovacuum analyses each partition
-   * again at the default target once its rows settle. */
-  result = pgu_command(conn, "SET LOCAL default_statistics_target = 10", 0, NULL);
-  if (result == PGU_OK)
-    result = pgu_command(conn,
-                         "ANALYZE tthc.dossier_source (run_id, unit_code, source_kind, source_code,"
-                         " dossier_code)",
-                         0, NULL);
-  if (result == PGU_OK)
-    result = pgu_command(conn, "RESET default_statistics_target", 0, NULL);
-  return result;
+  return pgu_command(conn, "SELECT tthc.analyze_dossier_source()", 0, NULL);
 }
 
 /* Whether the run's records are likely all new and distinct, so that a

@@ -257,6 +257,13 @@ assert_eq 2 "$(find "$TMP/state/runs" -mindepth 2 -maxdepth 2 -name LOADED | wc 
 grep -q "retention: removed 1 loaded run older than 30 days" "$TMP/sync.out" && ok "retention is logged" ||
   not_ok "retention is logged"
 
+# the loader has dossier_source analysed with the owner's rights (sql/032),
+# the parent of the partitions included (autovacuum never analyses it)
+if as tthc_loader "SELECT tthc.analyze_dossier_source()" &&
+   [ "$(q "SELECT count(*) > 0 FROM pg_stats WHERE schemaname = 'tthc' AND tablename = 'dossier_source' AND inherited")" = t ]; then
+  ok "the loader has dossier_source analysed, the whole table included"
+else not_ok "the loader has dossier_source analysed"; sed 's/^/    /' "$TMP/as.out"; fi
+denied tthc_analyst "SELECT tthc.analyze_dossier_source()"
 denied tthc_loader "CREATE TABLE tthc.loader_t (x int)"
 denied tthc_loader "ALTER TABLE tthc.dossier ADD COLUMN x int"
 denied tthc_loader "DROP TABLE tthc.unit"
