@@ -107,6 +107,21 @@ BEGIN
   FOREACH stmt IN ARRAY coalesce(keys, '{}') || coalesce(indexes, '{}') || coalesce(triggers, '{}') LOOP
     EXECUTE stmt;
   END LOOP;
+  -- each partition's index named as the parent's, the partition's name for
+  -- the table's (dossier_end_idx: dossier_p07_end_idx), so that a plan
+  -- names the index it uses as before
+  FOR stmt IN
+    SELECT format('ALTER INDEX tthc_partition.%I RENAME TO %I', pi.relname,
+                  pt.relname || substr(ci.relname, length(t) + 1))
+      FROM pg_index i JOIN pg_class ci ON ci.oid = i.indexrelid
+      JOIN pg_inherits h ON h.inhparent = i.indexrelid
+      JOIN pg_class pi ON pi.oid = h.inhrelid
+      JOIN pg_index x ON x.indexrelid = pi.oid JOIN pg_class pt ON pt.oid = x.indrelid
+     WHERE i.indrelid = format('tthc.%I', t)::regclass AND left(ci.relname, length(t)) = t
+       AND pi.relname <> pt.relname || substr(ci.relname, length(t) + 1)
+  LOOP
+    EXECUTE stmt;
+  END LOOP;
   EXECUTE format('COMMENT ON TABLE tthc.%I IS %L', t, tbl_comment);
   PERFORM pg_temp.grant_acl(format('tthc.%I', t), tbl_acl);
 END

@@ -338,7 +338,8 @@ SELECT (30000 + u)::text, 'V' || u || '-' || i, ARRAY['city'], true, false, now(
 ANALYZE tthc.dossier;
 SQL
 q "EXPLAIN SELECT * FROM tthc.report_bieu06('30005', '2025-10-01', '2025-10-31')" >"$TMP/plan.txt"
-if grep -q dossier_end_idx "$TMP/plan.txt" && grep -q dossier_received_idx "$TMP/plan.txt" &&
+# (the indexes of the commune's partition since sql/031: dossier_pNN_end_idx)
+if grep -Eq 'dossier(_p[0-9]+)?_end_idx' "$TMP/plan.txt" && grep -Eq 'dossier(_p[0-9]+)?_received_idx' "$TMP/plan.txt" &&
    ! grep -q "Seq Scan on dossier" "$TMP/plan.txt"; then
   ok "a commune's month uses the (unit_code, received_at) and (unit_code, end time) indexes"
 else not_ok "period scope not served by the indexes"; sed 's/^/    /' "$TMP/plan.txt"; fi
