@@ -131,10 +131,68 @@ static void test_spans(void)
   CU_ASSERT_EQUAL(json_list_spans("{\"other\":[1]}", 13, "result", &s), -1);
 }
 
+/* The spans' canonical flag, found in the same pass as the span, is
+ * json_is_canonical() of the span's bytes; the spans are the elements as
+ * written. Strings long and short, with the bytes the scan stops at ('"',
+ * a backslash, a control character) at every offset of an 8-byte word. */
+static void test_scan_agrees(void)
+{
+  static const char *const strings[] = {
+    "\"abcdefghijklmnopqrstuvwxyz\"",
+    "\"abcdefg\\\"hijklmnop\"",
+    "\"ab\tcdefghijklm\"",
+    "\"abcdefghij\x01\"",
+    "\"Đăng ký khai sinh tại UBND xã\"",
+    "\"abcdefgh\\\\\"",
+    "\"\\/abcdefghijk\"",
+    "\"abcdefghijklmno\\n\"",
+    "\"\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\"",
+  };
+  static char page[1 << 16];
+  int canonical = 0, total = 0;
+
+  srand(17);
+  for (int round = 0; round < 400; round++) {
+    size_t n = 0, starts[64], ends[64];
+    int k = 1 + rand() % 40;
+    struct json_span *sp;
+    long got;
+
+    n += (size_t)snprintf(page + n, sizeof(page) - n, "{\"status\":\"1\",\"value\":[");
+    for (int i = 0; i < k; i++) {
+      if (i)
+        page[n++] = ',';
+      starts[i] = n;
+      if (rand() % 2) {
+        random_value(page, sizeof(page) - 512, &n, 0);
+      } else { /* an object of strings, a pad shifting them in the word */
+        n += (size_t)snprintf(page + n, sizeof(page) - n, "{\"%.*s\":%s,\"k\":%s}", rand() % 9,
+                              "pppppppp", strings[rand() % (sizeof(strings) / sizeof(*strings))],
+                              strings[rand() % (sizeof(strings) / sizeof(*strings))]);
+      }
+      ends[i] = n;
+    }
+    n += (size_t)snprintf(page + n, sizeof(page) - n, "]}");
+    got = json_list_spans(page, n, "value", &sp);
+    CU_ASSERT_EQUAL_FATAL(got, k);
+    for (int i = 0; i < k; i++) {
+      CU_ASSERT_EQUAL(sp[i].start, starts[i]);
+      CU_ASSERT_EQUAL(sp[i].len, ends[i] - starts[i]);
+      CU_ASSERT_EQUAL(sp[i].canonical, json_is_canonical(page + starts[i], ends[i] - starts[i]));
+      canonical += sp[i].canonical;
+      total++;
+    }
+    free(sp);
+  }
+  CU_ASSERT(canonical > total / 10); /* both answers were tried */
+  CU_ASSERT(canonical < total - total / 10);
+}
+
 static CU_TestInfo tests[] = {
   { "fixed values: canonical ones print back unchanged", test_fixed },
   { "random values: canonical implies cJSON prints it back", test_random },
   { "the list's elements, byte for byte", test_spans },
+  { "spans: the flag found in the scan is json_is_canonical's", test_scan_agrees },
   CU_TEST_INFO_NULL,
 };
 

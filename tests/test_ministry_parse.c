@@ -175,6 +175,28 @@ static void test_nul_and_long_numbers(void)
   canon_release(&s.last);
 }
 
+/* A page with no NUL or escape is parsed as it is, unless it may hold an
+ * integer too long for a double: 16 digits (just past what a double keeps
+ * exactly) wherever they fall in the page are still read as written. */
+static void test_long_number_without_flaws(void)
+{
+  for (int pad = 0; pad < 40; pad++) {
+    char page[512];
+    struct seen s = { 0 };
+    int n = snprintf(page, sizeof(page),
+                     "{\"status\":\"1\",\"nextCursor\":null,\"value\":["
+                     "{\"maHoSoLT\":\"BTP-%.*s\",\"maHoSoMCDT\":9999999999999999,"
+                     "\"maDonVi\":11002,\"trangThai\":1,\"capNhatLuc\":\"02/04/2026 14:30:05\"}]}",
+                     pad, "XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX");
+
+    CU_ASSERT_EQUAL(seen_parse(&s, SOURCE_MINISTRY, "11002", "loc", NULL, page, (size_t)n),
+                    PARSE_OK);
+    CU_ASSERT_EQUAL_FATAL(s.records, 1);
+    CU_ASSERT_STRING_EQUAL(V(linked_codes), "[\"9999999999999999\"]");
+    canon_release(&s.last);
+  }
+}
+
 /* ---- every representation the simulator writes ------------------------------ */
 
 /*
@@ -194,6 +216,7 @@ static CU_TestInfo tests[] = {
   { "rejects name field and reason", test_rejects },
   { "error page", test_error_page },
   { "NUL and long numbers", test_nul_and_long_numbers },
+  { "a long number in a page without flaws", test_long_number_without_flaws },
   { "every simulator representation reads the same", test_sim_variants },
   CU_TEST_INFO_NULL,
 };

@@ -1,5 +1,6 @@
 #include "canonical.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,19 +104,41 @@ static int is_space_or_ctrl(unsigned char c)
   return c <= 0x20 || c == 0x7F;
 }
 
+#define BYTES(x) (0x0101010101010101ULL * (x))
+
+/* Whether any byte of w is below 0x20 or is 0x7F; sets the high bits of
+ * *high where a byte is 0x80 or above. Eight bytes at once: this check was
+ * a twentieth of a ministry record's time a byte at a time. */
+static int word_has_ctrl(uint64_t w, uint64_t *high)
+{
+  uint64_t del = w ^ BYTES(0x7F);
+
+  *high |= w & BYTES(0x80);
+  /* below 0x20: w - 0x20 borrows into the high bit of a byte below 0x80 */
+  return (((w - BYTES(0x20)) & ~w) | ((del - BYTES(0x01)) & ~del)) & BYTES(0x80) ? 1 : 0;
+}
+
 /* Text that text_clean() would return unchanged: no control characters
  * anywhere, nothing to trim, not too long, valid UTF-8. */
 static int already_clean(const char *s, size_t *len)
 {
   const unsigned char *p = (const unsigned char *)s;
-  size_t n = 0;
+  size_t n = strlen(s), i = 0;
+  uint64_t w, high = 0;
 
-  for (; p[n]; n++)
-    if (p[n] < 0x20 || p[n] == 0x7F)
+  for (; i + 8 <= n; i += 8) {
+    memcpy(&w, p + i, 8);
+    if (word_has_ctrl(w, &high))
       return 0;
+  }
+  for (; i < n; i++) {
+    if (p[i] < 0x20 || p[i] == 0x7F)
+      return 0;
+    high |= p[i] & 0x80;
+  }
   *len = n;
   return n > 0 && n <= CANON_TEXT_MAX && !is_space_or_ctrl(p[0]) && !is_space_or_ctrl(p[n - 1]) &&
-         utf8_valid(s, n);
+         (!high || utf8_valid(s, n));
 }
 
 canon_result canon_set_text(struct canonical_record *r, enum dossier_field f, const char *s)
@@ -150,6 +173,49 @@ canon_result canon_set_code(struct canonical_record *r, enum dossier_field f, co
   return CANON_BAD_CODE;
 }
 
+/* Two digits of v at p. */
+static void put2(char *p, int v)
+{
+  p[0] = (char)('0' + v / 10);
+  p[1] = (char)('0' + v % 10);
+}
+
+/* time_format_utc(t, out), the date part kept for the day's next time: a
+ * record's times fall on a few days, and the calendar arithmetic for each
+ * was a thirtieth of a ministry record's time. Years 1970-9999 only; the
+ * others go to time_format_utc(). */
+static void format_utc(tthc_time t, char out[32])
+{
+  static _Thread_local struct {
+    int64_t day;
+    char date[12]; /* "YYYY-MM-DD " */
+  } cache[16];
+  int64_t day, secs;
+  size_t slot;
+
+  if (t < 0 || t > 253402300799LL) {
+    time_format_utc(t, out);
+    return;
+  }
+  day = t / 86400;
+  secs = t % 86400;
+  slot = (size_t)(day & 15);
+  if (!cache[slot].date[0] || cache[slot].day != day) {
+    char full[32];
+    time_format_utc(day * 86400, full);
+    memcpy(cache[slot].date, full, 11);
+    cache[slot].date[11] = '\0';
+    cache[slot].day = day;
+  }
+  memcpy(out, cache[slot].date, 11);
+  put2(out + 11, (int)(secs / 3600));
+  out[13] = ':';
+  put2(out + 14, (int)(secs / 60 % 60));
+  out[16] = ':';
+  put2(out + 17, (int)(secs % 60));
+  memcpy(out + 19, "+00", 4);
+}
+
 canon_result canon_set_time(struct canonical_record *r, enum dossier_field f, tthc_time t)
 {
   char buf[32];
@@ -158,15 +224,22 @@ canon_result canon_set_time(struct canonical_record *r, enum dossier_field f, tt
     canon_take(r, f, NULL);
     return CANON_OK;
   }
-  time_format_utc(t, buf);
-  return set_copy(r, f, buf);
+  format_utc(t, buf);
+  return set_copy_n(r, f, buf, strlen(buf));
 }
 
 canon_result canon_set_int(struct canonical_record *r, enum dossier_field f, long long v)
 {
-  char buf[24];
-  snprintf(buf, sizeof(buf), "%lld", v);
-  return set_copy(r, f, buf);
+  /* "%lld" by hand: snprintf was a twentieth of a ministry record's time */
+  char buf[24], *p = buf + sizeof(buf);
+  unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+
+  do
+    *--p = (char)('0' + u % 10);
+  while ((u /= 10) != 0);
+  if (v < 0)
+    *--p = '-';
+  return set_copy_n(r, f, p, (size_t)(buf + sizeof(buf) - p));
 }
 
 canon_result canon_set_bool(struct canonical_record *r, enum dossier_field f, bool v)
@@ -174,9 +247,65 @@ canon_result canon_set_bool(struct canonical_record *r, enum dossier_field f, bo
   return set_copy(r, f, v ? "t" : "f");
 }
 
+/* What copy_escape() writes for s, appended at line[*n] (room bytes in
+ * all); 0 when it does not fit. */
+static int put_escaped(char *line, size_t *n, size_t room, const char *s)
+{
+  size_t at = *n;
+
+  if (!s) {
+    if (room - at < 2)
+      return 0;
+    memcpy(line + at, "\\N", 2);
+    *n = at + 2;
+    return 1;
+  }
+  /* plain runs copied in one go; only four bytes need escaping */
+  while (*s) {
+    size_t run = strcspn(s, "\\\t\n\r");
+    if (room - at < run + 2)
+      return 0;
+    memcpy(line + at, s, run);
+    at += run;
+    s += run;
+    if (!*s)
+      break;
+    line[at++] = '\\';
+    line[at++] = *s == '\t' ? 't' : *s == '\n' ? 'n' : *s == '\r' ? 'r' : '\\';
+    s++;
+  }
+  *n = at;
+  return 1;
+}
+
+/* The line in one piece (one dynbuf_add, no call per byte) when it fits
+ * in line; 0 when it does not. */
+static int write_line(const struct canonical_record *r, char *line, size_t room, size_t *n)
+{
+  *n = 0;
+  for (int i = 0; i < DF__COUNT; i++) {
+    if (i) {
+      if (*n >= room)
+        return 0;
+      line[(*n)++] = '\t';
+    }
+    if (!put_escaped(line, n, room, r->v[i]))
+      return 0;
+  }
+  if (*n >= room)
+    return 0;
+  line[(*n)++] = '\n';
+  return 1;
+}
+
 dynbuf_result canon_write_copy(const struct canonical_record *r, struct dynbuf *out)
 {
   dynbuf_result result = DYNBUF_OK;
+  char line[8192];
+  size_t n;
+
+  if (write_line(r, line, sizeof(line), &n))
+    return dynbuf_add(out, line, n);
 
   for (int i = 0; i < DF__COUNT && !result; i++) {
     if (i)

@@ -15,8 +15,8 @@ const struct hoso_profile hoso_profile_city = { "MaHoSoQuocGia", "TTHC_TP" };
 /* TaiLieuNop[]: digitised / reused / citizen-store components. */
 static void map_components(struct mapper *m)
 {
-  const cJSON *docs = array_of(m, "TaiLieuNop"), *d;
-  int digitised = 0, reused = m_equals(m, m->obj, "HoSoCoThanhPhanSoHoa", "1"), store = 0;
+  const cJSON *docs = mapper_array(m, "TaiLieuNop"), *d;
+  int digitised = 0, reused = mapper_equals(m, m->obj, "HoSoCoThanhPhanSoHoa", "1"), store = 0;
 
   cJSON_ArrayForEach(d, docs)
   {
@@ -33,7 +33,7 @@ static void map_components(struct mapper *m)
 
 static void map_results(struct mapper *m)
 {
-  const cJSON *res = array_of(m, "DanhSachGiayToKetQua"), *r;
+  const cJSON *res = mapper_array(m, "DanhSachGiayToKetQua"), *r;
   char buf[JF_BUF];
   int eresult = 0;
 
@@ -44,7 +44,7 @@ static void map_results(struct mapper *m)
 
 static void map_fees(struct mapper *m)
 {
-  const cJSON *fees = array_of(m, "DanhSachLePhi"), *f;
+  const cJSON *fees = mapper_array(m, "DanhSachLePhi"), *f;
   char buf[JF_BUF];
   long long total = 0;
 
@@ -57,7 +57,7 @@ static void map_fees(struct mapper *m)
       continue;
     n = strtoll(v, &end, 10);
     if (*end || n < 0 || n > 1000000000000LL) {
-      fail(m, "DanhSachLePhi.Gia", "not a fee in VND: \"%.40s\"", v);
+      mapper_fail(m, "DanhSachLePhi.Gia", "not a fee in VND: \"%.40s\"", v);
       return;
     }
     total += n;
@@ -69,7 +69,7 @@ static void map_fees(struct mapper *m)
 static void map_payment(struct mapper *m)
 {
   char buf[JF_BUF];
-  const char *v = m_scalar(m, m->obj, "DuocThanhToanTrucTuyen", buf);
+  const char *v = mapper_scalar(m, m->obj, "DuocThanhToanTrucTuyen", buf);
 
   if (!v)
     return;
@@ -78,19 +78,19 @@ static void map_payment(struct mapper *m)
   else if (!strcmp(v, "0") || !strcmp(v, "3"))
     canon_set_int(m->rec, DF_paid_online, 0);
   else
-    fail(m, "DuocThanhToanTrucTuyen", "unknown value \"%.40s\"", v);
+    mapper_fail(m, "DuocThanhToanTrucTuyen", "unknown value \"%.40s\"", v);
 }
 
 static void map_linked_codes(struct mapper *m, const char *key)
 {
   char buf[JF_BUF], norm[CANON_CODE_MAX + 1];
-  const char *v = m_scalar(m, m->obj, key, buf);
+  const char *v = mapper_scalar(m, m->obj, key, buf);
   cJSON *arr;
 
   if (!v)
     return;
   if (code_normalise(v, norm, sizeof(norm)) != CODE_OK) {
-    fail(m, key, "not a valid code: \"%.80s\"", v);
+    mapper_fail(m, key, "not a valid code: \"%.80s\"", v);
     return;
   }
   if (m->rec->v[DF_source_code] && !strcmp(norm, m->rec->v[DF_source_code]))
@@ -98,7 +98,7 @@ static void map_linked_codes(struct mapper *m, const char *key)
   arr = cJSON_CreateArray();
   if (!arr || !cJSON_AddItemToArray(arr, cJSON_CreateString(norm)) ||
       canon_set_json(m->rec, DF_linked_codes, arr))
-    fail(m, key, "%s", "out of memory");
+    mapper_fail(m, key, "%s", "out of memory");
   cJSON_Delete(arr);
 }
 
@@ -151,7 +151,7 @@ static dynbuf_result step_json(struct dynbuf *b, const char *at, long status, co
  * would print for it (no tree per step to print again). */
 static void map_steps(struct mapper *m)
 {
-  const cJSON *list = array_of(m, "QuaTrinhXuLy"), *b;
+  const cJSON *list = mapper_array(m, "QuaTrinhXuLy"), *b;
   struct dynbuf out;
   dynbuf_result r;
 
@@ -163,13 +163,13 @@ static void map_steps(struct mapper *m)
   {
     char buf[JF_BUF], at[32], norm[16], dept[CANON_CODE_MAX + 1];
     const char *st = jf_scalar(b, "trangThai", buf);
-    tthc_time t = map_time_of(m, b, "thoiDiem");
+    tthc_time t = mapper_time_of(m, b, "thoiDiem");
     long n;
 
     if (t == TTHC_TIME_NONE || !st || scalar_code(st, norm, sizeof(norm)) != CODE_OK ||
         (n = strtol(norm, NULL, 10)) < 1 || n > 10) {
-      fail(m, "QuaTrinhXuLy.Buoc", "step without a time or a national status (\"%.20s\")",
-           st ? st : "");
+      mapper_fail(m, "QuaTrinhXuLy.Buoc", "step without a time or a national status (\"%.20s\")",
+                  st ? st : "");
       break;
     }
     time_format_utc(t, at);
@@ -184,7 +184,7 @@ static void map_steps(struct mapper *m)
   if (!r)
     r = dynbuf_addc(&out, ']');
   if (r)
-    fail(m, "QuaTrinhXuLy", "%s", dynbuf_strerror(r));
+    mapper_fail(m, "QuaTrinhXuLy", "%s", dynbuf_strerror(r));
   else if (!m->failed) {
     canon_take(m->rec, DF_steps, out.buf); /* the buffer is the record's now */
     out.buf = NULL;
@@ -200,61 +200,61 @@ void hoso_map(struct mapper *m, const struct hoso_profile *profile, const struct
   long status;
 
   if (!cJSON_IsObject(hoso)) {
-    fail(m, "HoSo", "%s", "record is not an object");
+    mapper_fail(m, "HoSo", "%s", "record is not an object");
     return;
   }
-  map_commune(m, "MaXa", page);
-  map_code(m, DF_source_code, "MaHoSo");
+  mapper_commune(m, "MaXa", page);
+  mapper_code(m, DF_source_code, "MaHoSo");
   if (!m->failed && !rec->v[DF_source_code])
-    fail(m, "MaHoSo", "%s", "missing dossier code");
+    mapper_fail(m, "MaHoSo", "%s", "missing dossier code");
   map_linked_codes(m, profile->linked_code_key);
   if (profile->origin_system)
     canon_set_text(rec, DF_origin_system, profile->origin_system);
   else
-    map_text(m, DF_origin_system, "NguonDongBo");
-  updated = map_time(m, DF_source_updated_at, "NgayCapNhat");
+    mapper_text(m, DF_origin_system, "NguonDongBo");
+  updated = mapper_time(m, DF_source_updated_at, "NgayCapNhat");
   if (!m->failed && updated == TTHC_TIME_NONE)
-    fail(m, "NgayCapNhat", "%s", "missing update time");
+    mapper_fail(m, "NgayCapNhat", "%s", "missing update time");
 
-  map_code(m, DF_procedure_code, "MaTTHC");
-  map_text(m, DF_procedure_name, "TenTTHC");
-  map_code(m, DF_field_code, "MaLinhVuc");
-  map_text(m, DF_field_name, "TenLinhVuc");
-  map_small(m, DF_channel, "KenhThucHien", 1, 3);
+  mapper_code(m, DF_procedure_code, "MaTTHC");
+  mapper_text(m, DF_procedure_name, "TenTTHC");
+  mapper_code(m, DF_field_code, "MaLinhVuc");
+  mapper_text(m, DF_field_name, "TenLinhVuc");
+  mapper_small(m, DF_channel, "KenhThucHien", 1, 3);
   {
     char buf[JF_BUF];
-    const char *v = m_scalar(m, hoso, "NoiNopHoSo", buf);
+    const char *v = mapper_scalar(m, hoso, "NoiNopHoSo", buf);
     if (v && strcmp(v, "1") && strcmp(v, "2"))
-      fail(m, "NoiNopHoSo", "unknown value \"%.40s\"", v);
+      mapper_fail(m, "NoiNopHoSo", "unknown value \"%.40s\"", v);
     else if (v)
       canon_set_bool(rec, DF_submitted_on_portal, v[0] == '1');
   }
-  map_time(m, DF_submitted_at, "NgayNopHoSo");
-  map_code(m, DF_department_code, "MaDonViXuLy");
-  map_text(m, DF_department_name, "DonViXuLy");
+  mapper_time(m, DF_submitted_at, "NgayNopHoSo");
+  mapper_code(m, DF_department_code, "MaDonViXuLy");
+  mapper_text(m, DF_department_name, "DonViXuLy");
 
-  status = map_small(m, DF_status, "TrangThaiHoSo", 1, 10);
+  status = mapper_small(m, DF_status, "TrangThaiHoSo", 1, 10);
   if (!m->failed && status < 0)
-    fail(m, "TrangThaiHoSo", "%s", "missing status");
-  map_text(m, DF_source_status, "TrangThaiHoSo");
-  received = map_time(m, DF_received_at, "NgayTiepNhan");
-  map_time(m, DF_due_at, "NgayHenTra");
-  finished = map_time(m, DF_finished_at, "NgayKetThucXuLy");
-  returned = map_time(m, DF_returned_at, "NgayTra");
-  map_time(m, DF_refused_at, "NgayTuChoi");
+    mapper_fail(m, "TrangThaiHoSo", "%s", "missing status");
+  mapper_text(m, DF_source_status, "TrangThaiHoSo");
+  received = mapper_time(m, DF_received_at, "NgayTiepNhan");
+  mapper_time(m, DF_due_at, "NgayHenTra");
+  finished = mapper_time(m, DF_finished_at, "NgayKetThucXuLy");
+  returned = mapper_time(m, DF_returned_at, "NgayTra");
+  mapper_time(m, DF_refused_at, "NgayTuChoi");
   if (received != TTHC_TIME_NONE && finished != TTHC_TIME_NONE && finished < received)
-    fail(m, "NgayKetThucXuLy", "%s", "processing finished before the dossier was received");
+    mapper_fail(m, "NgayKetThucXuLy", "%s", "processing finished before the dossier was received");
   if (received != TTHC_TIME_NONE && returned != TTHC_TIME_NONE && returned < received)
-    fail(m, "NgayTra", "%s", "result returned before the dossier was received");
-  map_supplements(m, "DanhSachHoSoBoSung", "NgayYeuCau", "NgayHoanThanh", "NgayHenTraMoi");
+    mapper_fail(m, "NgayTra", "%s", "result returned before the dossier was received");
+  mapper_supplements(m, "DanhSachHoSoBoSung", "NgayYeuCau", "NgayHoanThanh", "NgayHenTraMoi");
 
   map_components(m);
   map_results(m);
-  map_flag(m, DF_vneid_verified, "TaiKhoanDuocXacThucVoiVNeID");
+  mapper_flag(m, DF_vneid_verified, "TaiKhoanDuocXacThucVoiVNeID");
   map_fees(m);
   map_payment(m);
-  map_small(m, DF_rating, "DanhGiaHaiLong", 1, 3);
-  map_flag(m, DF_has_complaint, "CoPhanAnh");
-  map_small(m, DF_service_level, "MucDoDVC", 2, 4);
+  mapper_small(m, DF_rating, "DanhGiaHaiLong", 1, 3);
+  mapper_flag(m, DF_has_complaint, "CoPhanAnh");
+  mapper_small(m, DF_service_level, "MucDoDVC", 2, 4);
   map_steps(m);
 }

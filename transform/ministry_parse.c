@@ -19,19 +19,27 @@
 /* The Ministry of Justice's system, as the portal names it in NguonDongBo. */
 #define MINISTRY_ORIGIN "HOTICH_BTP"
 
+/* v (a scalar as jf_scalar() gives it) says yes: "1" or "true". */
+static int truthy_value(const char *v)
+{
+  return v && (!strcmp(v, "1") || !strcmp(v, "true"));
+}
+
+/* obj[key] says yes; one lookup (it was two, one per spelling). */
 static int truthy(const cJSON *obj, const char *key)
 {
-  return jf_equals(obj, key, "1") || jf_equals(obj, key, "true");
+  char buf[JF_BUF];
+  return truthy_value(jf_scalar(obj, key, buf));
 }
 
 static void map_status(struct mapper *m, tthc_time returned)
 {
   char buf[JF_BUF], norm[16];
-  const char *v = m_scalar(m, m->obj, "trangThai", buf);
+  const char *v = mapper_scalar(m, m->obj, "trangThai", buf);
   long national;
 
   if (!v) {
-    fail(m, "trangThai", "%s", "missing status");
+    mapper_fail(m, "trangThai", "%s", "missing status");
     return;
   }
   canon_set_text(m->rec, DF_source_status, v);
@@ -48,7 +56,7 @@ static void map_status(struct mapper *m, tthc_time returned)
   else if (!strcmp(norm, "6"))
     national = 3;
   else {
-    fail(m, "trangThai", "unknown ministry status \"%.20s\"", v);
+    mapper_fail(m, "trangThai", "unknown ministry status \"%.20s\"", v);
     return;
   }
   canon_set_int(m->rec, DF_status, national);
@@ -57,7 +65,7 @@ static void map_status(struct mapper *m, tthc_time returned)
 static void map_channel(struct mapper *m)
 {
   char buf[JF_BUF];
-  const char *v = m_scalar(m, m->obj, "kenhNop", buf);
+  const char *v = mapper_scalar(m, m->obj, "kenhNop", buf);
 
   if (!v)
     return;
@@ -68,13 +76,13 @@ static void map_channel(struct mapper *m)
   else if (!strcmp(v, "BUU_CHINH"))
     canon_set_int(m->rec, DF_channel, 3);
   else
-    fail(m, "kenhNop", "unknown channel \"%.40s\"", v);
+    mapper_fail(m, "kenhNop", "unknown channel \"%.40s\"", v);
 }
 
 static void map_objects(struct mapper *m)
 {
-  const cJSON *so = m_member(m, m->obj, "soHoa");
-  const cJSON *fee = m_member(m, m->obj, "lePhi");
+  const cJSON *so = mapper_member(m, m->obj, "soHoa");
+  const cJSON *fee = mapper_member(m, m->obj, "lePhi");
   char buf[JF_BUF];
 
   if (cJSON_IsObject(so)) {
@@ -82,7 +90,7 @@ static void map_objects(struct mapper *m)
     canon_set_bool(m->rec, DF_has_e_result, truthy(so, "ketQua"));
     canon_set_bool(m->rec, DF_has_reused_component, truthy(so, "taiSuDung"));
   } else if (so && !cJSON_IsNull(so)) {
-    fail(m, "soHoa", "%s", "not an object");
+    mapper_fail(m, "soHoa", "%s", "not an object");
   }
   if (cJSON_IsObject(fee)) {
     const char *v = jf_scalar(fee, "soTien", buf);
@@ -91,16 +99,16 @@ static void map_objects(struct mapper *m)
     if (v) {
       n = strtoll(v, &end, 10);
       if (*end || n < 0 || n > 1000000000000LL) {
-        fail(m, "lePhi.soTien", "not a fee in VND: \"%.40s\"", v);
+        mapper_fail(m, "lePhi.soTien", "not a fee in VND: \"%.40s\"", v);
         return;
       }
       canon_set_int(m->rec, DF_fee_total, n);
     }
     /* paid online through the ministry's payment gateway: the portal's 2 */
-    if (jf_scalar(fee, "thanhToanTrucTuyen", buf))
-      canon_set_int(m->rec, DF_paid_online, truthy(fee, "thanhToanTrucTuyen") ? 2 : 0);
+    if ((v = jf_scalar(fee, "thanhToanTrucTuyen", buf)) != NULL)
+      canon_set_int(m->rec, DF_paid_online, truthy_value(v) ? 2 : 0);
   } else if (fee && !cJSON_IsNull(fee)) {
-    fail(m, "lePhi", "%s", "not an object");
+    mapper_fail(m, "lePhi", "%s", "not an object");
   }
 }
 
@@ -112,39 +120,40 @@ static void map_ministry_record(struct mapper *m, const struct page_ctx *page)
   const char *mcdt;
 
   if (!cJSON_IsObject(m->obj)) {
-    fail(m, "value", "%s", "record is not an object");
+    mapper_fail(m, "value", "%s", "record is not an object");
     return;
   }
-  map_commune(m, "maDonVi", page);
-  map_code(m, DF_source_code, "maHoSoLT");
+  mapper_commune(m, "maDonVi", page);
+  mapper_code(m, DF_source_code, "maHoSoLT");
   if (!m->failed && !rec->v[DF_source_code])
-    fail(m, "maHoSoLT", "%s", "missing dossier code");
+    mapper_fail(m, "maHoSoLT", "%s", "missing dossier code");
   /* maHoSoMCDT: the city one-stop code when it came through the counter */
-  mcdt = m_scalar(m, m->obj, "maHoSoMCDT", buf);
+  mcdt = mapper_scalar(m, m->obj, "maHoSoMCDT", buf);
   if (mcdt) {
     if (code_normalise(mcdt, norm, sizeof(norm)) != CODE_OK)
-      fail(m, "maHoSoMCDT", "not a valid code: \"%.80s\"", mcdt);
+      mapper_fail(m, "maHoSoMCDT", "not a valid code: \"%.80s\"", mcdt);
     else if (!rec->v[DF_source_code] || strcmp(norm, rec->v[DF_source_code]))
-      map_json(m, DF_linked_codes, "maHoSoMCDT",
-               cJSON_CreateStringArray((const char *[]){ norm }, 1));
+      mapper_json(m, DF_linked_codes, "maHoSoMCDT",
+                  cJSON_CreateStringArray((const char *[]){ norm }, 1));
   }
   canon_set_text(rec, DF_origin_system, MINISTRY_ORIGIN);
-  if (map_time(m, DF_source_updated_at, "capNhatLuc") == TTHC_TIME_NONE)
-    fail(m, "capNhatLuc", "%s", "missing update time");
+  if (mapper_time(m, DF_source_updated_at, "capNhatLuc") == TTHC_TIME_NONE)
+    mapper_fail(m, "capNhatLuc", "%s", "missing update time");
 
-  map_code(m, DF_procedure_code, "maTTHC");
-  map_text(m, DF_procedure_name, "tenTTHC");
+  mapper_code(m, DF_procedure_code, "maTTHC");
+  mapper_text(m, DF_procedure_name, "tenTTHC");
   map_channel(m);
-  received = map_time(m, DF_received_at, "ngayTiepNhan");
-  map_time(m, DF_due_at, "hanXuLy");
-  finished = map_time(m, DF_finished_at, "thoiGianHoanThanh");
-  returned = map_time(m, DF_returned_at, "thoiGianTraKetQua");
+  received = mapper_time(m, DF_received_at, "ngayTiepNhan");
+  mapper_time(m, DF_due_at, "hanXuLy");
+  finished = mapper_time(m, DF_finished_at, "thoiGianHoanThanh");
+  returned = mapper_time(m, DF_returned_at, "thoiGianTraKetQua");
   map_status(m, returned);
   if (received != TTHC_TIME_NONE && finished != TTHC_TIME_NONE && finished < received)
-    fail(m, "thoiGianHoanThanh", "%s", "processing finished before the dossier was received");
+    mapper_fail(m, "thoiGianHoanThanh", "%s",
+                "processing finished before the dossier was received");
   if (received != TTHC_TIME_NONE && returned != TTHC_TIME_NONE && returned < received)
-    fail(m, "thoiGianTraKetQua", "%s", "result returned before the dossier was received");
-  map_supplements(m, "boSung", "yeuCau", "hoanThanh", NULL);
+    mapper_fail(m, "thoiGianTraKetQua", "%s", "result returned before the dossier was received");
+  mapper_supplements(m, "boSung", "yeuCau", "hoanThanh", NULL);
   map_objects(m);
 }
 

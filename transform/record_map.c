@@ -13,12 +13,17 @@
 #include "jsontext.h"
 #include "sha256.h"
 
+/* A name's slot: its length and four of its bytes, not a walk of every
+ * byte (hashing each member and key was a twentieth of a record's time);
+ * names that meet are told apart by strcmp. */
 static size_t name_hash(const char *s)
 {
-  size_t h = 2166136261u;
-  for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-    h = (h ^ *p) * 16777619u;
-  return h;
+  size_t n = strlen(s);
+  const unsigned char *p = (const unsigned char *)s;
+
+  if (!n)
+    return 0;
+  return ((n * 31 + p[0]) * 31 + p[n / 2]) * 31 + p[n - 1] + (n > 3 ? p[n - 2] * 7u : 0);
 }
 
 void member_index_clear(struct member_index *ix)
@@ -66,23 +71,23 @@ static void index_members(struct member_index *ix, const cJSON *obj)
     member_index_add(ix, c);
 }
 
-const cJSON *m_member(const struct mapper *m, const cJSON *obj, const char *key)
+const cJSON *mapper_member(const struct mapper *m, const cJSON *obj, const char *key)
 {
   if (obj != m->obj)
     return cJSON_GetObjectItemCaseSensitive(obj, key);
   return member_index_find(&m->index, obj, key);
 }
 
-const char *m_scalar(const struct mapper *m, const cJSON *obj, const char *key,
-                     char numbuf[JF_BUF])
+const char *mapper_scalar(const struct mapper *m, const cJSON *obj, const char *key,
+                          char numbuf[JF_BUF])
 {
-  return jf_value(m_member(m, obj, key), numbuf);
+  return jf_value(mapper_member(m, obj, key), numbuf);
 }
 
-int m_equals(const struct mapper *m, const cJSON *obj, const char *key, const char *want)
+int mapper_equals(const struct mapper *m, const cJSON *obj, const char *key, const char *want)
 {
   char buf[JF_BUF];
-  const char *v = m_scalar(m, obj, key, buf);
+  const char *v = mapper_scalar(m, obj, key, buf);
   return v && strcmp(v, want) == 0;
 }
 
@@ -102,7 +107,7 @@ void mapper_init(struct mapper *m, const cJSON *obj, const struct member_index *
   m->time_format = time_format;
 }
 
-void fail(struct mapper *m, const char *field, const char *fmt, ...)
+void mapper_fail(struct mapper *m, const char *field, const char *fmt, ...)
 {
   va_list ap;
 
@@ -115,113 +120,113 @@ void fail(struct mapper *m, const char *field, const char *fmt, ...)
   va_end(ap);
 }
 
-void map_text(struct mapper *m, enum dossier_field f, const char *key)
+void mapper_text(struct mapper *m, enum dossier_field f, const char *key)
 {
   char buf[JF_BUF];
-  canon_result r = canon_set_text(m->rec, f, m_scalar(m, m->obj, key, buf));
+  canon_result r = canon_set_text(m->rec, f, mapper_scalar(m, m->obj, key, buf));
   if (r)
-    fail(m, key, "%s", canon_strerror(r));
+    mapper_fail(m, key, "%s", canon_strerror(r));
 }
 
-void map_code(struct mapper *m, enum dossier_field f, const char *key)
+void mapper_code(struct mapper *m, enum dossier_field f, const char *key)
 {
   char buf[JF_BUF];
-  const char *v = m_scalar(m, m->obj, key, buf);
+  const char *v = mapper_scalar(m, m->obj, key, buf);
   if (canon_set_code(m->rec, f, v))
-    fail(m, key, "not a valid code: \"%.80s\"", v);
+    mapper_fail(m, key, "not a valid code: \"%.80s\"", v);
 }
 
 /* A yyyyMMddHHmmss local time; returns the instant or TTHC_TIME_NONE. */
-tthc_time map_time_of(struct mapper *m, const cJSON *obj, const char *key)
+tthc_time mapper_time_of(struct mapper *m, const cJSON *obj, const char *key)
 {
   char buf[JF_BUF];
-  const char *v = m_scalar(m, obj, key, buf);
+  const char *v = mapper_scalar(m, obj, key, buf);
   tthc_time t = TTHC_TIME_NONE;
 
   switch (m->parse_time(v, &t)) {
   case TIME_OK: return t;
   case TIME_ABSENT: return TTHC_TIME_NONE;
-  case TIME_SYNTAX: fail(m, key, "not a %s time: \"%.40s\"", m->time_format, v); break;
-  case TIME_RANGE: fail(m, key, "impossible date: \"%.40s\"", v); break;
+  case TIME_SYNTAX: mapper_fail(m, key, "not a %s time: \"%.40s\"", m->time_format, v); break;
+  case TIME_RANGE: mapper_fail(m, key, "impossible date: \"%.40s\"", v); break;
   }
   return TTHC_TIME_NONE;
 }
 
-tthc_time map_time(struct mapper *m, enum dossier_field f, const char *key)
+tthc_time mapper_time(struct mapper *m, enum dossier_field f, const char *key)
 {
-  tthc_time t = map_time_of(m, m->obj, key);
+  tthc_time t = mapper_time_of(m, m->obj, key);
   if (canon_set_time(m->rec, f, t))
-    fail(m, key, "%s", "out of memory");
+    mapper_fail(m, key, "%s", "out of memory");
   return t;
 }
 
 /* Small integer from a fixed set (lo..hi); absent stays NULL. */
-long map_small(struct mapper *m, enum dossier_field f, const char *key, long lo, long hi)
+long mapper_small(struct mapper *m, enum dossier_field f, const char *key, long lo, long hi)
 {
   char buf[JF_BUF], norm[16];
-  const char *v = m_scalar(m, m->obj, key, buf);
+  const char *v = mapper_scalar(m, m->obj, key, buf);
   char *end;
   long n;
 
   if (!v)
     return -1;
   if (scalar_code(v, norm, sizeof(norm)) != CODE_OK) {
-    fail(m, key, "unknown value \"%.40s\"", v);
+    mapper_fail(m, key, "unknown value \"%.40s\"", v);
     return -1;
   }
   n = strtol(norm, &end, 10);
   if (*end || n < lo || n > hi) {
-    fail(m, key, "unknown value \"%.40s\"", v);
+    mapper_fail(m, key, "unknown value \"%.40s\"", v);
     return -1;
   }
   canon_set_int(m->rec, f, n);
   return n;
 }
 
-void map_flag(struct mapper *m, enum dossier_field f, const char *key)
+void mapper_flag(struct mapper *m, enum dossier_field f, const char *key)
 {
   char buf[JF_BUF];
-  const char *v = m_scalar(m, m->obj, key, buf);
+  const char *v = mapper_scalar(m, m->obj, key, buf);
   if (v)
     canon_set_bool(m->rec, f, strcmp(v, "1") == 0);
 }
 
-const cJSON *array_of(struct mapper *m, const char *key)
+const cJSON *mapper_array(struct mapper *m, const char *key)
 {
-  const cJSON *a = m_member(m, m->obj, key);
+  const cJSON *a = mapper_member(m, m->obj, key);
   char buf[JF_BUF];
 
   /* missing, null and "" all mean absent */
-  if (!a || cJSON_IsNull(a) || (cJSON_IsString(a) && !m_scalar(m, m->obj, key, buf)))
+  if (!a || cJSON_IsNull(a) || (cJSON_IsString(a) && !mapper_scalar(m, m->obj, key, buf)))
     return NULL;
   if (!cJSON_IsArray(a)) {
-    fail(m, key, "%s", "not an array");
+    mapper_fail(m, key, "%s", "not an array");
     return NULL;
   }
   return a;
 }
 
-void map_json(struct mapper *m, enum dossier_field f, const char *key, cJSON *value)
+void mapper_json(struct mapper *m, enum dossier_field f, const char *key, cJSON *value)
 {
   if (!value || canon_set_json(m->rec, f, value))
-    fail(m, key, "%s", "out of memory");
+    mapper_fail(m, key, "%s", "out of memory");
   cJSON_Delete(value);
 }
 
-void map_commune(struct mapper *m, const char *key, const struct page_ctx *page)
+void mapper_commune(struct mapper *m, const char *key, const struct page_ctx *page)
 {
   const char *unit;
 
-  map_code(m, DF_unit_code, key);
+  mapper_code(m, DF_unit_code, key);
   unit = m->rec->v[DF_unit_code];
   if (m->failed)
     return;
   if (!unit)
-    fail(m, key, "%s", "missing commune code");
+    mapper_fail(m, key, "%s", "missing commune code");
   else if (!commune_code_valid(unit))
-    fail(m, key, "not a 5-digit commune code: \"%.40s\"", unit);
+    mapper_fail(m, key, "not a 5-digit commune code: \"%.40s\"", unit);
   else if (strcmp(unit, page->commune) != 0)
-    fail(m, key, "commune %s in a page requested for another commune", unit);
+    mapper_fail(m, key, "commune %s in a page requested for another commune", unit);
 }
 
 /* "LOCATION#INDEX" into loc (as snprintf would write it, without its
@@ -269,12 +274,12 @@ int record_deliver(const struct mapper *m, const struct page_ctx *page, size_t i
   return sink->record(sink->arg, page, index, rec);
 }
 
-void map_supplements(struct mapper *m, const char *list_key, const char *requested_key,
-                     const char *completed_key, const char *new_due_key)
+void mapper_supplements(struct mapper *m, const char *list_key, const char *requested_key,
+                        const char *completed_key, const char *new_due_key)
 {
   const char *keys[3] = { requested_key, completed_key, new_due_key };
   static const char *const names[3] = { "requested_at", "completed_at", "new_due_at" };
-  const cJSON *list = array_of(m, list_key), *s;
+  const cJSON *list = mapper_array(m, list_key), *s;
   cJSON *out;
 
   if (!list)
@@ -288,7 +293,7 @@ void map_supplements(struct mapper *m, const char *list_key, const char *request
     cJSON_AddItemToArray(out, o);
     for (int i = 0; i < 3; i++) {
       char buf[32];
-      t[i] = keys[i] ? map_time_of(m, s, keys[i]) : TTHC_TIME_NONE;
+      t[i] = keys[i] ? mapper_time_of(m, s, keys[i]) : TTHC_TIME_NONE;
       if (t[i] == TTHC_TIME_NONE) {
         cJSON_AddNullToObject(o, names[i]);
         continue;
@@ -297,11 +302,11 @@ void map_supplements(struct mapper *m, const char *list_key, const char *request
       cJSON_AddStringToObject(o, names[i], buf);
     }
     if (t[0] == TTHC_TIME_NONE)
-      fail(m, list_key, "%s", "supplement request without a request date");
+      mapper_fail(m, list_key, "%s", "supplement request without a request date");
     else if (t[1] != TTHC_TIME_NONE && t[1] < t[0])
-      fail(m, list_key, "%s", "supplement completed before it was requested");
+      mapper_fail(m, list_key, "%s", "supplement completed before it was requested");
   }
-  map_json(m, DF_supplements, list_key, out);
+  mapper_json(m, DF_supplements, list_key, out);
 }
 
 /* A string of the record holding what cJSON would have lost (a NUL, a
@@ -318,7 +323,8 @@ static const char *check_flaws(struct mapper *m, const char *raw, char **unmarke
   /* the member's name up to the flaw (it may be in the name itself) */
   snprintf(m->flaw_field, sizeof(m->flaw_field), "%.*s",
            member ? (int)json_text_clean_prefix(member) : 0, member ? member : "");
-  fail(m, m->flaw_field[0] ? m->flaw_field : "record", "holds %s", json_text_flaw_name(kind));
+  mapper_fail(m, m->flaw_field[0] ? m->flaw_field : "record", "holds %s",
+              json_text_flaw_name(kind));
   *unmarked = json_text_unmark(raw);
   return *unmarked ? *unmarked : raw;
 }
@@ -373,6 +379,49 @@ int page_may_hold_flaws(const char *data, size_t len)
 {
   return memchr(data, '\0', len) || memchr(data, 0xC0, len) || memchr(data, 0xED, len) ||
          has_u_escape(data, len);
+}
+
+static int is_digit(char c)
+{
+  return c >= '0' && c <= '9';
+}
+
+/* Whether data holds more than JSON_EXACT_DIGITS digits in a row: where an
+ * integer too long for a double could be. Only every (JSON_EXACT_DIGITS +
+ * 1)th byte is looked at, since a run that long covers one of them. */
+static int has_long_digit_run(const char *data, size_t len)
+{
+  const size_t run = JSON_EXACT_DIGITS + 1;
+
+  for (size_t i = run - 1; i < len; i += run) {
+    size_t lo = i, hi = i + 1;
+    if (!is_digit(data[i]))
+      continue;
+    while (lo > 0 && hi - lo < run && is_digit(data[lo - 1]))
+      lo--;
+    while (hi < len && hi - lo < run && is_digit(data[hi]))
+      hi++;
+    if (hi - lo >= run)
+      return 1;
+  }
+  return 0;
+}
+
+/* json_parse_exact() of a page. Its marked copy is the page itself byte
+ * for byte when there is no flaw to mark (may_hold_flaws 0) and no integer
+ * too long for a double, so such a page is parsed as it is: the same tree,
+ * without the copy (a tenth of a ministry page's time). A page that does
+ * not parse is parsed again the exact way, for the error's position. */
+static cJSON *parse_page_json(const char *data, size_t len, int may_hold_flaws,
+                              struct json_error *err)
+{
+  cJSON *doc;
+
+  if (may_hold_flaws || has_long_digit_run(data, len))
+    return json_parse_exact(data, len, err);
+  memset(err, 0, sizeof(*err));
+  doc = cJSON_ParseWithLengthOpts(data, len, NULL, 0);
+  return doc ? doc : json_parse_exact(data, len, err);
 }
 
 /* A record already in its unformatted form (json_span.h): its bytes,
@@ -435,7 +484,8 @@ parse_result json_page_parse(const struct record_format *fmt, const struct json_
   /* the page's tree, and every cJSON value the mappers build, in one
    * arena: freed at once below, with no walk of the tree */
   json_arena_resume(&arena);
-  doc = json_parse_exact(data, len, &err);
+  check = page_may_hold_flaws(data, len);
+  doc = parse_page_json(data, len, check, &err);
   if (!doc && err.nomem) {
     json_arena_suspend(&arena);
     return PARSE_NOMEM;
@@ -458,7 +508,6 @@ parse_result json_page_parse(const struct record_format *fmt, const struct json_
     snprintf(why.reason, sizeof(why.reason), "\"%s\" is not an array", list_key);
     goto bad_page;
   }
-  check = page_may_hold_flaws(data, len);
   /* where each record is in the page, when nothing in it is marked */
   nspans = check || !list ? -1 : json_list_spans(data, len, list_key, &spans);
   if (nspans >= 0 && nspans != (long)cJSON_GetArraySize(list))

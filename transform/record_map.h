@@ -51,36 +51,36 @@ void mapper_init(struct mapper *m, const cJSON *obj, const struct member_index *
 
 /* obj[key] (cJSON_GetObjectItemCaseSensitive's answer), through the index
  * when obj is the record itself. */
-const cJSON *m_member(const struct mapper *m, const cJSON *obj, const char *key);
-/* jf_scalar() / jf_equals() through m_member(). */
-const char *m_scalar(const struct mapper *m, const cJSON *obj, const char *key,
-                     char numbuf[JF_BUF]);
-int m_equals(const struct mapper *m, const cJSON *obj, const char *key, const char *want);
+const cJSON *mapper_member(const struct mapper *m, const cJSON *obj, const char *key);
+/* jf_scalar() / jf_equals() through mapper_member(). */
+const char *mapper_scalar(const struct mapper *m, const cJSON *obj, const char *key,
+                          char numbuf[JF_BUF]);
+int mapper_equals(const struct mapper *m, const cJSON *obj, const char *key, const char *want);
 
 /* Records the first failure: field and a printf-style reason. */
-void fail(struct mapper *m, const char *field, const char *fmt, ...)
+void mapper_fail(struct mapper *m, const char *field, const char *fmt, ...)
   __attribute__((format(printf, 3, 4)));
 
-void map_text(struct mapper *m, enum dossier_field f, const char *key);
-void map_code(struct mapper *m, enum dossier_field f, const char *key);
+void mapper_text(struct mapper *m, enum dossier_field f, const char *key);
+void mapper_code(struct mapper *m, enum dossier_field f, const char *key);
 /* A time at obj[key] (any object, e.g. an array element); NONE when absent. */
-tthc_time map_time_of(struct mapper *m, const cJSON *obj, const char *key);
-tthc_time map_time(struct mapper *m, enum dossier_field f, const char *key);
+tthc_time mapper_time_of(struct mapper *m, const cJSON *obj, const char *key);
+tthc_time mapper_time(struct mapper *m, enum dossier_field f, const char *key);
 /* An integer in lo..hi; -1 when absent (the field stays NULL). */
-long map_small(struct mapper *m, enum dossier_field f, const char *key, long lo, long hi);
+long mapper_small(struct mapper *m, enum dossier_field f, const char *key, long lo, long hi);
 /* "1" is true, any other present value false. */
-void map_flag(struct mapper *m, enum dossier_field f, const char *key);
+void mapper_flag(struct mapper *m, enum dossier_field f, const char *key);
 /* obj[key] as an array, NULL when absent; fails when it is not an array. */
-const cJSON *array_of(struct mapper *m, const char *key);
+const cJSON *mapper_array(struct mapper *m, const char *key);
 /* Sets f to the unformatted JSON of value (taking ownership of value). */
-void map_json(struct mapper *m, enum dossier_field f, const char *key, cJSON *value);
+void mapper_json(struct mapper *m, enum dossier_field f, const char *key, cJSON *value);
 /* A list of supplement requests (objects with a request, completion and
  * optional new due time under the given keys; new_due_key may be NULL) as
  * [{"requested_at","completed_at","new_due_at"}]. */
-void map_supplements(struct mapper *m, const char *list_key, const char *requested_key,
-                     const char *completed_key, const char *new_due_key);
+void mapper_supplements(struct mapper *m, const char *list_key, const char *requested_key,
+                        const char *completed_key, const char *new_due_key);
 /* The unit code (5 digits, the commune the page was asked for). */
-void map_commune(struct mapper *m, const char *key, const struct page_ctx *page);
+void mapper_commune(struct mapper *m, const char *key, const struct page_ctx *page);
 
 /*
  * Finishes the record: when the mapper did not fail, adds the lineage
