@@ -143,7 +143,7 @@ const char *text_strerror(text_result r)
   return "unknown text error";
 }
 
-dynbuf_result copy_escape(struct dynbuf *b, const char *s)
+dynbuf_result text_copy_escape(struct dynbuf *b, const char *s)
 {
   size_t start = b->len;
   const char *run;

@@ -55,6 +55,6 @@ const char *text_strerror(text_result r);
  * \N (SQL NULL).  Other bytes are copied unchanged.  Errors as
  * dynbuf_add; on error b is left exactly as it was.
  */
-dynbuf_result copy_escape(struct dynbuf *b, const char *s);
+dynbuf_result text_copy_escape(struct dynbuf *b, const char *s);
 
 #endif

@@ -1,7 +1,7 @@
 /* Canonical record setters and its COPY line; the generated schema. The
  * fast paths (text already clean, integers and times written by hand, the
  * line built in one piece) agree with the general code (text_clean,
- * snprintf, time_format_utc, copy_escape) on generated values. */
+ * snprintf, time_format_utc, text_copy_escape) on generated values. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -179,7 +179,7 @@ static void test_numbers_and_times(void)
   canon_release(&r);
 }
 
-/* The line is what copy_escape() of each field gives, tab-separated, also
+/* The line is what text_copy_escape() of each field gives, tab-separated, also
  * for a line too long for the one-piece buffer. */
 static void test_copy_line_agrees(void)
 {
@@ -211,7 +211,7 @@ static void test_copy_line_agrees(void)
     for (int f = 0; f < DF__COUNT; f++) {
       if (f)
         dynbuf_addc(&want, '\t');
-      copy_escape(&want, r.v[f]);
+      text_copy_escape(&want, r.v[f]);
     }
     dynbuf_addc(&want, '\n');
     CU_ASSERT_EQUAL(dynbuf_len(&got), dynbuf_len(&want));
@@ -241,7 +241,7 @@ static CU_TestInfo tests[] = {
   { "COPY line", test_copy_line },
   { "text: the fast path agrees with text_clean", test_text_agrees },
   { "integers and times as snprintf and time_format_utc write them", test_numbers_and_times },
-  { "COPY line: as copy_escape writes it, long lines too", test_copy_line_agrees },
+  { "COPY line: as text_copy_escape writes it, long lines too", test_copy_line_agrees },
   { "generated schema", test_schema },
   CU_TEST_INFO_NULL,
 };

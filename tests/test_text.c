@@ -126,27 +126,27 @@ static void test_copy_escape(void)
   struct dynbuf b;
 
   dynbuf_init(&b, 100);
-  CU_ASSERT_EQUAL(copy_escape(&b, "a\\b\tc\nd\re"), DYNBUF_OK);
+  CU_ASSERT_EQUAL(text_copy_escape(&b, "a\\b\tc\nd\re"), DYNBUF_OK);
   CU_ASSERT_STRING_EQUAL(dynbuf_ptr(&b), "a\\\\b\\tc\\nd\\re");
   dynbuf_reset(&b);
-  CU_ASSERT_EQUAL(copy_escape(&b, NULL), DYNBUF_OK);
+  CU_ASSERT_EQUAL(text_copy_escape(&b, NULL), DYNBUF_OK);
   CU_ASSERT_STRING_EQUAL(dynbuf_ptr(&b), "\\N");
   dynbuf_reset(&b);
-  CU_ASSERT_EQUAL(copy_escape(&b, ""), DYNBUF_OK);
+  CU_ASSERT_EQUAL(text_copy_escape(&b, ""), DYNBUF_OK);
   CU_ASSERT_STRING_EQUAL(dynbuf_ptr(&b), "");
-  CU_ASSERT_EQUAL(copy_escape(&b, "\\N"), DYNBUF_OK);
+  CU_ASSERT_EQUAL(text_copy_escape(&b, "\\N"), DYNBUF_OK);
   CU_ASSERT_STRING_EQUAL(dynbuf_ptr(&b), "\\\\N");
   dynbuf_reset(&b);
-  CU_ASSERT_EQUAL(copy_escape(&b, "Hà Nội"), DYNBUF_OK);
+  CU_ASSERT_EQUAL(text_copy_escape(&b, "Hà Nội"), DYNBUF_OK);
   CU_ASSERT_STRING_EQUAL(dynbuf_ptr(&b), "Hà Nội");
   dynbuf_release(&b);
 
   /* on overflow the buffer is unchanged, not half-escaped */
   dynbuf_init(&b, 8);
   CU_ASSERT_EQUAL(dynbuf_addstr(&b, "x\t"), DYNBUF_OK);
-  CU_ASSERT_EQUAL(copy_escape(&b, "ab\n\n"), DYNBUF_TOO_BIG);
+  CU_ASSERT_EQUAL(text_copy_escape(&b, "ab\n\n"), DYNBUF_TOO_BIG);
   CU_ASSERT_STRING_EQUAL(dynbuf_ptr(&b), "x\t");
-  CU_ASSERT_EQUAL(copy_escape(&b, "ab\n"), DYNBUF_OK);
+  CU_ASSERT_EQUAL(text_copy_escape(&b, "ab\n"), DYNBUF_OK);
   CU_ASSERT_STRING_EQUAL(dynbuf_ptr(&b), "x\tab\\n");
   dynbuf_release(&b);
 }
@@ -164,7 +164,7 @@ static CU_TestInfo tests[] = {
   { "clean ok", test_clean_ok },
   { "clean errors", test_clean_errors },
   { "clean truncate", test_clean_truncate },
-  { "copy_escape", test_copy_escape },
+  { "text_copy_escape", test_copy_escape },
   { "strerror", test_strerror },
   CU_TEST_INFO_NULL,
 };

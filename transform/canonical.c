@@ -247,7 +247,7 @@ canon_result canon_set_bool(struct canonical_record *r, enum dossier_field f, bo
   return set_copy(r, f, v ? "t" : "f");
 }
 
-/* What copy_escape() writes for s, appended at line[*n] (room bytes in
+/* What text_copy_escape() writes for s, appended at line[*n] (room bytes in
  * all); 0 when it does not fit. */
 static int put_escaped(char *line, size_t *n, size_t room, const char *s)
 {
@@ -311,7 +311,7 @@ dynbuf_result canon_write_copy(const struct canonical_record *r, struct dynbuf *
     if (i)
       result = dynbuf_addc(out, '\t');
     if (!result)
-      result = copy_escape(out, r->v[i]);
+      result = text_copy_escape(out, r->v[i]);
   }
   if (!result)
     result = dynbuf_addc(out, '\n');

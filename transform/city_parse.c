@@ -255,7 +255,7 @@ static parse_result bad_page(const struct page_ctx *page, const struct record_si
   va_start(ap, fmt);
   vsnprintf(why.reason, sizeof(why.reason), fmt, ap);
   va_end(ap);
-  return page_reject(page, sink, &why, data, len);
+  return record_page_reject(page, sink, &why, data, len);
 }
 
 /* Ends the page with result r: no further event is acted on. */
@@ -706,7 +706,7 @@ static parse_result parse_city_page(const char *data, size_t len, const struct p
   if (len > (size_t)INT32_MAX)
     return PARSE_NOMEM;
   s.scratch.max = s.vals.max = s.code.max = s.text.max = s.run.max = s.content.max = bound;
-  s.check = page_may_hold_flaws(data, len);
+  s.check = record_page_may_hold_flaws(data, len);
   /* the first bytes tell the encoding */
   s.ctxt = xmlCreatePushParserCtxt(&sax, &s, data, len < 4 ? (int)len : 4, NULL);
   if (!s.ctxt)

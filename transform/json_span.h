@@ -34,7 +34,7 @@ long json_list_spans(const char *data, size_t len, const char *key, struct json_
  * integers of at most 9 digits without a sign on 0 (cJSON prints those as
  * they came; other numbers it may write differently). False when unsure.
  * Only for text where json_parse_exact() marks nothing (no NUL, no \u
- * escape, no C0 or ED byte: page_may_hold_flaws() is false).
+ * escape, no C0 or ED byte: record_page_may_hold_flaws() is false).
  */
 int json_is_canonical(const char *text, size_t len);
 

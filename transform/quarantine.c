@@ -34,11 +34,11 @@ static dynbuf_result storable_column(struct dynbuf *line, const char *s)
   dynbuf_result result;
 
   if (!s || utf8_valid(s, strlen(s)))
-    return copy_escape(line, s);
+    return text_copy_escape(line, s);
   dynbuf_init(&text, 4 * strlen(s) + 1);
   result = quarantine_text(&text, s, strlen(s), strlen(s)) ? DYNBUF_NOMEM : DYNBUF_OK;
   if (!result)
-    result = copy_escape(line, dynbuf_ptr(&text));
+    result = text_copy_escape(line, dynbuf_ptr(&text));
   dynbuf_release(&text);
   return result;
 }
@@ -61,7 +61,7 @@ dynbuf_result quarantine_row(struct dynbuf *line, const char *source_name, const
       result = dynbuf_addc(line, '\t');
   }
   if (!result)
-    result = copy_escape(line, dynbuf_ptr(&text));
+    result = text_copy_escape(line, dynbuf_ptr(&text));
   if (!result)
     result = dynbuf_addc(line, '\n');
   dynbuf_release(&text);

@@ -375,7 +375,7 @@ static int has_u_escape(const char *data, size_t len)
   return 0;
 }
 
-int page_may_hold_flaws(const char *data, size_t len)
+int record_page_may_hold_flaws(const char *data, size_t len)
 {
   return memchr(data, '\0', len) || memchr(data, 0xC0, len) || memchr(data, 0xED, len) ||
          has_u_escape(data, len);
@@ -456,7 +456,7 @@ static const char *print_record(const cJSON *item, char **buf, size_t *cap, size
   return *buf;
 }
 
-parse_result page_reject(const struct page_ctx *page, const struct record_sink *sink,
+parse_result record_page_reject(const struct page_ctx *page, const struct record_sink *sink,
                          const struct reject_info *why, const char *data, size_t len)
 {
   return sink->reject(sink->arg, page, SIZE_MAX, why, data, len) ? PARSE_STOPPED : PARSE_BAD_PAGE;
@@ -484,7 +484,7 @@ parse_result json_page_parse(const struct record_format *fmt, const struct json_
   /* the page's tree, and every cJSON value the mappers build, in one
    * arena: freed at once below, with no walk of the tree */
   json_arena_resume(&arena);
-  check = page_may_hold_flaws(data, len);
+  check = record_page_may_hold_flaws(data, len);
   doc = parse_page_json(data, len, check, &err);
   if (!doc && err.nomem) {
     json_arena_suspend(&arena);
@@ -532,5 +532,5 @@ parse_result json_page_parse(const struct record_format *fmt, const struct json_
 
 bad_page:
   json_arena_suspend(&arena);
-  return page_reject(page, sink, &why, data, len);
+  return record_page_reject(page, sink, &why, data, len);
 }

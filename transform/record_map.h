@@ -108,7 +108,7 @@ int record_emit(const struct record_format *fmt, const cJSON *obj, const char *r
                 const struct page_ctx *page, const struct record_sink *sink);
 
 /* record_emit() without the search for flaws when check is 0: for the
- * records of a page where page_may_hold_flaws() is false. */
+ * records of a page where record_page_may_hold_flaws() is false. */
 int record_emit_checked(const struct record_format *fmt, const cJSON *obj, const char *raw,
                         size_t index, const struct page_ctx *page, const struct record_sink *sink,
                         int check);
@@ -123,7 +123,7 @@ int record_emit_indexed(const struct record_format *fmt, const cJSON *obj,
  * (jsontext.h); both come from a \u escape, a raw NUL or those very bytes
  * (in an XML page, from the bytes only). A page with none of them cannot
  * hold a flaw, so its records skip the walk over every string. */
-int page_may_hold_flaws(const char *data, size_t len);
+int record_page_may_hold_flaws(const char *data, size_t len);
 
 /* The envelope of a source's JSON pages. */
 struct json_envelope {
@@ -145,7 +145,7 @@ parse_result json_page_parse(const struct record_format *fmt, const struct json_
                              const struct record_sink *sink);
 
 /* Hands an unusable page to the sink as one reject. */
-parse_result page_reject(const struct page_ctx *page, const struct record_sink *sink,
+parse_result record_page_reject(const struct page_ctx *page, const struct record_sink *sink,
                          const struct reject_info *why, const char *data, size_t len);
 
 #endif

@@ -245,7 +245,7 @@ static parse_result quarantine_refused(const struct page_ctx *page, const char *
   struct reject_info r = { "page", "" };
 
   snprintf(r.reason, sizeof(r.reason), "page refused by the extractor, never parsed: %s", why);
-  return page_reject(page, sink, &r, data, len);
+  return record_page_reject(page, sink, &r, data, len);
 }
 
 static struct source_counts *counts_for(struct transform_counts *c, const char *name)

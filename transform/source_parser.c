@@ -20,7 +20,7 @@ const struct source_parser *source_parser_for(source_kind kind)
   return NULL;
 }
 
-const char *parse_strerror(parse_result r)
+const char *source_parser_strerror(parse_result r)
 {
   switch (r) {
   case PARSE_OK: return "no error";

@@ -55,7 +55,7 @@ struct source_parser {
 /* The parser for a kind, or NULL when none is built in. */
 const struct source_parser *source_parser_for(source_kind kind);
 
-const char *parse_strerror(parse_result r);
+const char *source_parser_strerror(parse_result r);
 
 /* Largest page file the transform reads into memory. */
 #define PAGE_MAX_BYTES (64u << 20)
