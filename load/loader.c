@@ -10,6 +10,7 @@
 #include "log.h"
 #include "rundir.h"
 #include "sha256.h"
+#include "text.h"
 #include "timeutil.h"
 #include "watermark.h"
 
@@ -163,20 +164,13 @@ static pgu_result direct_likely(PGconn *conn, const char *windows, int *likely)
   return PGU_OK;
 }
 
-/* The COPY text of s (backslash, tab, newline and CR escaped), after a tab. */
+/* A tab, then s in COPY text (text_copy_escape): a column appended to a line. */
 static char *copy_column(const char *s)
 {
   struct dynbuf b;
-  int bad = 0;
 
   dynbuf_init(&b, 1 << 16);
-  bad |= dynbuf_addc(&b, '\t') != DYNBUF_OK;
-  for (const char *p = s; *p && !bad; p++) {
-    const char *esc = *p == '\\' ? "\\\\" : *p == '\t' ? "\\t" : *p == '\n' ? "\\n"
-                    : *p == '\r' ? "\\r" : NULL;
-    bad |= (esc ? dynbuf_addstr(&b, esc) : dynbuf_addc(&b, *p)) != DYNBUF_OK;
-  }
-  if (bad) {
+  if (dynbuf_addc(&b, '\t') != DYNBUF_OK || text_copy_escape(&b, s) != DYNBUF_OK) {
     dynbuf_release(&b);
     return NULL;
   }
