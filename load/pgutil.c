@@ -193,25 +193,6 @@ static pgu_result copy_finish(PGconn *conn, const char *copy_sql, const char *pa
   return result;
 }
 
-pgu_result pgu_copy_file(PGconn *conn, const char *copy_sql, const char *path, long long *rows)
-{
-  pgu_result result;
-  FILE *f = NULL;
-  char buf[1 << 16];
-  size_t n;
-
-  result = copy_begin(conn, copy_sql, path, &f);
-  if (result)
-    return result;
-  while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
-    result = copy_send(conn, path, buf, n);
-    if (result)
-      break;
-    crash_point("COPY chunk of", path);
-  }
-  return copy_finish(conn, copy_sql, path, f, result, 0, rows);
-}
-
 /* The bytes of field `field` of a COPY text line (without its newline). */
 static void line_field(const char *line, size_t len, int field, const char **start, size_t *flen)
 {
@@ -267,8 +248,18 @@ int pgu_copy_extend_end(struct dynbuf *out, struct dynbuf *part, int field, cons
   return bad ? -1 : 0;
 }
 
-pgu_result pgu_copy_file_extended(PGconn *conn, const char *copy_sql, const char *path, int field,
-                                  const char *suffix, long long *rows)
+/* What a COPY appends to each line of its file: a tab, field `field` of
+ * the line, then suffix. */
+struct copy_extension {
+  int field;
+  const char *suffix;
+};
+
+/* COPY copy_sql from the file at path, 64 KiB at a time, each chunk's
+ * lines extended by x (NULL: as they are); a unique violation is
+ * PGU_UNIQUE, unlogged, when quiet_unique. */
+static pgu_result copy_file(PGconn *conn, const char *copy_sql, const char *path,
+                            const struct copy_extension *x, int quiet_unique, long long *rows)
 {
   pgu_result result;
   struct dynbuf out, part;
@@ -282,30 +273,45 @@ pgu_result pgu_copy_file_extended(PGconn *conn, const char *copy_sql, const char
   if (result)
     goto out;
   while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
-    if (pgu_copy_extend_chunk(&out, &part, buf, n, field, suffix)) {
+    if (!x) {
+      result = copy_send(conn, path, buf, n);
+    } else if (pgu_copy_extend_chunk(&out, &part, buf, n, x->field, x->suffix)) {
       log_report(LOG_ERROR, "a line longer than 256 MiB, or out of memory", NULL,
                  "COPY of \"%s\" failed", path);
       result = PGU_NOMEM;
-      break;
+    } else {
+      result = copy_send(conn, path, dynbuf_ptr(&out), dynbuf_len(&out));
+      dynbuf_reset(&out);
     }
-    result = copy_send(conn, path, dynbuf_ptr(&out), dynbuf_len(&out));
-    dynbuf_reset(&out);
     if (result)
       break;
     crash_point("COPY chunk of", path);
   }
   /* a last line without its newline */
-  if (result == PGU_OK && dynbuf_len(&part) > 0) {
-    if (pgu_copy_extend_end(&out, &part, field, suffix)) {
+  if (x && result == PGU_OK && dynbuf_len(&part) > 0) {
+    if (pgu_copy_extend_end(&out, &part, x->field, x->suffix)) {
       log_report(LOG_ERROR, "out of memory", NULL, "COPY of \"%s\" failed", path);
       result = PGU_NOMEM;
     } else {
       result = copy_send(conn, path, dynbuf_ptr(&out), dynbuf_len(&out));
     }
   }
-  result = copy_finish(conn, copy_sql, path, f, result, 1, rows);
+  result = copy_finish(conn, copy_sql, path, f, result, quiet_unique, rows);
 out:
   dynbuf_release(&out);
   dynbuf_release(&part);
   return result;
+}
+
+pgu_result pgu_copy_file(PGconn *conn, const char *copy_sql, const char *path, long long *rows)
+{
+  return copy_file(conn, copy_sql, path, NULL, 0, rows);
+}
+
+pgu_result pgu_copy_file_extended(PGconn *conn, const char *copy_sql, const char *path, int field,
+                                  const char *suffix, long long *rows)
+{
+  const struct copy_extension x = { field, suffix };
+
+  return copy_file(conn, copy_sql, path, &x, 1, rows);
 }
